@@ -1,0 +1,1 @@
+"""Kazakhstan–Russia indicators dashboard: curated tables, their checks and the Streamlit app."""

@@ -1,0 +1,187 @@
+"""Load the curated tables as typed DataFrames, after validation.
+
+``load_tables()`` runs :func:`dashboard.validate.run` and loads every table
+that passed; a table with any problem is left out and its problems are kept,
+so one bad table never hides the others.  Column types follow the field types
+in ``datapackage.json`` (dates as datetime64, integers as nullable Int64,
+numbers as float64, booleans as nullable boolean, strings as text).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import pandas as pd
+
+from dashboard import validate
+from dashboard.validate import Problem
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DATA_ENV = "DASHBOARD_DATA_DIR"
+SEEDS_ENV = "DASHBOARD_SEEDS_DIR"
+
+
+def default_data_dir() -> Path:
+    """``$DASHBOARD_DATA_DIR``, else the repository's ``data/``."""
+    return Path(os.environ.get(DATA_ENV) or REPO_ROOT / "data")
+
+
+def default_seeds_dir() -> Path | None:
+    """``$DASHBOARD_SEEDS_DIR``; None means: where the data package's ``sources`` path points (``data/../seeds``)."""
+    value = os.environ.get(SEEDS_ENV)
+    return Path(value) if value else None
+
+
+@dataclass
+class Tables:
+    """The tables that passed validation, and the problems of those that did not."""
+
+    #: resource name -> DataFrame, in datapackage.json order
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    #: resource name -> problems; key "datapackage" for problems not tied to one table
+    problems: dict[str, list[Problem]] = field(default_factory=dict)
+    #: resource name -> path as shown in problem lines
+    paths: dict[str, str] = field(default_factory=dict)
+    #: resource name -> its descriptor from datapackage.json (title, description, schema)
+    resources: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def all_problems(self) -> list[Problem]:
+        return sorted(p for problems in self.problems.values() for p in problems)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.frames[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.frames
+
+    def title(self, name: str) -> str:
+        return self.resources.get(name, {}).get("title") or name
+
+    def descriptions(self, name: str) -> dict[str, str]:
+        """Column name -> description from the table's schema."""
+        fields = self.resources.get(name, {}).get("schema", {}).get("fields", [])
+        return {f["name"]: f.get("description", "") for f in fields if isinstance(f, dict) and "name" in f}
+
+
+def load_tables(data_dir: Path | str | None = None, seeds_dir: Path | str | None = None) -> Tables:
+    """Validate, then load every table that passed. Never raises."""
+    data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
+    if seeds_dir is None:
+        seeds_dir = default_seeds_dir()
+    report = validate.run(data_dir, seeds_dir)
+    tables = Tables(problems=report.problems_by_resource(), paths=dict(report.paths))
+    if "datapackage" in tables.problems or report.package is None:
+        return tables
+    for resource in report.package.get("resources", []):
+        name = resource.get("name") if isinstance(resource, dict) else None
+        if name in report.files:
+            tables.resources[name] = resource
+        if name not in report.files or name in tables.problems:
+            continue
+        try:
+            tables.frames[name] = read_frame(report.files[name], resource)
+        except Exception as exc:  # noqa: BLE001 - a table that cannot load is a problem, not a crash
+            tables.problems[name] = [Problem(report.paths[name], 0, "-", f"could not be loaded: {type(exc).__name__}: {exc}")]
+    return tables
+
+
+# --------------------------------------------------------------------------
+# typing columns from the schema
+
+
+def _to_int(series: pd.Series, spec: dict[str, Any]) -> pd.Series:
+    return pd.to_numeric(series).astype("Int64")
+
+
+def _to_number(series: pd.Series, spec: dict[str, Any]) -> pd.Series:
+    return pd.to_numeric(series).astype("float64")
+
+
+def _to_bool(series: pd.Series, spec: dict[str, Any]) -> pd.Series:
+    true = spec.get("trueValues", ["true", "True", "TRUE", "1"])
+    false = spec.get("falseValues", ["false", "False", "FALSE", "0"])
+    mapping = {**{v: True for v in true}, **{v: False for v in false}}
+    return series.map(mapping).astype("boolean")
+
+
+def _to_date(series: pd.Series, spec: dict[str, Any]) -> pd.Series:
+    fmt = spec.get("format", "default")
+    fmt = "%Y-%m-%d" if fmt == "default" else None if fmt == "any" else fmt
+    return pd.to_datetime(series, format=fmt)
+
+
+def _to_datetime(series: pd.Series, spec: dict[str, Any]) -> pd.Series:
+    fmt = spec.get("format", "default")
+    fmt = "ISO8601" if fmt == "default" else None if fmt == "any" else fmt
+    return pd.to_datetime(series, format=fmt)
+
+
+_CONVERTERS: dict[str, Callable[[pd.Series, dict[str, Any]], pd.Series]] = {
+    "integer": _to_int,
+    "year": _to_int,
+    "number": _to_number,
+    "boolean": _to_bool,
+    "date": _to_date,
+    "datetime": _to_datetime,
+}
+
+
+def read_frame(path: Path, resource: dict[str, Any]) -> pd.DataFrame:
+    """Read one validated CSV and type its columns from the resource's schema."""
+    schema = resource.get("schema") or {}
+    fields = [f for f in schema.get("fields", []) if isinstance(f, dict)]
+    missing = schema.get("missingValues", [""])
+    encoding = resource.get("encoding") or "utf-8"
+    if encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
+        encoding = "utf-8-sig"
+    frame = pd.read_csv(
+        path, dtype=str, keep_default_na=False, na_values=missing, encoding=encoding, skip_blank_lines=True
+    )
+    frame = frame[[f["name"] for f in fields if f["name"] in frame.columns]]
+    for spec in fields:
+        convert = _CONVERTERS.get(spec.get("type", "string"))
+        if convert is not None and spec["name"] in frame.columns:
+            frame[spec["name"]] = convert(frame[spec["name"]], spec)
+    return frame
+
+
+# --------------------------------------------------------------------------
+# reading the descriptor (for titles, descriptions, the Method page)
+
+
+def package(data_dir: Path | str | None = None) -> dict[str, Any]:
+    """The parsed ``datapackage.json``."""
+    data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
+    return json.loads((data_dir / validate.DATAPACKAGE).read_text(encoding="utf-8"))
+
+
+def resource(name: str, data_dir: Path | str | None = None) -> dict[str, Any]:
+    """The descriptor of one resource; KeyError if there is none of that name."""
+    for item in package(data_dir).get("resources", []):
+        if isinstance(item, dict) and item.get("name") == name:
+            return item
+    raise KeyError(name)
+
+
+def schema(name: str, data_dir: Path | str | None = None) -> dict[str, Any]:
+    """The Table Schema of one resource."""
+    return resource(name, data_dir).get("schema") or {}
+
+
+def field_descriptions(name: str, data_dir: Path | str | None = None) -> dict[str, str]:
+    """Column name -> description, in schema order."""
+    return {f["name"]: f.get("description", "") for f in schema(name, data_dir).get("fields", [])}
+
+
+def titles(data_dir: Path | str | None = None) -> dict[str, str]:
+    """Resource name -> title (falls back to the name)."""
+    return {
+        r["name"]: r.get("title") or r["name"]
+        for r in package(data_dir).get("resources", [])
+        if isinstance(r, dict) and "name" in r
+    }

@@ -1,0 +1,220 @@
+"""A tiny valid data package, built in code, that tests copy and corrupt.
+
+It follows the shipped package's conventions (a ``sources`` resource at
+``../seeds/provenance.csv``, ``source_id`` foreign keys, verbatim quotes,
+``conflict_key`` linking rows through ``conflicts``) without depending on the
+curated data, so the checks can be tested while the data is still being made.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+SEEDS = {
+    "000_aaaaaaaaaaaaaaaa.txt": (
+        "Kazakhstan and Russia\n\n"
+        "The ministry said on 3 March 2022 that Kazakhstan would not\n"
+        "help Russia circumvent sanctions.\n"
+        "About 2,500 troops were deployed in January.\n"
+    ),
+    "001_bbbbbbbbbbbbbbbb.txt": (
+        "A second text.\n"
+        "Officials said 3,000 troops arrived, and the parade was cancelled.\n"
+    ),
+}
+
+
+def _string(name, description="", **constraints):
+    field = {"name": name, "type": "string", "description": description or name}
+    if constraints:
+        field["constraints"] = constraints
+    return field
+
+
+SOURCE_FK = {"fields": ["source_id"], "reference": {"resource": "sources", "fields": ["source_id"]}}
+
+
+def _resource(name, path, fields, primary_key, foreign_keys=()):
+    schema = {"fields": fields, "primaryKey": primary_key, "missingValues": [""]}
+    if foreign_keys:
+        schema["foreignKeys"] = list(foreign_keys)
+    return {
+        "name": name,
+        "path": path,
+        "title": name.capitalize(),
+        "description": f"Test table {name}.",
+        "profile": "tabular-data-resource",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "schema": schema,
+    }
+
+
+DATAPACKAGE = {
+    "profile": "tabular-data-package",
+    "name": "test-package",
+    "resources": [
+        _resource(
+            "sources",
+            "../seeds/provenance.csv",
+            [
+                _string("source_id", required=True, unique=True, pattern="^S[0-9]{3}$"),
+                _string("file", required=True, unique=True),
+                _string("title", required=True),
+                {"name": "published_to", "type": "date", "constraints": {"required": True}},
+                _string("sha256", required=True, pattern="^[0-9a-f]{64}$"),
+            ],
+            ["source_id"],
+        ),
+        _resource(
+            "conflicts",
+            "conflicts.csv",
+            [_string("conflict_key", required=True, unique=True, pattern="^[a-z0-9_]+$"), _string("subject", required=True)],
+            ["conflict_key"],
+        ),
+        _resource(
+            "events",
+            "events.csv",
+            [
+                _string("id", required=True, unique=True, pattern="^EV[0-9]{3}$"),
+                {"name": "date", "type": "date", "constraints": {"required": True}},
+                {"name": "stance", "type": "integer", "constraints": {"minimum": -2, "maximum": 2}},
+                _string("domain", required=True, enum=["sanctions", "society", "security"]),
+                _string("source_id", required=True, pattern="^S[0-9]{3}$"),
+                _string("quote", "Verbatim passage from the seed.", required=True, minLength=8),
+            ],
+            ["id"],
+            [SOURCE_FK],
+        ),
+        _resource(
+            "figures",
+            "figures.csv",
+            [
+                _string("id", required=True, unique=True, pattern="^FG[0-9]{3}$"),
+                {"name": "value", "type": "number", "constraints": {"required": True, "minimum": 0}},
+                _string("unit", required=True, enum=["troops", "percent"]),
+                {"name": "date", "type": "date"},
+                _string("source_id", required=True, pattern="^S[0-9]{3}$"),
+                _string("quote", required=True, minLength=8),
+                _string("conflict_key"),
+            ],
+            ["id"],
+            [SOURCE_FK, {"fields": ["conflict_key"], "reference": {"resource": "conflicts", "fields": ["conflict_key"]}}],
+        ),
+    ],
+}
+
+TABLES = {
+    "data/conflicts.csv": [
+        ["conflict_key", "subject"],
+        ["troops_deployed", "Troops deployed in January 2022"],
+    ],
+    "data/events.csv": [
+        ["id", "date", "stance", "domain", "source_id", "quote"],
+        # the quote spans a line break in the seed: whitespace is normalised
+        ["EV001", "2022-03-03", "-1", "sanctions", "S000", "Kazakhstan would not help Russia circumvent sanctions"],
+        ["EV002", "2022-04-10", "", "society", "S001", "the parade was cancelled"],
+    ],
+    "data/figures.csv": [
+        ["id", "value", "unit", "date", "source_id", "quote", "conflict_key"],
+        ["FG001", "2500", "troops", "2022-01-01", "S000", "About 2,500 troops were deployed", "troops_deployed"],
+        ["FG002", "3000", "troops", "", "S001", "3,000 troops arrived", "troops_deployed"],
+    ],
+}
+
+
+def _csv(rows: list[list[str]]) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue()
+
+
+class Pkg:
+    """A data/ and seeds/ pair under ``root``, with helpers to corrupt them."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.data = root / "data"
+        self.seeds = root / "seeds"
+
+    def build(self) -> "Pkg":
+        self.data.mkdir(parents=True)
+        self.seeds.mkdir(parents=True)
+        (self.data / "datapackage.json").write_text(json.dumps(DATAPACKAGE, indent=2), encoding="utf-8")
+        provenance = [["source_id", "file", "title", "published_to", "sha256"]]
+        for (name, text), (source_id, title, published_to) in zip(
+            SEEDS.items(), [("S000", "First seed", "2022-03-31"), ("S001", "Second seed", "2022-04-30")]
+        ):
+            (self.seeds / name).write_text(text, encoding="utf-8")
+            provenance.append([source_id, name, title, published_to, hashlib.sha256(text.encode()).hexdigest()])
+        self.write("seeds/provenance.csv", _csv(provenance))
+        for rel, rows in TABLES.items():
+            self.write(rel, _csv(rows))
+        return self
+
+    # -- editing helpers
+    def path(self, rel: str) -> Path:
+        return self.root / rel
+
+    def read(self, rel: str) -> str:
+        return self.path(rel).read_text(encoding="utf-8")
+
+    def write(self, rel: str, text: str) -> None:
+        self.path(rel).write_text(text, encoding="utf-8")
+
+    def write_bytes(self, rel: str, data: bytes) -> None:
+        self.path(rel).write_bytes(data)
+
+    def remove(self, rel: str) -> None:
+        self.path(rel).unlink()
+
+    def replace(self, rel: str, old: str, new: str) -> None:
+        text = self.read(rel)
+        assert old in text, f"{old!r} not in {rel}"
+        self.write(rel, text.replace(old, new, 1))
+
+    def rows(self, rel: str) -> list[list[str]]:
+        return list(csv.reader(io.StringIO(self.read(rel), newline="")))
+
+    def set_cell(self, rel: str, key: str, column: str, value: str) -> None:
+        """Set ``column`` in the row whose first cell is ``key``."""
+        rows = self.rows(rel)
+        index = rows[0].index(column)
+        matches = [row for row in rows[1:] if row[0] == key]
+        assert matches, f"no row {key} in {rel}"
+        matches[0][index] = value
+        self.write(rel, _csv(rows))
+
+    def drop_column(self, rel: str, column: str) -> None:
+        rows = self.rows(rel)
+        index = rows[0].index(column)
+        self.write(rel, _csv([row[:index] + row[index + 1 :] for row in rows]))
+
+    def add_column(self, rel: str, column: str, value: str) -> None:
+        self.write(rel, _csv([rows + [column if i == 0 else value] for i, rows in enumerate(self.rows(rel))]))
+
+    def edit_package(self, edit) -> None:
+        path = self.data / "datapackage.json"
+        descriptor = json.loads(path.read_text(encoding="utf-8"))
+        edit(descriptor)
+        path.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+
+    def copy_to(self, root: Path) -> "Pkg":
+        shutil.copytree(self.root, root)
+        return Pkg(root)
+
+
+@pytest.fixture
+def pkg(tmp_path: Path) -> Pkg:
+    """A fresh valid package in tmp_path/data + tmp_path/seeds."""
+    return Pkg(tmp_path / "pkg").build()
