@@ -20,6 +20,7 @@ PAGES = Path(__file__).resolve().parent / "pages"
 navigation = st.navigation(
     [
         st.Page(PAGES / "data.py", title="Data", icon=":material/table:", url_path="data", default=True),
+        st.Page(PAGES / "map.py", title="Map", icon=":material/map:", url_path="map"),
     ]
 )
 navigation.run()
