@@ -307,6 +307,17 @@ def border_label(tables: Mapping[str, pd.DataFrame], border: dict, objects: dict
     return lon, lat + 1.4, f"{BORDER}\n{seed}; drawn line {facts['drawn_km']:,.0f} km (generalised)"
 
 
+def unplaced_assets(tables: Mapping[str, pd.DataFrame], border: dict) -> pd.DataFrame:
+    """Stakes the seeds name at sites the map cannot place (no reference position)."""
+    oil = _frame(tables, "oil_routes")
+    if not len(oil):
+        return oil
+    drawn = map_objects(tables, border).get(ASSETS, pd.DataFrame(columns=["label"]))["label"]
+    stems = [str(label).replace(" field", "") for label in drawn]
+    stakes = oil[(oil["kind"] == "stake") & oil["asset"].notna()]
+    return stakes[~stakes["asset"].apply(lambda asset: any(stem in asset for stem in stems))]
+
+
 def deck(
     tables: Mapping[str, pd.DataFrame],
     countries: dict,

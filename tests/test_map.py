@@ -151,3 +151,7 @@ def maps_page() -> str:
     pages = [p for p in (REPO / "dashboard").glob("*/map.py")]
     assert len(pages) == 1, pages
     return str(pages[0].relative_to(REPO / "dashboard"))
+
+
+def test_stakes_without_a_position_are_listed_not_dropped(tables, border) -> None:
+    assert maps.unplaced_assets(tables, border)["asset"].tolist() == ["Zhenis", "Al Farabi"]

@@ -50,6 +50,14 @@ st.markdown(
     unsafe_allow_html=True,  # fixed legend text from maps.legend(), no data-derived content
 )
 
+unplaced = maps.unplaced_assets(loaded.frames, border)
+if len(unplaced):
+    st.caption(
+        "Named in the seeds but not drawn, for want of a reference position: "
+        + "; ".join(f"{r['asset']} ({r['company']} {r['as_stated'].split('(')[-1].rstrip(')')}, {r['source_id']})" for r in unplaced.to_dict("records"))
+        + "."
+    )
+
 selected = next(
     ((layer, objs[0]) for layer, objs in (event.selection.objects or {}).items() if objs) if event and event.selection else iter(()),
     None,
