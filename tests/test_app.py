@@ -20,6 +20,7 @@ def app(monkeypatch, pkg: Pkg):
 
     def start() -> AppTest:
         at = AppTest.from_file(APP, default_timeout=60)
+        at.switch_page("views/data.py")  # the app opens on Overview
         at.run()
         assert not at.exception, [e.value for e in at.exception]
         return at
@@ -74,6 +75,7 @@ def test_shipped_app_runs(monkeypatch) -> None:
     monkeypatch.delenv(data.DATA_ENV, raising=False)
     monkeypatch.delenv(data.SEEDS_ENV, raising=False)
     at = AppTest.from_file(APP, default_timeout=60)
+    at.switch_page("views/data.py")
     at.run()
     assert not at.exception
     assert at.title[0].value == "Data"

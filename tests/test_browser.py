@@ -82,7 +82,7 @@ def test_data_page_in_chromium(server: str) -> None:
         )
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(server, wait_until="domcontentloaded")
+            page.goto(f"{server}/data", wait_until="domcontentloaded")  # the app opens on Overview
             expect(page.get_by_role("heading", name="Data")).to_be_visible(timeout=30_000)
             # the error panel names the broken cell; the other tables are still offered
             expect(page.get_by_text("data/events.csv:3:stance: 7 is above the maximum 2")).to_be_visible(timeout=30_000)

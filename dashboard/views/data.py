@@ -66,12 +66,6 @@ order = shown.columns[:1].tolist() + [c for c in provenance if c != shown.column
 order += [c for c in shown.columns if c not in order]
 st.dataframe(shown, hide_index=True, width="stretch", column_config=column_config, column_order=order)
 
-st.download_button(
-    f"Download {name}.csv",
-    data=frame.to_csv(index=False).encode("utf-8"),
-    file_name=f"{name}.csv",
-    mime="text/csv",
-    icon=":material/download:",
-    key=f"download-{name}",
-)
+# cites its seeds and the data's date in # lines; cells that a spreadsheet would run as formulas are neutralised
+ui.download_csv(frame, f"{name}.csv", loaded, title=loaded.title(name), key=f"download-{name}")
 st.caption(f"{len(frame)} rows · file `{loaded.paths.get(name, name)}`")

@@ -1,0 +1,361 @@
+"""Figures and text computed from the tables: headline figures, the generated paragraph, conflicts, corrections.
+
+Pure functions over DataFrames (no Streamlit), reused by the pages and the
+briefing export. Each figure keeps its citations, so a page can show the
+quote behind every number.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import pandas as pd
+
+from dashboard.charts import TURNING_POINTS, date_label, defence_figures, event_marks, prepare_events, signed, turning_points
+from dashboard.filters import Filters, apply
+
+#: Source reliability (Admiralty scale), as the codebook words it (tests check it is verbatim in data/README.md)
+RELIABILITY: dict[str, str] = {
+    "A": "completely reliable",
+    "B": "usually reliable",
+    "C": "fairly reliable",
+    "D": "not usually reliable",
+    "E": "unreliable",
+    "F": "reliability cannot be judged",
+}
+
+#: Information credibility, 1 best .. 6, as the codebook words it
+CREDIBILITY: dict[int, str] = {
+    1: "confirmed by another seed or by a matter of public record",
+    2: "probably true (one seed, consistent with the others)",
+    3: "possibly true (one seed relaying unnamed sources, or disputed)",
+    4: "doubtful (the seed itself doubts it, or the claim is unsubstantiated)",
+    5: "improbable (contradicted by the record)",
+    6: "truth cannot be judged (opinions and forecasts by third parties)",
+}
+
+Frames = Mapping[str, pd.DataFrame]
+
+
+@dataclass(frozen=True)
+class Citation:
+    """The row a figure rests on: its table, id, seed and verbatim quote."""
+
+    table: str
+    row_id: str
+    source_id: str
+    quote: str
+    as_stated: str = ""
+    correction: str = ""
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One headline figure: a label, the value as shown, one line of detail, and its citations."""
+
+    key: str
+    label: str
+    value: str
+    detail: str
+    citations: tuple[Citation, ...] = field(default_factory=tuple)
+    conflict: str = ""  # the conflicts.reading when the seeds disagree
+
+
+def _text(value: Any) -> str:
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
+def _cite(table: str, row: Mapping[str, Any]) -> Citation:
+    return Citation(
+        table=table,
+        row_id=_text(row.get("id")),
+        source_id=_text(row.get("source_id")),
+        quote=_text(row.get("quote")),
+        as_stated=_text(row.get("as_stated")),
+        correction=_text(row.get("correction")),
+    )
+
+
+def _missing(key: str, label: str, table: str) -> Headline:
+    return Headline(key, label, "not available", f"The {table} table did not load (see the error panel).")
+
+
+def _reading(frames: Frames, key: str) -> str:
+    conflicts = frames.get("conflicts")
+    if conflicts is None:
+        return ""
+    rows = conflicts[conflicts["conflict_key"] == key]
+    return _text(rows["reading"].iloc[0]) if len(rows) else ""
+
+
+def headlines(frames: Frames) -> list[Headline]:
+    """The Overview's headline figures, each selected from its table by a stable filter and cited."""
+    out = []
+    for build, key, label in (
+        (_border, "border", "Kazakhstan–Russia border"),
+        (_cpc_share, "cpc", "Oil exports through the CPC"),
+        (_defence, "defence", "Defence budget increase, 2022"),
+        (_jan_deaths, "deaths", "Deaths in the January 2022 unrest"),
+        (_russian_view, "russian_view", "Public holding the Russian view of the war"),
+        (_csto, "csto", "CSTO deployment, January 2022"),
+    ):
+        try:
+            out.append(build(frames))
+        except (KeyError, TypeError, ValueError, IndexError) as exc:  # a table declared without a column it needs
+            out.append(Headline(key, label, "not available", f"Could not be computed from the loaded table ({type(exc).__name__}: {exc})."))
+    return out
+
+
+def _border(frames: Frames) -> Headline:
+    label = "Kazakhstan–Russia border"
+    table = frames.get("context_figures")
+    if table is None:
+        return _missing("border", label, "context_figures")
+    rows = table[table["subject"].str.contains("border", case=False, na=False) & (table["unit"] == "km")]
+    if rows.empty:
+        return Headline("border", label, "not stated", "No border length in context_figures.")
+    cites = tuple(_cite("context_figures", r) for r in rows.to_dict("records"))
+    values = " vs ".join(dict.fromkeys(f"{v:,.0f} km" for v in rows["value"]))
+    return Headline("border", label, values, "; ".join(f"{c.source_id}: “{c.as_stated}”" for c in cites), cites)
+
+
+def _cpc_share(frames: Frames) -> Headline:
+    label = "Oil exports through the CPC"
+    table = frames.get("oil_routes")
+    if table is None:
+        return _missing("cpc", label, "oil_routes")
+    rows = table[table["conflict_key"] == "cpc_export_share"]
+    if rows.empty:
+        return Headline("cpc", label, "not stated", "No CPC export share in oil_routes.")
+    cites = tuple(_cite("oil_routes", r) for r in rows.to_dict("records"))
+    value = " vs ".join(f"{'about ' if 'about' in c.as_stated.lower() else ''}{v:g}%" for v, c in zip(rows["value"], cites))
+    detail = " · ".join(f"{c.source_id}: “{c.as_stated}”" for c in cites)
+    return Headline("cpc", label, value, detail, cites, _reading(frames, "cpc_export_share"))
+
+
+def _defence(frames: Frames) -> Headline:
+    label = "Defence budget increase, 2022"
+    table = frames.get("defense_budget")
+    if table is None:
+        return _missing("defence", label, "defense_budget")
+    f = defence_figures(table)
+    parts, cites, detail = [], [], []
+    if f["add_kzt"] is not None:
+        parts.append(f"+₸{f['add_kzt']['amount']:,.0f}bn")
+        cites.append(_cite("defense_budget", f["add_kzt"]))
+    if f["add_usd"] is not None:
+        parts.append(f"+${f['add_usd']['amount']:,.0f}m")
+        cites.append(_cite("defense_budget", f["add_usd"]))
+    if not parts:
+        return Headline("defence", label, "not stated", "No additional allocation in defense_budget.")
+    if f["stated_ratio"] is not None:
+        detail.append(f"“{f['stated_ratio']['as_stated']}” as stated")
+        cites.append(_cite("defense_budget", f["stated_ratio"]))
+    if f["computed_ratio"]:
+        detail.append(f"{f['computed_ratio']:.2f}-fold from the source's own figures (on {f['previous_usd']['as_stated']})")
+        cites.append(_cite("defense_budget", f["previous_usd"]))
+    if f["rate"]:
+        detail.append(f"implied rate {f['rate']:.1f} ₸ per $")
+    return Headline("defence", label, " · ".join(parts), "; ".join(detail), tuple(cites))
+
+
+def _jan_deaths(frames: Frames) -> Headline:
+    label = "Deaths in the January 2022 unrest"
+    table = frames.get("casualties")
+    if table is None:
+        return _missing("deaths", label, "casualties")
+    rows = table[table["conflict_key"] == "jan2022_deaths"]
+    if rows.empty:
+        return Headline("deaths", label, "not stated", "No January 2022 toll in casualties.")
+    cites = tuple(_cite("casualties", r) for r in rows.to_dict("records"))
+    figures = dict.fromkeys(
+        (">" if q == "more than" else "") + f"{int(n):,}" for q, n in zip(rows["qualifier"], rows["count"])
+    )
+    detail = " · ".join(
+        f"{c.source_id}: “{c.as_stated}”" + (" (corrected: see the Method page)" if c.correction else "") for c in cites
+    )
+    return Headline("deaths", label, " vs ".join(figures), detail, cites, _reading(frames, "jan2022_deaths"))
+
+
+def _russian_view(frames: Frames) -> Headline:
+    label = "Public holding the Russian view of the war"
+    table = frames.get("public_sentiment")
+    if table is None:
+        return _missing("russian_view", label, "public_sentiment")
+    rows = table[(table["indicator"] == "poll") & (table["leaning"] == "pro-Russia")]
+    if rows.empty:
+        return Headline("russian_view", label, "not stated", "No pro-Russia poll figure in public_sentiment.")
+    cites = tuple(_cite("public_sentiment", r) for r in rows.to_dict("records"))
+    # the seed's words, without the "of Kazakhstanis" the label already says
+    value = " vs ".join(dict.fromkeys(re.split(r"\s+of\s+", c.as_stated)[0] for c in cites))
+    value = value[:1].upper() + value[1:]
+    detail = " · ".join(f"{c.source_id}: “{c.as_stated}”, coded as {v:g}%; undated" for c, v in zip(cites, rows["value"]))
+    return Headline("russian_view", label, value, detail, cites)
+
+
+def _csto(frames: Frames) -> Headline:
+    label = "CSTO deployment, January 2022"
+    table = frames.get("security_cooperation")
+    if table is None:
+        return _missing("csto", label, "security_cooperation")
+    rows = table[table["kind"] == "deployment"]
+    if rows.empty:
+        return Headline("csto", label, "not stated", "No deployment in security_cooperation.")
+    cites = tuple(_cite("security_cooperation", r) for r in rows.to_dict("records"))
+    troops = rows[rows["unit"] == "troops"]
+    value = (
+        " vs ".join(dict.fromkeys(re.sub(r"^the\s+", "", s, flags=re.I) for s in troops["as_stated"])) if len(troops) else "deployed"
+    )
+    others = [f"{c.source_id}: “{c.as_stated}”" for c, u in zip(cites, rows["unit"]) if u != "troops" and c.as_stated]
+    return Headline("csto", label, value, " · ".join(others), cites)
+
+
+# --------------------------------------------------------------------------
+# the generated paragraph
+
+
+def narrative(events: pd.DataFrame, filters: Filters = Filters()) -> str:
+    """One paragraph, generated from the events, saying what moved and when.
+
+    Events are counted once (rows sharing event_key and actor merge). Months are
+    compared on events dated to a day or a month; year-dated events are counted
+    but not placed in a month.
+    """
+    marks, _ = event_marks(events, filters, max_marks=10**9)
+    if marks.empty:
+        return "No scored events match the filters, so there is nothing to summarise."
+    rows = apply(prepare_events(events), filters)
+    scored_rows = int(rows["stance"].notna().sum())
+    dated = marks[marks["precision"].isin(["day", "month"])].copy()
+    dated["month"] = dated["start"].dt.to_period("M")
+    sentences = []
+    placed = dated if len(dated) else marks
+    first, last = placed["start"].min(), (placed["end"].max() - pd.Timedelta(days=1))
+    span = f"between {first:%B %Y} and {last:%B %Y}" if first.to_period("M") != last.to_period("M") else f"in {first:%B %Y}"
+    sentences.append(
+        f"The seeds record {len(marks)} scored events, {len(dated)} of them dated to a day or month {span} "
+        f"({scored_rows} rows; an event told by several seeds counts once)."
+    )
+    monthly = dated.groupby("month").agg(mean=("stance", "mean"), n=("stance", "size")).sort_index()
+    if len(monthly) >= 2:
+        hi, lo = monthly["mean"].idxmax(), monthly["mean"].idxmin()
+        sentences.append(
+            f"The mean stance was highest in {hi:%B %Y} ({signed(monthly.loc[hi, 'mean'])} over {monthly.loc[hi, 'n']} "
+            f"events, e.g. “{_example(dated, hi, high=True)}”) and lowest in {lo:%B %Y} "
+            f"({signed(monthly.loc[lo, 'mean'])} over {monthly.loc[lo, 'n']}, e.g. “{_example(dated, lo, high=False)}”)."
+        )
+        change = monthly["mean"].diff()
+        step = change.abs().idxmax()
+        before = monthly.index[monthly.index.get_loc(step) - 1]
+        direction = "fell" if change[step] < 0 else "rose"
+        gap = "" if step.ordinal - before.ordinal == 1 else " (the next month with dated events)"
+        sentences.append(
+            f"The sharpest move came between {before:%B %Y} and {step:%B %Y}{gap}, when the monthly mean {direction} "
+            f"from {signed(monthly.loc[before, 'mean'])} to {signed(monthly.loc[step, 'mean'])}."
+        )
+    sides = []
+    for name, actors in (
+        ("Kazakh", ("Kazakhstan government", "Kazakhstan public")),
+        ("Russian", ("Russia government", "Russian politicians and media")),
+    ):
+        side = marks[marks["actor"].isin(actors)]
+        if len(side):
+            sides.append(
+                f"{len(side)} by {name} actors ({int((side['stance'] > 0).sum())} towards Moscow, "
+                f"{int((side['stance'] < 0).sum())} away, {int((side['stance'] == 0).sum())} neutral)"
+            )
+    if sides:
+        sentences.append("Of these, " + " and ".join(sides) + ".")
+    turns = turning_points(events, filters)
+    if len(turns):
+        sentences.append(
+            "Turning points in the range: " + "; ".join(f"{t.label} ({t.date_label})" for t in turns.itertuples()) + "."
+        )
+    year_only = int((marks["precision"] == "year").sum())
+    if year_only:
+        sentences.append(
+            "The other scored event is dated only to a year and is not placed in a month." if year_only == 1
+            else f"The other {year_only} scored events are dated only to a year and are not placed in a month."
+        )
+    return " ".join(sentences)
+
+
+def _example(dated: pd.DataFrame, month: pd.Period, high: bool) -> str:
+    rows = dated[dated["month"] == month].sort_values(["stance", "credibility"], ascending=[not high, True], kind="stable")
+    return _text(rows["summary"].iloc[0])
+
+
+# --------------------------------------------------------------------------
+# conflicts and corrections
+
+
+def short_figure(row: Mapping[str, Any]) -> str:
+    """A conflicting figure in a few characters ('80%', 'more than 200 people'); the seed's wording when it has no number."""
+    count = row.get("count")
+    if count is not None and not pd.isna(count):
+        prefix = "more than " if row.get("qualifier") == "more than" else ""
+        return f"{prefix}{int(count):,} {_text(row.get('counted'))}".strip()
+    value, unit = row.get("value"), _text(row.get("unit"))
+    if value is not None and not pd.isna(value):
+        high = row.get("value_high")
+        number = f"{value:,.4g}" + (f"–{high:,.4g}" if high is not None and not pd.isna(high) else "")
+        approx = "about " if "about" in _text(row.get("as_stated")).lower() else "nearly " if "nearly" in _text(row.get("as_stated")).lower() else ""
+        return f"{approx}{number}%" if unit == "percent" else f"{approx}{number} {unit}".strip()
+    return _text(row.get("as_stated"))
+
+
+def conflict_rows(frames: Frames, key: str) -> pd.DataFrame:
+    """Every row in any table that carries ``conflict_key == key``, side by side: table, id, seed, figure, quote."""
+    out = []
+    for name, frame in frames.items():
+        if name == "conflicts" or "conflict_key" not in frame.columns:
+            continue
+        for row in frame[frame["conflict_key"] == key].to_dict("records"):
+            out.append(
+                {
+                    "table": name,
+                    "id": _text(row.get("id")),
+                    "source_id": _text(row.get("source_id")),
+                    "value": short_figure(row),
+                    "figure": _text(row.get("as_stated")),
+                    "date": date_label(row.get("date"), row.get("date_precision")) if "date" in row else "undated",
+                    "quote": _text(row.get("quote")),
+                    "correction": _text(row.get("correction")),
+                }
+            )
+    return pd.DataFrame(out, columns=["table", "id", "source_id", "value", "figure", "date", "quote", "correction"])
+
+
+def conflicts(frames: Frames) -> list[dict[str, Any]]:
+    """Each declared conflict with its subject, reading and linked rows."""
+    table = frames.get("conflicts")
+    if table is None:
+        return []
+    return [
+        {"key": r["conflict_key"], "subject": _text(r.get("subject")), "reading": _text(r.get("reading")),
+         "rows": conflict_rows(frames, r["conflict_key"])}
+        for r in table.to_dict("records")
+    ]
+
+
+def corrections(frames: Frames) -> pd.DataFrame:
+    """Every row, in any table, with a non-blank ``correction``: what the seed says and the correct fact."""
+    out = []
+    for name, frame in frames.items():
+        if "correction" not in frame.columns:
+            continue
+        rows = frame[frame["correction"].fillna("").str.strip() != ""]
+        for row in rows.to_dict("records"):
+            out.append(
+                {"table": name, "id": _text(row.get("id")), "source_id": _text(row.get("source_id")),
+                 "quote": _text(row.get("quote")), "correction": _text(row.get("correction"))}
+            )
+    return pd.DataFrame(out, columns=["table", "id", "source_id", "quote", "correction"])
+
+
+__all__ = [
+    "CREDIBILITY", "RELIABILITY", "TURNING_POINTS", "Citation", "Headline", "conflict_rows", "conflicts",
+    "corrections", "headlines", "narrative",
+]

@@ -1,0 +1,116 @@
+"""Stance over time: every scored event on a time axis, a rolling index per actor, and the quote behind any mark."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, ui
+from dashboard.filters import DEFAULT, Filters, apply
+
+PAGE = "stance"
+FILTERS = ("dates", "actors", "domains", "cred", "sources")
+EVENT = f"{PAGE}.event"
+CHART = f"{PAGE}.chart"
+
+
+def event_choices(marks: pd.DataFrame, context: pd.DataFrame) -> dict[str, str]:
+    """Selectable events: one per mark (scored) and per context marker, labelled date · actor · summary."""
+    choices = {m.key: f"{m.date_label} · {m.actor} · {m.summary}" for m in marks.itertuples()}
+    for m in context.itertuples():
+        choices.setdefault(m.key, f"{m.date_label} · context · {m.summary}")
+    return choices
+
+
+def rows_of(picked: str, rows: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+    """Every row behind a selection: all rows sharing the event's event_key, or the rows in a bin."""
+    if picked.startswith("bin:"):
+        _, resolution, actor, domain, start = picked.split(":", 4)
+        shown = rows[(rows["actor"] == actor) & (rows["domain"] == domain) & rows["stance"].notna()]
+        return shown[shown["date"] >= pd.Timestamp(start)].head(50)
+    row = rows[rows["id"] == picked]
+    key = row["event_key"].iloc[0] if len(row) else None
+    return events[events["event_key"] == key] if isinstance(key, str) else events[events["id"] == picked]
+
+
+def show_rows(shown: pd.DataFrame, sources: pd.DataFrame | None) -> None:
+    for i, record in enumerate(shown.to_dict("records")):
+        with st.container(border=True):
+            stance = "context (unscored)" if pd.isna(record["stance"]) else charts.STANCE_TEXT.get(int(record["stance"]), "")
+            who = record.get("actor_detail") if isinstance(record.get("actor_detail"), str) else record["actor"]
+            st.markdown(
+                f"**{charts.date_label(record['date'], record['date_precision'])}** · {ui._md(who)} · {record['domain']} · "
+                f"stance {stance} · credibility {record['credibility']}"
+            )
+            st.markdown(ui._md(record["summary"] or ""))
+            ui.quote_card(record, sources, key=f"{PAGE}.quote.{i}")
+
+
+ui.page_intro(
+    "Stance over time",
+    "Each mark is an event or statement from the seeds, scored from −2 (distance from Moscow) to +2 (alignment) "
+    "on the codebook's scale; events told by several seeds are one mark. Source: `data/events.csv`. "
+    "Click a mark, or pick an event below, to read its quote.",
+)
+
+loaded = ui.tables()
+ui.problem_panel(loaded)
+if "events" not in loaded.frames:
+    st.info("The events table did not pass validation, so there is no stance chart to draw.")
+    st.stop()
+events = charts.prepare_events(loaded.frames["events"])
+sources = loaded.frames.get("sources")
+titles = dict(zip(sources["source_id"], sources["title"])) if sources is not None else {}
+options = ui.filter_options(events, sources)
+
+# state from the URL (first visit, shared link, page link), then the widgets
+params = ui.url_params()
+if ui.url_changed(PAGE, ui.filter_keys(PAGE, FILTERS)):
+    ui.set_filter_state(PAGE, Filters.from_query_params(params, DEFAULT), options)
+    st.session_state[EVENT] = (params.get("event") or [None])[-1]
+filters = ui.filter_controls(PAGE, options, FILTERS, titles)
+clicked = ui.chart_pick(CHART, "event", "key")
+if clicked is not False:
+    st.session_state[EVENT] = clicked
+selected = st.session_state.get(EVENT)
+
+rows = apply(events, filters)
+tools = st.columns([1.4, 1.6, 3])
+with tools[1]:
+    ui.download_csv(rows, "events-filtered.csv", loaded, label="Download these events (CSV)",
+                    title="Events (filtered view)", filters=filters, key=f"{PAGE}.csv")
+
+if rows.empty:
+    st.info("No events match these filters. Widen the date range, clear an actor, domain or source, or lower the credibility bar.")
+else:
+    with ui.section("The stance chart"):
+        marks, _ = charts.event_marks(events, filters)
+        context = charts.context_marks(events, filters)
+        choices = event_choices(marks, context)
+        if selected and selected not in choices:
+            # a link may name any row of an event; the mark carries the event's first row
+            selected = charts.mark_for_row(marks, selected) or (selected if str(selected).startswith("bin:") else None)
+            if selected is None:
+                st.info("The event in the link is not among the events these filters keep.")
+        if selected and str(selected).startswith("bin:"):
+            choices[selected] = "Binned marks: " + selected.removeprefix("bin:")
+        st.session_state[EVENT] = selected
+        chart = charts.stance_chart(events, filters, selected=selected)
+        ui.chart_block(chart, charts.stance_summary(events, filters), "stance-over-time", key=CHART, selectable=True)
+
+        st.subheader("Selected event")
+        selected = st.selectbox("Event", [None, *choices], key=EVENT, placeholder="Pick an event, or click a mark in the chart",
+                                format_func=lambda k: "— none —" if k is None else choices.get(k, k))
+        if selected:
+            show_rows(rows_of(selected, rows, events), sources)
+
+    with ui.section("The stance index"):
+        ui.chart_block(charts.index_chart(events, filters), charts.index_summary(events, filters), "stance-index")
+
+    with st.expander(f"The {len(rows)} rows behind these charts"):
+        ui.table(rows, loaded, "events", key=f"{PAGE}.table")
+
+state = {**filters.to_query_params(DEFAULT), **({"event": selected} if selected else {})}
+with tools[0]:
+    ui.share_link(state)
+ui.write_url(PAGE, state)
