@@ -179,6 +179,16 @@ def object_rows(tables: Mapping[str, pd.DataFrame], key: str) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True).sort_values(["date", "table", "id"], na_position="last", ignore_index=True)
 
 
+def object_title(key: str) -> str:
+    """A heading for a map object key (see :func:`object_rows`)."""
+    kind, _, value = key.partition(":")
+    if kind == "border":
+        return BORDER
+    if kind == "corridor":
+        return CORRIDOR_LAYER.get(value, value)
+    return value.split(";")[0]
+
+
 def _tip(title: str, lines: list[str]) -> str:
     return "\n".join([title, *[line for line in lines if line]])
 

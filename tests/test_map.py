@@ -133,24 +133,51 @@ def test_static_map_renders_land_and_routes(tables, countries, border) -> None:
     assert white < 0.5  # land, not a blank canvas (nor a filled globe: KAZ and RUS colours are distinct from land)
 
 
-def test_map_page_runs(monkeypatch) -> None:
+def open_map(monkeypatch, **params) -> AppTest:
     monkeypatch.delenv(data.DATA_ENV, raising=False)
+    monkeypatch.delenv(data.SEEDS_ENV, raising=False)
     at = AppTest.from_file(str(REPO / "dashboard" / "app.py"), default_timeout=60)
+    at.switch_page("views/map.py")
+    for name, value in params.items():
+        at.query_params[name] = value
     at.run()
-    at.switch_page(maps_page()).run()
     assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_map_page_runs(monkeypatch) -> None:
+    at = open_map(monkeypatch)
     assert at.title[0].value.startswith("Map")
+    assert not at.error
     lengths = at.dataframe[-1].value
     assert lengths["object"].tolist()[0] == maps.BORDER
     assert lengths["seeds (km)"].iloc[0] == 7500
     assert lengths["published (km)"].fillna(0).tolist() == [0, 1511, 0, 1768]
-    assert not at.error
+    spec = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    assert [layer["id"] for layer in spec["layers"] if layer["id"] in maps.LAYERS] == list(maps.LAYERS)
+    assert "Zhenis" in " ".join(c.value for c in at.caption)
 
 
-def maps_page() -> str:
-    pages = [p for p in (REPO / "dashboard").glob("*/map.py")]
-    assert len(pages) == 1, pages
-    return str(pages[0].relative_to(REPO / "dashboard"))
+def test_map_link_restores_layers_and_selected_object(monkeypatch) -> None:
+    at = open_map(monkeypatch, layers=[maps.BORDER, maps.CPC], object="corridor:CPC")
+    spec = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    assert [layer["id"] for layer in spec["layers"]] == [maps.BORDER, f"{maps.BORDER} label", maps.CPC]
+    assert at.subheader[0].value == maps.CPC
+    shown = " ".join(c.value for c in at.caption)
+    assert "through which 80% of Kazakh oil had been loaded" in shown  # OR001's quote, S000
+    assert "About 75% of Kazakhstan’s oil exports to the west" in shown  # OR002's quote, S001
+    assert list(at.query_params["object"]) == ["corridor:CPC"]
+
+
+def test_map_layer_toggle_writes_the_url(monkeypatch) -> None:
+    at = open_map(monkeypatch)
+    assert "layers" not in at.query_params  # all layers: the default, not spelled out
+    at.get("button_group")[0].set_value([maps.COUNTRIES, maps.BORDER]).run()
+    assert not at.exception
+    layers = at.query_params["layers"]
+    assert list(layers) == [maps.COUNTRIES, maps.BORDER]
+    spec = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    assert maps.CPC not in [layer["id"] for layer in spec["layers"]]
 
 
 def test_stakes_without_a_position_are_listed_not_dropped(tables, border) -> None:

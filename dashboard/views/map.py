@@ -24,18 +24,21 @@ loaded = ui.tables()
 ui.problem_panel(loaded)
 countries, border = _geometry()
 
+PAGE = "map"
+LAYERS_KEY, ONLINE_KEY, OBJECT_KEY = f"{PAGE}.layers", f"{PAGE}.online", f"{PAGE}.object"
+params = ui.url_params()
+if ui.url_changed(PAGE, [LAYERS_KEY, ONLINE_KEY]):
+    # a shared link: ?layers=…&online=1&object=<map object key>
+    wanted = [name for name in params.get("layers", []) if name in maps.LAYERS]
+    st.session_state[LAYERS_KEY] = wanted if "layers" in params else list(maps.LAYERS)
+    st.session_state[ONLINE_KEY] = params.get("online", ["0"])[-1] == "1"
+    st.session_state[OBJECT_KEY] = (params.get("object") or [None])[-1]
+
 controls = st.columns([3, 1])
-shown = controls[0].pills(
-    "Layers",
-    maps.LAYERS,
-    default=list(maps.LAYERS),
-    selection_mode="multi",
-    key="map_layers",
-)
+shown = controls[0].pills("Layers", maps.LAYERS, selection_mode="multi", key=LAYERS_KEY)
 online = controls[1].toggle(
     "Online basemap",
-    value=False,
-    key="map_online",
+    key=ONLINE_KEY,
     help="Off by default: the map is drawn from local geometry and requests nothing from the internet. "
     "Turn on only where there is a connection; it loads CARTO tiles under the local layers.",
 )
@@ -58,14 +61,26 @@ if len(unplaced):
         + "."
     )
 
-selected = next(
-    ((layer, objs[0]) for layer, objs in (event.selection.objects or {}).items() if objs) if event and event.selection else iter(()),
+clicked = next(
+    (objs[0] for objs in (event.selection.objects or {}).values() if objs) if event and event.selection else iter(()),
     None,
 )
-if selected:
-    layer, obj = selected
-    st.subheader(obj.get("name") or layer)
-    rows = maps.object_rows(loaded.frames, obj["key"])
+if clicked is not None:
+    st.session_state[OBJECT_KEY] = clicked["key"]
+selected_key = st.session_state.get(OBJECT_KEY)
+ui.write_url(
+    PAGE,
+    {
+        "layers": [] if set(shown or ()) == set(maps.LAYERS) else list(shown or ["none"]),
+        "online": "1" if online else None,
+        "object": selected_key,
+    },
+)
+ui.share_link(ui.url_params())
+
+if selected_key:
+    st.subheader(maps.object_title(selected_key))
+    rows = maps.object_rows(loaded.frames, selected_key)
     if rows.empty:
         st.info("The seeds give no dated event or figure for this object.")
     else:
