@@ -166,7 +166,7 @@ def test_map_link_restores_layers_and_selected_object(monkeypatch) -> None:
     shown = " ".join(c.value for c in at.caption)
     assert "through which 80% of Kazakh oil had been loaded" in shown  # OR001's quote, S000
     assert "About 75% of Kazakhstan’s oil exports to the west" in shown  # OR002's quote, S001
-    assert list(at.query_params["object"]) == ["corridor:CPC"]
+    assert at.query_params["object"] == "corridor:CPC"
 
 
 def test_map_layer_toggle_writes_the_url(monkeypatch) -> None:
