@@ -1,0 +1,5 @@
+"""Run the benchmark: ``python -m benchmarks [--quick] [--json PATH]``."""
+
+from benchmarks.run import main
+
+raise SystemExit(main())

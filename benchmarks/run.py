@@ -1,0 +1,360 @@
+"""Benchmark the dashboard against bare Streamlit, in one run, on this machine.
+
+Every timing is a median over repetitions, and every dashboard figure is
+quoted as a ratio against a baseline measured in the same run (the bare app
+in ``benchmarks/bare_app.py``, or the real-data case for the scale test), so
+the numbers survive a noisy shared machine better than absolute times.
+
+    python -m benchmarks [--quick] [--reps N] [--json PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pandas as pd
+
+REPO = Path(__file__).resolve().parents[1]
+APP = REPO / "dashboard" / "app.py"
+BARE = REPO / "benchmarks" / "bare_app.py"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCALE_ROWS = 100_000
+
+# Done = the script finished, no skeleton left, and every visible chart and map has drawn something.
+READY = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  if (!document.querySelector('h1')) return false;
+  if (document.querySelector('[data-testid="stSkeleton"]')) return false;
+  for (const e of document.querySelectorAll('.vega-embed')) {
+    if (e.offsetParent === null) continue;
+    const g = e.querySelector('svg, canvas');
+    if (!g) return false;
+    const r = g.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) return false;
+  }
+  for (const e of document.querySelectorAll('[data-testid="stDeckGlJsonChart"]')) {
+    const c = e.querySelector('canvas');
+    if (!c || c.width === 0 || c.height === 0) return false;
+  }
+  return true;
+}"""
+
+# What the server renders as text (markdown and captions, not the widgets' own labels):
+# an interaction is timed until this text has changed and the page is done again.
+# (Counting script-state flips misses fast reruns: React can batch running and
+# notRunning into one render, so the attribute never visibly changes.)
+RENDERED_TEXT = """() => [...document.querySelectorAll(
+  '[data-testid="stMain"] [data-testid="stMarkdownContainer"], [data-testid="stMain"] [data-testid="stCaptionContainer"]'
+)].filter((e) => !e.closest('[data-testid="stWidgetLabel"]')).map((e) => e.innerText).join('\\n')"""
+
+
+def pages() -> list[str]:
+    """The dashboard's pages, read from the entry point's st.Page url_paths."""
+    return re.findall(r'url_path="([^"]+)"', APP.read_text(encoding="utf-8"))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Server:
+    script: Path
+    env: dict[str, str] = field(default_factory=dict)
+    port: int = 0
+    process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://localhost:{self.port}"
+
+    def __enter__(self) -> "Server":
+        self.port = free_port()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(self.script), "--server.headless=true",
+             f"--server.port={self.port}", "--browser.gatherUsageStats=false"],
+            cwd=REPO, env={**os.environ, **self.env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError):
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        return self
+            time.sleep(0.2)
+        raise RuntimeError(f"{self.script.name} did not start")
+
+    def __exit__(self, *exc) -> None:
+        assert self.process is not None
+        self.process.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=10)
+        if self.process.poll() is None:
+            self.process.kill()
+
+    def rss_mb(self) -> float:
+        import psutil
+
+        assert self.process is not None
+        return psutil.Process(self.process.pid).memory_info().rss / 2**20
+
+
+def launch(playwright):
+    path = os.environ.get("CHROMIUM_PATH") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+    return playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+
+
+def load(browser, url: str, on_ws: Callable[[int], None] | None = None):
+    """Open url in a fresh context; return (seconds until done, page, context)."""
+    context = browser.new_context(viewport={"width": 1600, "height": 1000})
+    page = context.new_page()
+    if on_ws is not None:
+        page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: on_ws(len(payload))))
+    start = time.perf_counter()
+    page.goto(url, wait_until="commit")
+    page.wait_for_function(READY, timeout=int(os.environ.get("BENCH_TIMEOUT_MS", "180000")), polling=25)
+    return time.perf_counter() - start, page, context
+
+
+def time_load(browser, url: str) -> float:
+    seconds, _, context = load(browser, url)
+    context.close()
+    return seconds
+
+
+def slider_change(page, reps: int) -> list[float]:
+    """Move the page's first slider between its ends; time each move until the rerun's output is on screen."""
+    page.bring_to_front()  # a background tab throttles timers
+    thumb = page.locator('[data-testid="stSlider"] input[type="range"]').first
+    times = []
+    for i in range(reps):
+        before = page.evaluate(RENDERED_TEXT)
+        start = time.perf_counter()
+        thumb.press("Home" if thumb.get_attribute("value") != thumb.get_attribute("min") else "End")
+        page.wait_for_function(
+            f"(before) => ({RENDERED_TEXT})() !== before && ({READY})()",
+            arg=before,
+            timeout=int(os.environ.get("BENCH_TIMEOUT_MS", "180000")),
+            polling=10,
+        )
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def timed_command(args: list[str], runs: int) -> dict[str, float | None]:
+    """First run (cold: fresh process, first use of the files) and the median of the next runs (warm)."""
+    times = []
+    for _ in range(1 + runs):
+        start = time.perf_counter()
+        result = subprocess.run([sys.executable, "-m", *args], cwd=REPO, capture_output=True, text=True)
+        if result.returncode != 0:
+            print(f"  {' '.join(args)} failed: {(result.stdout + result.stderr).strip().splitlines()[-1:]}")
+            return {"cold": None, "warm": None}
+        times.append(time.perf_counter() - start)
+    return {"cold": times[0], "warm": statistics.median(times[1:]) if runs else times[0]}
+
+
+def scale_copy(root: Path, rows: int, seed: int = 7) -> tuple[Path, Path]:
+    """A copy of data/ and seeds/ whose events table is resampled to ``rows`` rows (never committed).
+
+    Rows are drawn from the real ones (so every quote still verifies); each
+    gets a fresh id, its own event_key, and a day-precise date resampled
+    between 2019 and its seed's latest publication date.
+    """
+    data_dir, seeds_dir = root / "data", root / "seeds"
+    shutil.copytree(REPO / "data", data_dir)
+    shutil.copytree(REPO / "seeds", seeds_dir)
+    events = pd.read_csv(data_dir / "events.csv", dtype=str, keep_default_na=False)
+    published = pd.read_csv(seeds_dir / "provenance.csv", dtype=str).set_index("source_id")["published_to"]
+    rng = random.Random(seed)
+    picked = events.iloc[[rng.randrange(len(events)) for _ in range(rows)]].reset_index(drop=True)
+    start = pd.Timestamp("2019-01-01")
+    ends = pd.to_datetime(picked["source_id"].map(published))
+    days = [rng.randrange((end - start).days + 1) for end in ends]
+    picked["date"] = [(start + pd.Timedelta(days=d)).strftime("%Y-%m-%d") for d in days]
+    picked["date_precision"] = "day"
+    picked["id"] = [f"EV{i:06d}" for i in range(1, rows + 1)]
+    picked["event_key"] = [f"{key}_{i}" for i, key in enumerate(picked["event_key"])]
+    picked.to_csv(data_dir / "events.csv", index=False)
+    package = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
+    for resource in package["resources"]:
+        if resource["name"] == "events":
+            for spec in resource["schema"]["fields"]:
+                if spec["name"] == "id":
+                    spec["constraints"]["pattern"] = "^EV[0-9]{3,6}$"  # room for 100,000 ids in the copy
+    (data_dir / "datapackage.json").write_text(json.dumps(package, indent=1), encoding="utf-8")
+    return data_dir, seeds_dir
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def ratio(a: float | None, b: float | None) -> float | None:
+    return a / b if a is not None and b else None
+
+
+def run(reps: int, quick: bool) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    results: dict = {
+        "machine": f"{platform.node()} · {os.cpu_count()} cores · Python {platform.python_version()} · {platform.platform()}",
+        "reps": reps,
+        "pages": {},
+    }
+    names = pages()
+    with sync_playwright() as p, Server(APP) as dash, Server(BARE) as bare:
+        browser = launch(p)
+        print("warm-up …", flush=True)
+        for name in names:
+            time_load(browser, f"{dash.url}/{name}")
+        time_load(browser, bare.url)
+
+        print(f"page loads, {reps} alternating repetitions …", flush=True)
+        timings = {name: [] for name in names}
+        bare_times: list[float] = []
+        for _ in range(reps):
+            for name in names:
+                timings[name].append(time_load(browser, f"{dash.url}/{name}"))
+                bare_times.append(time_load(browser, bare.url))
+        bare_median = median(bare_times)
+        for name in names:
+            m = median(timings[name])
+            results["pages"][name] = {"median_s": m, "bare_median_s": bare_median, "ratio": m / bare_median}
+
+        print("interactions …", flush=True)
+        _, stance, stance_ctx = load(browser, f"{dash.url}/stance")
+        _, bare_page, bare_ctx = load(browser, bare.url)
+        dash_steps, bare_steps = [], []
+        for _ in range(reps):  # alternate so drift hits both alike
+            dash_steps += slider_change(stance, 1 if quick else 2)
+            bare_steps += slider_change(bare_page, 1 if quick else 2)
+        stance_ctx.close()
+        bare_ctx.close()
+        results["interaction"] = {
+            "median_s": median(dash_steps),
+            "bare_median_s": median(bare_steps),
+            "ratio": median(dash_steps) / median(bare_steps),
+        }
+
+        print("memory …", flush=True)
+        contexts = []
+        _, _, ctx = load(browser, f"{dash.url}/overview")
+        contexts.append(ctx)
+        time.sleep(1)
+        one = dash.rss_mb()
+        for name in (names * 2)[:9]:
+            _, _, ctx = load(browser, f"{dash.url}/{name}")
+            contexts.append(ctx)
+        time.sleep(1)
+        ten = dash.rss_mb()
+        for ctx in contexts:
+            ctx.close()
+        results["memory_mb"] = {"one_session": one, "ten_sessions": ten, "per_extra_session": (ten - one) / 9}
+
+        print(f"scale: {SCALE_ROWS:,} events …", flush=True)
+        with tempfile.TemporaryDirectory() as tmp:
+            data_dir, seeds_dir = scale_copy(Path(tmp), SCALE_ROWS)
+            frames: list[int] = []
+            with Server(APP, env={"DASHBOARD_DATA_DIR": str(data_dir), "DASHBOARD_SEEDS_DIR": str(seeds_dir)}) as big:
+                first, _, ctx = load(browser, f"{big.url}/stance")  # the first load validates 100k rows, then caches
+                ctx.close()
+                load_s, page, ctx = load(browser, f"{big.url}/stance", on_ws=frames.append)
+                big_steps = []
+                real_steps = []
+                _, real_page, real_ctx = load(browser, f"{dash.url}/stance")
+                for _ in range(max(2, reps // 2)):
+                    big_steps += slider_change(page, 2)
+                    real_steps += slider_change(real_page, 2)
+                ctx.close()
+                real_ctx.close()
+            results["scale"] = {
+                "rows": SCALE_ROWS,
+                "first_load_s": first,
+                "stance_load_s": load_s,
+                "interaction_median_s": median(big_steps),
+                "real_interaction_median_s": median(real_steps),
+                "ratio": median(big_steps) / median(real_steps),
+                "max_chart_bytes": max(frames) if frames else None,
+            }
+        browser.close()
+
+    print("briefing export and data check …", flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        results["brief_s"] = timed_command(["dashboard", "brief", "-o", str(Path(tmp) / "brief.pptx")], 1 if quick else 3)
+    results["check_s"] = timed_command(["dashboard", "check"], 1 if quick else 5)
+    return results
+
+
+TARGETS = {"page": 1.5, "interaction": 1.5, "scale_ratio": 2.0, "chart_bytes": 300_000, "brief_warm": 3.0, "check": 1.0, "mb_per_session": 10.0}
+
+
+def table(results: dict) -> str:
+    def mark(ok: bool | None) -> str:
+        return "n/a" if ok is None else ("ok" if ok else "MISSED")
+
+    lines = [f"Machine: {results['machine']}; medians of {results['reps']} repetitions.", ""]
+    lines.append("| measure | dashboard | baseline | ratio | target | |")
+    lines.append("| --- | ---: | ---: | ---: | --- | --- |")
+    for name, row in results["pages"].items():
+        lines.append(f"| page `{name}` first full render | {row['median_s']:.2f} s | {row['bare_median_s']:.2f} s (bare) | {row['ratio']:.2f} | ≤ {TARGETS['page']} | {mark(row['ratio'] <= TARGETS['page'])} |")
+    it = results["interaction"]
+    lines.append(f"| stance filter change vs bare slider | {it['median_s']:.2f} s | {it['bare_median_s']:.2f} s | {it['ratio']:.2f} | ≤ {TARGETS['interaction']} | {mark(it['ratio'] <= TARGETS['interaction'])} |")
+    sc = results["scale"]
+    lines.append(f"| stance filter change at {sc['rows']:,} events vs real data | {sc['interaction_median_s']:.2f} s | {sc['real_interaction_median_s']:.2f} s | {sc['ratio']:.2f} | ≤ {TARGETS['scale_ratio']} | {mark(sc['ratio'] <= TARGETS['scale_ratio'])} |")
+    mb = sc["max_chart_bytes"]
+    lines.append(f"| largest message to the browser at {sc['rows']:,} events | {mb / 1000:.0f} KB | | | ≤ {TARGETS['chart_bytes'] // 1000} KB | {mark(mb is not None and mb <= TARGETS['chart_bytes'])} |")
+    lines.append(f"| first stance load at {sc['rows']:,} events (validates, then caches) | {sc['first_load_s']:.1f} s | | | | |")
+    for key, label, target in (("brief_s", "briefing deck (`python -m dashboard brief`)", TARGETS["brief_warm"]), ("check_s", "data check (`python -m dashboard check`)", TARGETS["check"])):
+        row = results[key]
+        if row["warm"] is None:
+            lines.append(f"| {label} | failed | | | | MISSED |")
+        else:
+            lines.append(f"| {label}, cold / warm | {row['cold']:.2f} s / {row['warm']:.2f} s | | | warm < {target} s | {mark(row['warm'] < target)} |")
+    m = results["memory_mb"]
+    lines.append(f"| server memory, 1 / 10 sessions | {m['one_session']:.0f} MB / {m['ten_sessions']:.0f} MB | | {m['per_extra_session']:.1f} MB per extra session | < {TARGETS['mb_per_session']} MB | {mark(m['per_extra_session'] < TARGETS['mb_per_session'])} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="one repetition of each (smoke run)")
+    parser.add_argument("--reps", type=int, default=5, help="repetitions after the warm-up (default 5)")
+    parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
+    args = parser.parse_args(argv)
+    reps = 1 if args.quick else max(1, args.reps)
+    started = time.perf_counter()
+    results = run(reps, args.quick)
+    results["total_s"] = time.perf_counter() - started
+    print()
+    print(table(results))
+    print(f"\n(total {results['total_s']:.0f} s)")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    return 0
