@@ -219,14 +219,23 @@ def as_of(loaded: Tables) -> dt.date | None:
     return export.data_as_of(loaded.frames.get("sources"))
 
 
+EAGER_CSV_ROWS = 5_000
+TABLE_ROWS = 1_000  # rows a table sends to the browser; the CSV download has them all
+
+
 def download_csv(frame: pd.DataFrame, file_name: str, loaded: Tables, *, label: str | None = None,
                  title: str | None = None, filters: Filters | None = None, key: str | None = None) -> None:
     """A download button for ``frame`` as CSV: cited sources and the data's date in # lines, formula-safe cells."""
-    data_bytes = export.safe_csv(
-        frame, loaded.frames.get("sources"), as_of(loaded), title=title or file_name,
-        filters=filters.describe() if filters is not None else None,
-    )
-    st.download_button(label or f"Download {file_name}", data=data_bytes, file_name=file_name, mime="text/csv",
+    def data_bytes() -> bytes:
+        return export.safe_csv(
+            frame, loaded.frames.get("sources"), as_of(loaded), title=title or file_name,
+            filters=filters.describe() if filters is not None else None,
+        )
+
+    # Small tables are written at once; a large one only when the button is clicked,
+    # so a rerun at 100,000 rows does not build a CSV nobody asked for.
+    data = data_bytes() if len(frame) <= EAGER_CSV_ROWS else data_bytes
+    st.download_button(label or f"Download {file_name}", data=data, file_name=file_name, mime="text/csv",
                        icon=":material/download:", key=key or f"csv-{file_name}", on_click="ignore")
 
 
@@ -303,7 +312,13 @@ def with_links(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def table(frame: pd.DataFrame, loaded: Tables | None = None, name: str | None = None, *, height: int | str = "auto", key: str | None = None):
-    """A dataframe with column help from the schema, the quote wide, and a link to each row's passage."""
+    """A dataframe with column help from the schema, the quote wide, and a link to each row's passage.
+
+    At most TABLE_ROWS rows go to the browser; a caption says when more were left out.
+    """
+    if len(frame) > TABLE_ROWS:
+        st.caption(f"Showing the first {TABLE_ROWS:,} of {len(frame):,} rows; the CSV download has them all.")
+        frame = frame.head(TABLE_ROWS)
     shown = with_links(frame)
     descriptions = loaded.descriptions(name) if loaded is not None and name else {}
     config: dict[str, object] = {}
