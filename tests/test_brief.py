@@ -1,0 +1,407 @@
+"""The briefing: the slide model, the PowerPoint deck, the PDF, and ``python -m dashboard brief``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+from pptx.util import Emu
+from pypdf import PdfReader
+
+from dashboard import brief, charts, data, facts, geo, maps
+from dashboard.brief import deck, layout, pdf
+from dashboard.filters import DEFAULT, Filters
+
+from conftest import REPO
+
+D = dt.date
+AS_OF = "2022-12-31"
+TITLES = [
+    "Kazakhstan and Russia since 2022",
+    "Headline figures",
+    "Kazakhstan's oil export routes and its border with Russia",
+    "Stance over time",
+    "What moved, and when",
+    "Stance index: 90-day trailing mean per actor",
+    "Defence budget: the previous budget and the 2022 addition",
+    "Share of oil exports through each route, as each seed states it",
+    "Disruptions, dependence and the alternative route",
+    "Named stakes in Kazakh oil fields",
+    "Who said what on sanctions, recognition and UN votes",
+    "Signs of public mood over time",
+    "Conflicting figures",
+    "Corrections (1 of 3)",
+    "Corrections (2 of 3)",
+    "Corrections (3 of 3)",
+    "Sources",
+]
+CHART_SLIDES = [3, 4, 6, 7, 8, 9, 10, 11, 12]  # 1-based, on the shipped data with the default filters
+BORDER_QUOTE = "a 7,500 km common border leaves no chance for that"  # S000, context_figures CF001
+
+
+@pytest.fixture(scope="module")
+def tables() -> data.Tables:
+    loaded = data.load_tables(REPO / "data")
+    assert not loaded.problems, loaded.all_problems
+    return loaded
+
+
+@pytest.fixture(scope="module")
+def built(tables) -> brief.Brief:
+    return brief.build_brief(tables, DEFAULT)
+
+
+@pytest.fixture(scope="module")
+def pptx_bytes(built) -> bytes:
+    return deck.to_pptx(built)
+
+
+@pytest.fixture(scope="module")
+def pdf_bytes(built) -> bytes:
+    return pdf.to_pdf(built)
+
+
+def read_deck(blob: bytes) -> list[dict]:
+    """Per slide: title, the text of each named shape, whether it has a picture, and the notes."""
+    out = []
+    for page in Presentation(io.BytesIO(blob)).slides:
+        shapes = {}
+        for shape in page.shapes:
+            if shape.has_text_frame and shape.text_frame.text:
+                shapes.setdefault(shape.name, []).append(shape.text_frame.text)
+        out.append({
+            "title": page.shapes.title.text_frame.text,
+            "shapes": shapes,
+            "texts": [t for texts in shapes.values() for t in texts],
+            "pictures": sum(shape.shape_type == MSO_SHAPE_TYPE.PICTURE for shape in page.shapes),
+            "notes": page.notes_slide.notes_text_frame.text if page.has_notes_slide else "",
+        })
+    return out
+
+
+# --------------------------------------------------------------------------
+# the slide model
+
+
+def test_brief_slides_in_order_on_the_shipped_data(built) -> None:
+    assert [s.title for s in built.slides] == TITLES
+    assert [i for i, s in enumerate(built.slides, 1) if s.kind == "chart"] == CHART_SLIDES
+    assert [s.kind for s in built.slides[:3]] == ["title", "figures", "chart"]
+    assert built.as_of == D(2022, 12, 31)
+    assert built.stem == f"brief_{AS_OF}"
+
+
+def test_brief_every_slide_has_a_source_line_and_notes(built) -> None:
+    for slide in built.slides:
+        assert slide.source_line.startswith("Source: "), slide.title
+        assert slide.notes, slide.title
+
+
+def test_brief_title_slide_states_date_filters_and_sources(built, tables) -> None:
+    title = built.slides[0]
+    assert title.subtitle == "Briefing · data as of 31 December 2022"
+    assert title.bullets[0] == "Filters in force: dates 2022-01-01 to the end."
+    assert [b.split(" ")[0] for b in title.bullets[3:]] == list(tables["sources"]["source_id"])
+    assert "  python -m dashboard brief\n" in title.notes  # the default view needs no argument
+    assert "  in the app: the Present page, /present\n" in title.notes
+    other = brief.build_brief(tables, Filters(date_from=D(2022, 3, 1), actors=("Russia government",))).slides[0]
+    assert "  python -m dashboard brief --from 2022-03-01 --actor 'Russia government'\n" in other.notes
+    assert "  in the app: the Present page, /present?from=2022-03-01&actor=Russia+government\n" in other.notes
+
+
+def test_brief_figures_are_the_overview_headlines_with_their_quotes(built, tables) -> None:
+    figures = built.slides[1]
+    cards = facts.headlines(tables.frames)
+    assert [(f.label, f.value) for f in figures.figures] == [(c.label, c.value) for c in cards]
+    assert [f.disputed for f in figures.figures] == [False, True, False, True, False, False]
+    for card in cards:
+        for citation in card.citations:
+            assert f"{citation.source_id} ({citation.row_id}): “{citation.quote}”" in figures.notes
+    assert f"S000 (CF001): “{BORDER_QUOTE}”" in figures.notes
+
+
+def test_brief_map_slide_caveat_gives_the_drawn_and_the_seed_length(built, tables) -> None:
+    drawn = maps.border_facts(tables.frames, geo.load_border())["drawn_km"]
+    slide = built.slides[2]
+    assert slide.caveat.startswith(f"The drawn border is Natural Earth's generalised 1:50m line: {drawn:,.0f} km against the seeds' 7,500 km.")
+    assert "outside reference data" in slide.caveat
+    assert slide.bullets[0] == f"Border: 7,500 km in the seeds (S000); the drawn line measures {drawn:,.0f} km."
+    assert BORDER_QUOTE in slide.notes
+
+
+def test_brief_chart_slides_reuse_the_page_summaries(built, tables) -> None:
+    events, oil = tables["events"], tables["oil_routes"]
+    by_title = {s.title: s for s in built.slides}
+    assert by_title["Stance over time"].summary == charts.stance_summary(events, DEFAULT)
+    assert by_title["Stance index: 90-day trailing mean per actor"].summary == charts.index_summary(events, DEFAULT)
+    assert by_title["What moved, and when"].bullets[0].startswith("The seeds record 47 scored events")
+    assert " ".join(by_title["What moved, and when"].bullets) == facts.narrative(events, DEFAULT)
+    assert by_title["Defence budget: the previous budget and the 2022 addition"].summary == charts.defence_summary(tables["defense_budget"])
+    kept = oil[(oil["date"].isna()) | (oil["date"] >= "2022-01-01")]
+    assert by_title["Share of oil exports through each route, as each seed states it"].summary == charts.oil_share_summary(kept)
+
+
+def test_brief_stance_notes_carry_the_turning_points_quotes(built, tables) -> None:
+    notes = built.slides[3].notes
+    events = tables["events"]
+    medvedev = events[events["event_key"] == "medvedev_post_2022"].iloc[0]
+    assert f"Medvedev post (1 Aug 2022) — {medvedev['source_id']} ({medvedev['id']}): “{medvedev['quote']}”" in notes
+
+
+@pytest.mark.parametrize(
+    ("filters", "changed", "same"),
+    [
+        (Filters(date_from=D(2022, 1, 1), actors=("Russia government",)), "Stance over time", "Share of oil exports through each route, as each seed states it"),
+        (Filters(date_from=D(2022, 1, 1), min_credibility=1), "Stance over time", "Signs of public mood over time"),
+        (Filters(date_from=D(2022, 3, 1), date_to=D(2022, 6, 30)), "Who said what on sanctions, recognition and UN votes", "Headline figures"),
+        (Filters(date_from=D(2022, 1, 1), sources=("S001",)), "Signs of public mood over time", "Conflicting figures"),
+    ],
+    ids=["actor", "credibility", "dates", "source"],
+)
+def test_brief_filters_change_the_slides_the_pages_would_change(tables, built, filters, changed, same) -> None:
+    other = brief.build_brief(tables, filters)
+    before = {s.title: s for s in built.slides}
+    after = {s.title: s for s in other.slides}
+    assert len(other.slides) == len(built.slides)
+    assert after[changed].texts() != before[changed].texts()
+    assert after[same].texts()[1:-1] == before[same].texts()[1:-1]  # all but the source line, which names the filters
+    if changed == "Stance over time":
+        assert after[changed].summary == charts.stance_summary(tables["events"], filters)
+    assert other.slides[0].bullets[0] == f"Filters in force: {filters.describe()}."
+
+
+def test_brief_builds_when_a_table_is_missing(tables) -> None:
+    frames = {k: v for k, v in tables.frames.items() if k != "events"}
+    slides = brief.build_brief(frames, DEFAULT).slides
+    stance = [s for s in slides if s.title in ("Stance over time", "What moved, and when", "Stance index")]
+    assert [s.bullets for s in stance] == [("The events table did not pass validation, so this slide has nothing to show.",)] * 3
+    assert all(s.source_line.startswith("Source: ") for s in slides)
+
+
+def test_brief_empty_filter_result_gives_plain_slides(tables) -> None:
+    slides = brief.build_brief(tables, Filters(date_from=D(2030, 1, 1))).slides
+    stance = next(s for s in slides if s.title == "Stance over time")
+    assert (stance.kind, stance.bullets, stance.chart) == ("text", ("No events match these filters.",), None)
+
+
+# --------------------------------------------------------------------------
+# filters from the command line
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ({}, DEFAULT),
+        ({"from": ""}, Filters()),
+        ({"from": "2022-03-01", "to": "2022-06-30"}, Filters(date_from=D(2022, 3, 1), date_to=D(2022, 6, 30))),
+        ({"actor": ["China", "CSTO"], "domain": ["security"]}, Filters(date_from=D(2022, 1, 1), actors=("China", "CSTO"), domains=("security",))),
+        ({"cred": "2", "source": ["S001"]}, Filters(date_from=D(2022, 1, 1), min_credibility=2, sources=("S001",))),
+    ],
+)
+def test_filters_from_cli_match_the_url(tables, values, expected) -> None:
+    assert brief.filters_from_cli(values, tables.frames) == expected
+    # the URL with the same parameters gives the same filters
+    assert Filters.from_query_params(values, DEFAULT) == expected
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"from": "2022-13-01"}, "--from: '2022-13-01' is not a date (YYYY-MM-DD, or '' for no bound)"),
+        ({"cred": "9"}, "--min-credibility: '9' is not a credibility grade from 1 (best) to 6"),
+        ({"from": "2022-06-01", "to": "2022-01-01"}, "--from 2022-06-01 is after --to 2022-01-01"),
+        ({"source": ["S999"]}, "--source: unknown value 'S999' (one of: S000, S001, S002, S003, S004)"),
+    ],
+)
+def test_filters_from_cli_refuse_bad_values(tables, values, message) -> None:
+    with pytest.raises(brief.BriefError) as raised:
+        brief.filters_from_cli(values, tables.frames)
+    assert str(raised.value) == message
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [DEFAULT, Filters(), Filters(date_from=D(2022, 2, 1), date_to=D(2022, 9, 30), actors=("Russia government", "China"),
+                                   domains=("energy",), min_credibility=3, sources=("S000", "S002"))],
+)
+def test_cli_args_round_trip(tables, filters) -> None:
+    args = brief.cli_args(filters)
+    values: dict[str, list[str]] = {}
+    flags = {flag: param for param, flag in brief.FLAGS.items()}
+    for flag, value in zip(args[::2], args[1::2]):
+        values.setdefault(flags[flag], []).append(value)
+    assert brief.filters_from_cli(values, tables.frames) == filters
+
+
+# --------------------------------------------------------------------------
+# the PowerPoint deck
+
+
+def test_deck_opens_16_by_9_with_one_slide_per_slide_in_order(pptx_bytes, built) -> None:
+    prs = Presentation(io.BytesIO(pptx_bytes))
+    assert (Emu(prs.slide_width).inches, Emu(prs.slide_height).inches) == pytest.approx((13.333, 7.5), abs=0.001)
+    slides = read_deck(pptx_bytes)
+    assert len(slides) == len(built.slides) == 17
+    assert [s["title"] for s in slides] == TITLES
+
+
+def test_deck_chart_slides_have_a_picture_and_others_none(pptx_bytes) -> None:
+    pictures = [s["pictures"] for s in read_deck(pptx_bytes)]
+    assert [i for i, n in enumerate(pictures, 1) if n] == CHART_SLIDES
+    assert set(pictures) == {0, 1}
+
+
+def test_deck_every_slide_has_its_source_line_and_number(pptx_bytes, built) -> None:
+    for number, (page, slide) in enumerate(zip(read_deck(pptx_bytes), built.slides), 1):
+        assert page["shapes"]["Source"] == [slide.source_line]
+        assert page["shapes"]["Source"][0].startswith("Source: ")
+        assert page["shapes"]["Slide number"] == [f"{number} / 17"]
+
+
+def test_deck_shows_every_text_of_the_model(pptx_bytes, built) -> None:
+    for page, slide in zip(read_deck(pptx_bytes), built.slides):
+        shown = page["texts"] + [page["title"]]
+        body = "\n".join(shown)
+        for text in slide.texts():
+            assert text in shown or text in body, (slide.title, text)
+        if slide.caveat:
+            assert page["shapes"]["Caveat"] == [slide.caveat]
+
+
+def test_deck_notes_carry_the_quotes(pptx_bytes, built, tables) -> None:
+    pages = read_deck(pptx_bytes)
+    assert [p["notes"] for p in pages] == [s.notes for s in built.slides]
+    assert BORDER_QUOTE in pages[1]["notes"]
+    oil = tables["oil_routes"]
+    for quote in oil[oil["kind"] == "export share"]["quote"]:
+        assert f"“{quote}”" in pages[7]["notes"]
+
+
+def test_deck_pictures_are_crisp_and_sized_to_their_box(pptx_bytes, built) -> None:
+    prs = Presentation(io.BytesIO(pptx_bytes))
+    for number in CHART_SLIDES:
+        page, slide = prs.slides[number - 1], built.slides[number - 1]
+        picture = next(s for s in page.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE)
+        box = layout.regions(slide).body
+        width, height = picture.image.size
+        assert Emu(picture.width).inches <= box.w + 0.01 and Emu(picture.height).inches <= box.h + 0.01
+        assert width / Emu(picture.width).inches >= 2 * layout.PX_PER_IN - 1  # rendered at scale 2
+        assert picture._element.nvPicPr.cNvPr.get("descr") == (slide.summary or slide.title)
+
+
+def test_deck_is_reproducible(pptx_bytes, built) -> None:
+    assert deck.to_pptx(built) == pptx_bytes
+    props = Presentation(io.BytesIO(pptx_bytes)).core_properties
+    assert (props.created, props.modified, props.revision) == (dt.datetime(2022, 12, 31), dt.datetime(2022, 12, 31), 1)
+
+
+# --------------------------------------------------------------------------
+# the PDF
+
+
+def test_pdf_opens_with_one_page_per_slide_and_the_titles(pdf_bytes, built) -> None:
+    reader = PdfReader(io.BytesIO(pdf_bytes))
+    assert len(reader.pages) == len(built.slides)
+    assert [o.title for o in reader.outline] == TITLES
+    for page, slide in zip(reader.pages, built.slides):
+        assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx((960, 540), abs=0.1)
+        text = " ".join(page.extract_text().split())
+        assert " ".join(slide.title.split()) in text
+        assert "Source:" in text
+
+
+def test_pdf_pages_carry_the_notes(pdf_bytes, built) -> None:
+    reader = PdfReader(io.BytesIO(pdf_bytes))
+    notes = [page["/Annots"][0].get_object()["/Contents"] for page in reader.pages]
+    assert notes == [s.notes for s in built.slides]
+    assert BORDER_QUOTE in notes[1]
+
+
+def test_pdf_charts_are_vector(pdf_bytes) -> None:
+    reader = PdfReader(io.BytesIO(pdf_bytes))
+    for number in CHART_SLIDES:
+        resources = reader.pages[number - 1]["/Resources"]
+        images = resources.get("/XObject", {})
+        assert not [k for k, v in images.items() if v.get_object().get("/Subtype") == "/Image"], number
+
+
+# --------------------------------------------------------------------------
+# the command line
+
+
+def _cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "dashboard", "brief", *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+def test_cli_writes_the_same_deck_as_the_function(tmp_path, tables) -> None:
+    filters = Filters(date_from=D(2022, 3, 1), actors=("Russia government", "Kazakhstan government"))
+    out = tmp_path / "out"
+    out.mkdir()
+    result = _cli("--from", "2022-03-01", "--actor", "Russia government", "--actor", "Kazakhstan government",
+                  "-o", str(out), "--pdf", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    describe = "dates 2022-03-01 to the end; actors Russia government, Kazakhstan government"
+    assert result.stdout.splitlines() == [
+        f"{out / f'brief_{AS_OF}.pptx'}: 17 slides ({describe}; data as of {AS_OF})",
+        f"brief_{AS_OF}.pdf: 17 slides ({describe}; data as of {AS_OF})",
+    ]
+    from_cli = read_deck((out / f"brief_{AS_OF}.pptx").read_bytes())
+    built = brief.build_brief(tables, filters)
+    from_function = read_deck(deck.to_pptx(built))
+    assert from_cli == from_function
+    assert [p["title"] for p in from_cli] == [s.title for s in built.slides]
+    assert from_cli[3]["shapes"]["Summary"] == [charts.stance_summary(tables["events"], filters)]
+    assert len(PdfReader(tmp_path / f"brief_{AS_OF}.pdf").pages) == 17
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [(None, "brief_2022-12-31.pptx"), ("", "brief_2022-12-31.pptx"), ("room.pptx", "room.pptx"), ("talks/room.pptx", "talks/room.pptx"),
+     ("room", "room.pptx"), (".", "brief_2022-12-31.pptx"), ("new/", "new/brief_2022-12-31.pptx")],
+)
+def test_cli_output_names(given, expected) -> None:
+    from dashboard.__main__ import _output
+
+    assert _output(given, f"brief_{AS_OF}", ".pptx") == Path(expected)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--from", "2022-13-01"), "error: --from: '2022-13-01' is not a date (YYYY-MM-DD, or '' for no bound)"),
+        (("--actor", "Nobody"), "error: --actor: unknown value 'Nobody' (one of: "),
+        (("--domain", "sport"), "error: --domain: unknown value 'sport' (one of: "),
+        (("--min-credibility", "9"), "error: --min-credibility: '9' is not a credibility grade from 1 (best) to 6"),
+        (("--from", "2022-06-01", "--to", "2022-01-01"), "error: --from 2022-06-01 is after --to 2022-01-01"),
+    ],
+)
+def test_cli_bad_filters_exit_1_with_one_line(tmp_path, args, message) -> None:
+    result = _cli(*args, cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.startswith(message) and len(result.stderr.splitlines()) == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    assert not list(tmp_path.iterdir())
+
+
+def test_cli_refuses_data_that_fails_validation(tmp_path) -> None:
+    shutil.copytree(REPO / "data", tmp_path / "data")
+    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
+    events = tmp_path / "data" / "events.csv"
+    frame = pd.read_csv(events, dtype=str, keep_default_na=False)
+    frame.loc[0, "stance"] = "3"
+    frame.to_csv(events, index=False)
+    result = _cli("--data", str(tmp_path / "data"), "-o", str(tmp_path / "b.pptx"))
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("error: the briefing needs tables that failed validation: ") and "events.csv" in lines[0]
+    assert any(line.endswith("events.csv:2:stance: 3 is above the maximum 2") for line in lines[1:])
+    assert "Traceback" not in result.stdout + result.stderr
+    assert not (tmp_path / "b.pptx").exists()

@@ -1,0 +1,131 @@
+"""The Present page, run headless with AppTest: the deck's slides one at a time, the slide number in the URL."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import brief, charts, data, ui
+from dashboard.filters import DEFAULT, Filters
+
+from conftest import REPO
+
+APP = str(REPO / "dashboard" / "app.py")
+
+
+@pytest.fixture(scope="module")
+def shipped() -> brief.Brief:
+    loaded = data.load_tables(REPO / "data")
+    assert not loaded.problems, loaded.all_problems
+    return brief.build_brief(loaded, DEFAULT)
+
+
+@pytest.fixture(autouse=True)
+def _shipped_data(monkeypatch):
+    monkeypatch.delenv(data.DATA_ENV, raising=False)
+    monkeypatch.delenv(data.SEEDS_ENV, raising=False)
+
+
+def open_present(**params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.switch_page("views/present.py")
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def shown_title(at: AppTest) -> str:
+    titles = [t.value for t in at.title] + [h.value for h in at.header]
+    assert len(titles) == 1, titles
+    return titles[0]
+
+
+def url(at: AppTest) -> dict[str, list[str]]:
+    return {k: v if isinstance(v, list) else [v] for k, v in at.query_params.items()}
+
+
+def test_present_opens_on_the_title_slide(shipped) -> None:
+    at = open_present()
+    assert shown_title(at) == shipped.slides[0].title
+    assert at.selectbox(key="present.slide").value == 1
+    assert url(at) == {"slide": ["1"]}
+    assert at.button(key="present.previous").disabled and not at.button(key="present.next").disabled
+
+
+def test_present_slide_in_the_url_restores_that_slide(shipped) -> None:
+    at = open_present(slide="3")
+    assert shown_title(at) == "Kazakhstan's oil export routes and its border with Russia" == shipped.slides[2].title
+    assert at.selectbox(key="present.slide").value == 3
+    assert url(at) == {"slide": ["3"]}
+    assert len(at.get("image")) == 1  # the map, drawn as the deck draws it
+
+
+def test_present_next_and_previous_change_the_slide_and_the_url(shipped) -> None:
+    at = open_present(slide="3")
+    at.button(key="present.next").click().run()
+    assert (shown_title(at), url(at)) == (shipped.slides[3].title, {"slide": ["4"]})
+    assert len(at.get("vega_lite_chart")) == 1
+    at.button(key="present.previous").click().run()
+    at.button(key="present.previous").click().run()
+    assert (shown_title(at), url(at)) == (shipped.slides[1].title, {"slide": ["2"]})
+    at.selectbox(key="present.slide").set_value(17).run()
+    assert (shown_title(at), url(at)) == ("Sources", {"slide": ["17"]})
+    assert at.button(key="present.next").disabled
+
+
+@pytest.mark.parametrize(("given", "shown"), [("999", 17), ("0", 1), ("two", 1)])
+def test_present_out_of_range_slide_numbers_are_clamped(given: str, shown: int) -> None:
+    at = open_present(slide=given)
+    assert at.selectbox(key="present.slide").value == shown
+    assert url(at) == {"slide": [str(shown)]}
+
+
+def test_present_shows_each_slide_as_the_deck_does(shipped) -> None:
+    at = open_present()
+    for number, slide in enumerate(shipped.slides, 1):
+        if number > 1:
+            at.button(key="present.next").click().run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert shown_title(at) == slide.title
+        assert slide.source_line in [c.value for c in at.caption], slide.title
+        markdown = [m.value for m in at.markdown]
+        if slide.summary:
+            assert ui._md(slide.summary) in markdown, slide.title
+        if slide.caveat:
+            assert f":orange[{ui._md(slide.caveat)}]" in markdown, slide.title
+        if slide.bullets:
+            assert "\n".join(f"- {ui._md(b)}" for b in slide.bullets) in markdown, slide.title
+        assert [(m.label, m.value) for m in at.metric] == [(f.label, f.value) for f in slide.figures]
+        notes = "  \n".join(ui._md(line) for line in slide.notes.splitlines())
+        assert notes in markdown, slide.title
+
+
+def test_present_notes_carry_the_quotes() -> None:
+    at = open_present(slide="2")
+    assert at.expander[0].label == "Speaker notes: the quotes behind the figures"
+    assert any(ui._md("“a 7,500 km common border leaves no chance for that”") in m.value for m in at.markdown)
+
+
+def test_present_filters_come_from_the_url_and_reach_the_slides() -> None:
+    at = open_present(slide="4", actor="Russia government", **{"from": "2022-03-01"})
+    filters = Filters(date_from=dt.date(2022, 3, 1), actors=("Russia government",))
+    events = data.load_tables(REPO / "data")["events"]
+    assert ui._md(charts.stance_summary(events, filters)) in [m.value for m in at.markdown]
+    assert at.multiselect(key="present.actors").value == ["Russia government"]
+    assert url(at) == {"from": ["2022-03-01"], "actor": ["Russia government"], "slide": ["4"]}
+    at.multiselect(key="present.actors").unselect("Russia government").run()
+    assert ui._md(charts.stance_summary(events, Filters(date_from=dt.date(2022, 3, 1)))) in [m.value for m in at.markdown]
+    assert url(at) == {"from": ["2022-03-01"], "slide": ["4"]}
+
+
+def test_present_offers_both_downloads() -> None:
+    at = open_present(slide="5")
+    buttons = {b.proto.label: b.proto for b in at.get("download_button")}
+    assert list(buttons) == ["Briefing (.pptx)", "Briefing (.pdf)"]
+    assert buttons["Briefing (.pptx)"].help.startswith("Download briefing (.pptx)")
+    assert buttons["Briefing (.pdf)"].help.startswith("Download briefing (.pdf)")
+    assert all(b.deferred_file_id for b in buttons.values())  # built on click, not on every run
