@@ -153,6 +153,17 @@ def _oriented(geom: dict, sign: float) -> dict:
     return _to_lists(mapping(g))
 
 
+def simplified(feature_collection: Mapping, tolerance: float) -> dict:
+    """A copy with every geometry simplified (degrees; topology preserved), for small static maps."""
+    return {
+        **feature_collection,
+        "features": [
+            {**f, "geometry": mapping(shape(f["geometry"]).simplify(tolerance, preserve_topology=True))}
+            for f in feature_collection["features"]
+        ],
+    }
+
+
 def for_vega(feature_collection: Mapping) -> dict:
     """Copy of a FeatureCollection with polygon rings reversed for Vega/Altair.
 

@@ -293,7 +293,7 @@ def test_deck_pictures_are_crisp_and_sized_to_their_box(pptx_bytes, built) -> No
         box = layout.regions(slide).body
         width, height = picture.image.size
         assert Emu(picture.width).inches <= box.w + 0.01 and Emu(picture.height).inches <= box.h + 0.01
-        assert width / Emu(picture.width).inches >= 2 * layout.PX_PER_IN - 1  # rendered at scale 2
+        assert width / Emu(picture.width).inches >= layout.PNG_SCALE * layout.PX_PER_IN - 1  # rendered at PNG_SCALE
         assert picture._element.nvPicPr.cNvPr.get("descr") == (slide.summary or slide.title)
 
 

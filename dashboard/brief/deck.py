@@ -15,6 +15,7 @@ import zipfile
 from typing import Sequence
 
 import vl_convert as vlc
+from altair.utils.schemapi import debug_mode
 from lxml import etree
 from pptx import Presentation
 from pptx.dml.color import RGBColor
@@ -154,7 +155,9 @@ def _fixed_zip(data: bytes, when: dt.datetime) -> bytes:
 
 def chart_png(slide: Slide) -> bytes:
     """The slide's chart as PNG, at the size the slide gives it and twice that pixel density."""
-    return vlc.vegalite_to_png(L.spec_json(L.chart_for(slide.chart, L.regions(slide).body)), scale=L.PNG_SCALE)
+    with debug_mode(False):  # see build_brief
+        spec = L.spec_json(L.chart_for(slide.chart, L.regions(slide).body))
+    return vlc.vegalite_to_png(spec, scale=L.PNG_SCALE)
 
 
 def slide_pngs(brief: Brief) -> dict[int, bytes]:

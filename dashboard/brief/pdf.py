@@ -18,6 +18,7 @@ from xml.sax.saxutils import escape
 
 import reportlab
 import vl_convert as vlc
+from altair.utils.schemapi import debug_mode
 from pypdf import PdfReader, PdfWriter, Transformation
 from reportlab.lib.colors import HexColor
 from reportlab.lib.styles import ParagraphStyle
@@ -194,8 +195,9 @@ def _page(canvas: Canvas, slide: Slide, number: int, total: int) -> L.Box | None
 
 def slide_pdfs(brief: Brief) -> dict[int, bytes]:
     """Slide index -> the chart as a one-page vector PDF, at the size the slide gives it."""
-    jobs = [(i, L.chart_for(s.chart, L.regions(s).body)) for i, s in enumerate(brief.slides) if s.kind == "chart" and s.chart is not None]
-    return {i: vlc.vegalite_to_pdf(L.spec_json(chart)) for i, chart in jobs}
+    with debug_mode(False):  # see build_brief
+        specs = [(i, L.spec_json(L.chart_for(s.chart, L.regions(s).body))) for i, s in enumerate(brief.slides) if s.kind == "chart" and s.chart is not None]
+    return {i: vlc.vegalite_to_pdf(spec) for i, spec in specs}
 
 
 def to_pdf(brief: Brief) -> bytes:
