@@ -20,10 +20,10 @@ def _shown(path: Path | None) -> str:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from dashboard import data, validate
+    from dashboard import paths, validate  # not dashboard.data: the check needs no pandas
 
-    data_dir = args.data if args.data is not None else data.default_data_dir()
-    seeds_dir = args.seeds if args.seeds is not None else data.default_seeds_dir()
+    data_dir = args.data if args.data is not None else paths.default_data_dir()
+    seeds_dir = args.seeds if args.seeds is not None else paths.default_seeds_dir()
     report = validate.run(data_dir, seeds_dir)
     if report.problems:
         for problem in report.problems:

@@ -18,23 +18,8 @@ from typing import Any, Callable
 import pandas as pd
 
 from dashboard import validate
+from dashboard.paths import DATA_ENV, REPO_ROOT, SEEDS_ENV, default_data_dir, default_seeds_dir  # noqa: F401 (re-exported)
 from dashboard.validate import Problem
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
-DATA_ENV = "DASHBOARD_DATA_DIR"
-SEEDS_ENV = "DASHBOARD_SEEDS_DIR"
-
-
-def default_data_dir() -> Path:
-    """``$DASHBOARD_DATA_DIR``, else the repository's ``data/``."""
-    return Path(os.environ.get(DATA_ENV) or REPO_ROOT / "data")
-
-
-def default_seeds_dir() -> Path | None:
-    """``$DASHBOARD_SEEDS_DIR``; None means: where the data package's ``sources`` path points (``data/../seeds``)."""
-    value = os.environ.get(SEEDS_ENV)
-    return Path(value) if value else None
-
 
 @dataclass
 class Tables:
