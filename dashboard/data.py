@@ -10,7 +10,6 @@ numbers as float64, booleans as nullable boolean, strings as text).
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable

@@ -218,3 +218,107 @@ class Pkg:
 def pkg(tmp_path: Path) -> Pkg:
     """A fresh valid package in tmp_path/data + tmp_path/seeds."""
     return Pkg(tmp_path / "pkg").build()
+
+
+# --------------------------------------------------------------------------
+# CI runs everything: a skipped test there is a failure
+
+
+def _skip_fails_in_ci(report) -> None:
+    from browser import in_ci
+
+    if in_ci() and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        reason = reason.removeprefix("Skipped: ")
+        report.outcome = "failed"
+        report.longrepr = f"skipped in CI, where every test must run ({reason})"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    _skip_fails_in_ci(outcome.get_result())
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector):
+    outcome = yield
+    _skip_fails_in_ci(outcome.get_result())
+
+
+# --------------------------------------------------------------------------
+# the browser tests: one Chromium and one app server per data directory, for the whole session
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Headless Chromium (see browser.launch); skips without one, except in CI, where that fails."""
+    from playwright.sync_api import sync_playwright
+
+    from browser import in_ci, launch
+
+    with sync_playwright() as playwright:
+        try:
+            instance = launch(playwright)
+        except LookupError as exc:
+            if in_ci():
+                pytest.fail(f"CI must run the browser tests: {exc}")
+            pytest.skip(str(exc))
+        try:
+            yield instance
+        finally:
+            instance.close()
+
+
+@pytest.fixture(scope="session")
+def app_server():
+    """The app on the shipped data/ and seeds/."""
+    from browser import AppServer
+
+    server = AppServer("shipped")
+    yield server
+    server.stop()
+
+
+#: the broken copy: one bad cell in events.csv, and quotes that hold HTML and markdown (shown as text, never run or rendered)
+BROKEN_EVENT, BROKEN_ROW = "EV001", 2
+BROKEN_LINE = f"data/events.csv:{BROKEN_ROW}:stance: 7 is above the maximum 2"
+HOSTILE_SEED = "S001"
+HOSTILE_ROWS = {"sanctions_stance": "SS009", "statehood_rhetoric": "SR014"}  # both cite S001; SR014 is a border claim (map)
+HOSTILE_QUOTE = "A placard read <script>alert(1)</script> and *[click](http://example.com)* outside the akimat."
+
+
+@pytest.fixture(scope="session")
+def broken_server(tmp_path_factory):
+    """The app on a copy of the shipped data with a broken events table, and quotes holding a <script> tag and markdown."""
+    from browser import AppServer, copy_shipped_data
+
+    pkg = Pkg(tmp_path_factory.mktemp("broken"))
+    data_dir, _ = copy_shipped_data(pkg.root)
+    pkg.set_cell("data/events.csv", BROKEN_EVENT, "stance", "7")
+    # the quote must be in its seed verbatim, and the seed must match its checksum
+    provenance = {row[0]: row for row in pkg.rows("seeds/provenance.csv")}
+    header = provenance["source_id"]
+    seed_file = provenance[HOSTILE_SEED][header.index("file")]
+    text = pkg.read(f"seeds/{seed_file}") + "\n" + HOSTILE_QUOTE + "\n"
+    pkg.write(f"seeds/{seed_file}", text)
+    pkg.set_cell("seeds/provenance.csv", HOSTILE_SEED, "sha256", hashlib.sha256(text.encode("utf-8")).hexdigest())
+    for table, row in HOSTILE_ROWS.items():
+        pkg.set_cell(f"data/{table}.csv", row, "quote", HOSTILE_QUOTE)
+    server = AppServer("broken", {"DASHBOARD_DATA_DIR": str(data_dir)})
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def page(chromium, request):
+    """A fresh browser context and page (a new Streamlit session) with a Recorder at ``page.recorder``; its server is the
+    test's ``app_server`` or ``broken_server`` fixture."""
+    from browser import VIEWPORT, Recorder
+
+    server = request.getfixturevalue("broken_server" if "broken_server" in request.fixturenames else "app_server")
+    context = chromium.new_context(viewport=VIEWPORT, color_scheme=getattr(request, "param", "light"))
+    tab = context.new_page()
+    tab.recorder = Recorder(server.url).attach(tab)
+    yield tab
+    context.close()

@@ -86,8 +86,8 @@ if selected_key:
     else:
         for row in rows.to_dict("records"):
             date = "undated" if pd.isna(row["date"]) else f"{row['date']:%Y-%m-%d}"
-            st.markdown(f"**{row['what']}** · {date} · `{row['table']}` `{row['id']}` · seed {row['source_id']}")
-            st.caption(f"“{row['quote']}”")
+            st.markdown(f"**{ui._md(row['what'])}** · {date} · `{row['table']}` `{row['id']}` · seed {row['source_id']}")
+            st.caption(f"“{ui._md(row['quote'])}”")  # verbatim: markup in a quote is shown, not rendered
 else:
     st.caption("Select a route, the border, a site or a city on the map to list its quotes and events here.")
 
@@ -111,7 +111,7 @@ lengths = [
     }
     for r in (maps.route_lengths(loaded["routes"], loaded["route_waypoints"]) if "routes" in loaded and "route_waypoints" in loaded else [])
 ]
-st.dataframe(pd.DataFrame(lengths), hide_index=True, use_container_width=True)
+st.dataframe(pd.DataFrame(lengths), hide_index=True, width="stretch")
 st.caption(
     f"{facts['explanation']} Drawn route lengths are geodesic distances along the approximate waypoints in "
     "`data/route_waypoints.csv`, so they run shorter than the built pipelines."
