@@ -1,0 +1,222 @@
+"""What a person does in the browser: change a filter, share and open a link, download a file, click the map, step through slides."""
+
+from __future__ import annotations
+
+import io
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from browser import REPO, app_pages, colour_counts, open_page, rerun, wait_charts_drawn, wait_done
+from dashboard import data, export, maps
+
+pytestmark = pytest.mark.browser
+
+#: (path and query, text the restored view shows) — each opened cold, in a new session, from the link alone
+DEEP_LINKS = [
+    ("stance?from=2022-03-01&actor=Russia+government&event=EV060", "Medvedev"),
+    ("indicators?view=sanctions&source=S001", "Who said what"),
+    ("indicators?view=defence", "480.4 ₸/$"),
+    ("sources?seed=S004&row=SR015", "Selected: SR015"),
+    ("method?tab=tables", "Seed provenance"),
+    ("map?object=border", maps.BORDER),
+]
+
+
+def symbol_marks(page, index: int = 0) -> int:
+    """How many point marks (not legend symbols) the index-th chart draws."""
+    return page.evaluate(
+        """(i) => document.querySelectorAll('[data-testid="stVegaLiteChart"]')[i]
+                     .querySelectorAll('g.mark-symbol.role-mark > path').length""",
+        index,
+    )
+
+
+def captions(page) -> list[str]:
+    return page.get_by_test_id("stCaptionContainer").all_inner_texts()
+
+
+def query(url: str) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(url).query)
+
+
+def view_state(page) -> dict:
+    """What a person sees of the stance view: the filters, the selected event, the chart, the summaries."""
+    return {
+        "dates": [i.input_value() for i in page.get_by_test_id("stDateInput").locator("input").all()],
+        "actors": page.get_by_test_id("stMultiSelect").filter(has_text="Actors").inner_text(),
+        "event": page.get_by_test_id("stSelectbox").filter(has_text="Event").locator("input").input_value(),
+        "marks": symbol_marks(page, 0),
+        "summaries": captions(page),
+    }
+
+
+def pick(page, widget: str, label: str, search: str, option: str | re.Pattern) -> None:
+    """In the select widget labelled ``label``, type ``search`` and choose ``option``; wait for the rerun."""
+    box = page.get_by_test_id(widget).filter(has_text=label)
+    box.click()
+    page.keyboard.type(search)
+    rerun(page, lambda: page.get_by_role("option", name=option).first.click())
+    page.keyboard.press("Escape")
+    wait_done(page)
+
+
+def test_changing_a_filter_changes_the_chart(page, app_server) -> None:
+    open_page(page, f"{app_server.url}/stance")
+    wait_charts_drawn(page)
+    before = symbol_marks(page), captions(page)[0]
+    pick(page, "stMultiSelect", "Actors", "Russia gov", re.compile(r"^Russia government$"))
+    page.wait_for_url(re.compile(r"[?&]actor=Russia\+government"))
+    wait_charts_drawn(page)
+    after = symbol_marks(page), captions(page)[0]
+    assert after[0] < before[0], (before, after)
+    assert after[1] != before[1] and after[1].startswith("7 scored events"), after
+    assert page.recorder.errors() == []
+
+
+def test_a_shared_link_restores_the_filters_and_the_selection(page, chromium, app_server) -> None:
+    open_page(page, f"{app_server.url}/stance")
+    pick(page, "stMultiSelect", "Actors", "Russia gov", re.compile(r"^Russia government$"))
+    pick(page, "stSelectbox", "Event", "Medvedev", re.compile("Medvedev"))
+    page.wait_for_url(re.compile(r"[?&]event="))
+    wait_charts_drawn(page)
+    shown = view_state(page)
+    assert "Russia government" in shown["actors"] and "Medvedev" in shown["event"]
+    link = page.url
+
+    # someone else opens the link: a new browser context, so a new Streamlit session
+    other = chromium.new_context(viewport=page.viewport_size).new_page()
+    try:
+        open_page(other, link)
+        wait_charts_drawn(other)
+        assert view_state(other) == shown
+        assert query(other.url) == query(link)
+        # the selected event's rows and quotes are shown under the chart, not only named in the picker
+        summary = shown["event"].split(" · ", 2)[2]
+        assert summary in other.locator('[data-testid="stMain"]').inner_text()
+    finally:
+        other.context.close()
+
+
+@pytest.mark.parametrize(("link", "proof"), DEEP_LINKS, ids=[link.split("?")[0] + "-" + link.split("?")[1][:20] for link, _ in DEEP_LINKS])
+def test_deep_link_opens_the_view(page, app_server, link: str, proof: str) -> None:
+    open_page(page, f"{app_server.url}/{link}")
+    wait_charts_drawn(page)
+    assert proof in page.locator("body").inner_text()
+    assert page.get_by_test_id("stException").count() == 0
+    # the page keeps the link's state in the URL
+    assert query(page.url).items() >= query(f"/{link}").items()
+    assert page.recorder.errors() == [] and page.recorder.offsite() == []
+
+
+def test_csv_download_delivers_the_table_with_its_sources(page, app_server) -> None:
+    open_page(page, f"{app_server.url}/data")
+    with page.expect_download() as download:
+        page.get_by_test_id("stDownloadButton").filter(has_text="Download sources.csv").click()
+    delivered = download.value
+    assert delivered.suggested_filename == "sources.csv"
+    with open(delivered.path(), "rb") as handle:
+        content = handle.read()
+    tables = data.load_tables(REPO / "data")
+    expected = export.safe_csv(tables["sources"], tables["sources"], export.data_as_of(tables["sources"]), title=tables.title("sources"))
+    assert content == expected
+    assert content.startswith(b"# Seed provenance\n# Data as of 2022-12-31")
+
+
+def test_chart_download_delivers_an_svg(page, app_server) -> None:
+    open_page(page, f"{app_server.url}/")
+    with page.expect_download() as download:
+        page.get_by_test_id("stDownloadButton").filter(has_text="SVG").first.click()
+    delivered = download.value
+    assert delivered.suggested_filename == "overview-stance.svg"
+    with open(delivered.path(), encoding="utf-8") as handle:
+        svg = handle.read()
+    assert svg.startswith("<svg") and svg.rstrip().endswith("</svg>")
+    assert "Russia government" in svg  # the actor legend: the chart, not an empty frame
+
+
+def dot_centre(png: bytes, rgb: tuple[int, int, int], size: int = 7) -> tuple[int, int]:
+    """The pixel at the centre of a filled dot of colour ``rgb``: every pixel of the size×size square around it has that colour."""
+    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+    match = (np.abs(pixels - np.array(rgb)).max(axis=2) <= 12).astype(int)
+    # count matches in each size×size window with a summed-area table
+    table = np.pad(match.cumsum(0).cumsum(1), ((1, 0), (1, 0)))
+    windows = table[size:, size:] - table[:-size, size:] - table[size:, :-size] + table[:-size, :-size]
+    ys, xs = np.nonzero(windows == size * size)
+    assert len(ys), f"no dot of colour {rgb} on the map"
+    return int(xs[0]) + size // 2, int(ys[0]) + size // 2
+
+
+def test_clicking_a_city_on_the_map_selects_it(page, app_server) -> None:
+    open_page(page, f"{app_server.url}/map")
+    canvas = page.get_by_test_id("stDeckGlJsonChart").locator("canvas").first
+    canvas.scroll_into_view_if_needed()
+    for _ in range(40):  # WebGL draws after the element appears
+        png = canvas.screenshot()
+        if colour_counts(png, {"cities": maps.COLOURS[maps.CITIES]})["cities"] > 200:
+            break
+        page.wait_for_timeout(250)
+    x, y = dot_centre(png, maps.COLOURS[maps.CITIES])
+    box = canvas.bounding_box()
+    page.mouse.move(box["x"] + x, box["y"] + y)  # as a person does: point (a tooltip names the city), then click
+    page.locator(".deck-tooltip").filter(has_text=re.compile(r"\w")).wait_for(state="visible")
+    city = page.locator(".deck-tooltip").inner_text().splitlines()[0]
+    rerun(page, lambda: page.mouse.click(box["x"] + x, box["y"] + y))
+    page.wait_for_url(re.compile(r"[?&]object=place"))
+    wait_done(page)
+    key = query(page.url)["object"][0]
+    assert page.get_by_role("heading", name=maps.object_title(key)).count() == 1
+    assert maps.object_title(key) in city
+    assert page.recorder.errors() == []
+
+
+PRESENT = next((p for p in app_pages() if p.script == "present.py"), None)
+
+
+def slide(url: str) -> int:
+    return int(query(url)["slide"][-1])
+
+
+def headings(page) -> list[str]:
+    return page.locator('[data-testid="stMain"] :is(h1, h2, h3)').all_inner_texts()
+
+
+if (REPO / "dashboard" / "views" / "present.py").exists():
+    # the Present page's contract: ?slide=N holds the slide; buttons "Next" and "Previous" step
+
+    def test_presentation_steps_forward_and_back(page, app_server) -> None:
+        assert PRESENT is not None, "dashboard/views/present.py is not a page of dashboard/app.py"
+        base = f"{app_server.url}/{PRESENT.path}"
+        open_page(page, base)
+        first = headings(page)
+        forward = page.get_by_role("button", name=re.compile(r"\bNext\b"))
+        back = page.get_by_role("button", name=re.compile(r"\bPrevious\b"))
+
+        rerun(page, lambda: forward.first.click())
+        page.wait_for_url(re.compile(r"[?&]slide=\d+"))
+        wait_done(page)
+        second_number, second = slide(page.url), headings(page)
+        assert second != first
+
+        rerun(page, lambda: forward.first.click())
+        page.wait_for_url(re.compile(rf"[?&]slide={second_number + 1}\b"))
+        wait_done(page)
+        assert headings(page) != second
+
+        rerun(page, lambda: back.first.click())
+        page.wait_for_url(re.compile(rf"[?&]slide={second_number}\b"))
+        wait_done(page)
+        assert headings(page) == second
+
+        rerun(page, lambda: back.first.click())
+        wait_done(page)
+        assert headings(page) == first
+
+        # the slide number is a link too
+        open_page(page, f"{base}?slide={second_number}")
+        assert headings(page) == second
+        assert page.get_by_test_id("stException").count() == 0
+        assert page.recorder.errors() == [] and page.recorder.offsite() == []
