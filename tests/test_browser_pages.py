@@ -37,6 +37,8 @@ def test_page_loads_offline_without_errors(page, app_server, app_page, request) 
 
     screenshot(page, f"{scheme}-{app_page.url_path}")
     assert page.recorder.offsite() == [], "requests that leave the machine"
+    # Streamlit sets its XSRF cookie only while server.enableXsrfProtection is on
+    assert "_streamlit_xsrf" in {cookie["name"] for cookie in page.context.cookies()}
     assert page.recorder.errors() == []
     log = app_server.log(log_start)
     assert "Traceback" not in log and "will be removed" not in log, log
@@ -83,9 +85,3 @@ def test_online_basemap_is_what_the_offline_check_catches(page, app_server) -> N
             break
         page.wait_for_timeout(250)
     assert any("cartocdn.com" in url for url in page.recorder.offsite()), page.recorder.offsite()[:5]
-
-
-def test_xsrf_protection_is_on(page, app_server) -> None:
-    """Streamlit sets its XSRF cookie only when server.enableXsrfProtection is on."""
-    open_page(page, f"{app_server.url}/")
-    assert "_streamlit_xsrf" in {cookie["name"] for cookie in page.context.cookies()}
