@@ -1,4 +1,5 @@
-"""Method: the codebook, the grading scales, conflicts and corrections, and every table's fields from datapackage.json."""
+"""Method: the codebook, the grading scales, the acts and the declared rules, conflicts and corrections, and every
+table's fields, all from data/ (README.md, acts.csv, datapackage.json)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,14 @@ import re
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, facts, ui
+from dashboard import data, facts, ui, validate
 
 PAGE = "method"
 
 ui.page_intro(
     "Method",
     "How the tables were made and how to read them: the codebook (`data/README.md`), the grading scales, "
+    "the kinds of act and the scores each allows (`data/acts.csv`), the rules every row is checked against, "
     "every conflict between seeds and every correction, and each table's fields as declared in "
     "`data/datapackage.json`.",
 )
@@ -22,14 +24,20 @@ ui.page_intro(
 loaded = ui.tables()
 ui.problem_panel(loaded)
 sources = loaded.frames.get("sources")
+try:
+    package = data.package()
+except (OSError, json.JSONDecodeError) as exc:
+    st.error(f"data/datapackage.json could not be read: {exc}")
+    package = {"resources": []}
 
-TABS = {"codebook": "Codebook", "grades": "Grading scales", "conflicts": "Conflicts and corrections", "tables": "Tables and fields"}
+TABS = {"codebook": "Codebook", "grades": "Grading scales", "rules": "Acts and rules", "conflicts": "Conflicts and corrections",
+        "tables": "Tables and fields"}
 TAB = f"{PAGE}.tab"
 params = ui.url_params()
 if ui.url_changed(PAGE, [TAB]):
     wanted = (params.get("tab") or ["codebook"])[-1]
     st.session_state[TAB] = TABS.get(wanted, TABS["codebook"])
-codebook_tab, grades_tab, conflicts_tab, tables_tab = st.tabs(list(TABS.values()), key=TAB, on_change="rerun")
+codebook_tab, grades_tab, rules_tab, conflicts_tab, tables_tab = st.tabs(list(TABS.values()), key=TAB, on_change="rerun")
 current_tab = next((k for k, v in TABS.items() if v == st.session_state.get(TAB)), "codebook")
 
 with codebook_tab:
@@ -57,6 +65,32 @@ with grades_tab:
         st.dataframe(pd.DataFrame({"grade": list(facts.CREDIBILITY), "meaning": list(facts.CREDIBILITY.values())}),
                      hide_index=True, width="stretch")
 
+with rules_tab:
+    with ui.section("The acts"):
+        st.subheader("Acts and the scores they allow")
+        acts = loaded.frames.get("acts")
+        if acts is None:
+            st.info("The acts table did not load" + (" (it failed validation; see the error panel at the top)."
+                                                      if "acts" in loaded.problems else "."))
+        else:
+            descriptions = loaded.descriptions("acts")
+            st.caption(ui._md(f"{loaded.title('acts')}: {loaded.resources.get('acts', {}).get('description', '')}"))
+            st.dataframe(acts.fillna(""), hide_index=True, width="stretch", key=f"{PAGE}.acts",
+                         column_config={c: st.column_config.TextColumn(help=descriptions.get(c) or None,
+                                                                       width="large" if c in ("definition", "example") else None)
+                                        for c in acts.columns})
+    with ui.section("The rules"):
+        st.subheader("The rules every row is checked against")
+        rules = package.get("rules") if isinstance(package.get("rules"), list) else []
+        st.caption("Declared in `data/datapackage.json` and run by `python -m dashboard check` and by the app on every load; "
+                   "a table that breaks one is left out and its lines are shown.")
+        st.dataframe(pd.DataFrame([{"name": str(r.get("name", "")), "description": str(r.get("description", "")),
+                                    "tables": ", ".join(map(str, r.get("resources") or [])),
+                                    "fields": ", ".join(validate.rule_fields(r))}
+                                   for r in rules if isinstance(r, dict)], columns=["name", "description", "tables", "fields"]),
+                     hide_index=True, width="stretch", key=f"{PAGE}.rules", height=36 * (len(rules) + 1) + 4,
+                     column_config={"description": st.column_config.TextColumn(width="large")})
+
 with conflicts_tab:
     with ui.section("The conflicts and corrections"):
         st.subheader("Conflicts")
@@ -73,11 +107,6 @@ with conflicts_tab:
 
 with tables_tab:
     with ui.section("The table descriptions"):
-        try:
-            package = data.package()
-        except (OSError, json.JSONDecodeError) as exc:
-            st.error(f"data/datapackage.json could not be read: {exc}")
-            package = {"resources": []}
         st.markdown(f"**{ui._md(package.get('title', ''))}** · version {package.get('version', '?')} · created {package.get('created', '?')}")
         for resource in package.get("resources", []):
             if not isinstance(resource, dict):
