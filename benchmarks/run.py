@@ -203,8 +203,10 @@ def scale_copy(root: Path, rows: int, seed: int = 7) -> tuple[Path, Path]:
     """A copy of data/ and seeds/ whose events table is resampled to ``rows`` rows (never committed).
 
     Rows are drawn from the real ones (so every quote still verifies); each
-    gets a fresh id, its own event_key, and a day-precise date resampled
-    between 2019 and its seed's latest publication date.
+    gets a fresh id, its own event_key, and a date resampled between 2019 and
+    its seed's latest publication date: a one-day interval for most rows, a
+    month (within the seed's publication) for one row in four, as the curated
+    data mixes both.
     """
     data_dir, seeds_dir = root / "data", root / "seeds"
     shutil.copytree(REPO / "data", data_dir)
@@ -216,8 +218,15 @@ def scale_copy(root: Path, rows: int, seed: int = 7) -> tuple[Path, Path]:
     start = pd.Timestamp("2019-01-01")
     ends = pd.to_datetime(picked["source_id"].map(published))
     days = [rng.randrange((end - start).days + 1) for end in ends]
-    picked["date"] = [(start + pd.Timedelta(days=d)).strftime("%Y-%m-%d") for d in days]
-    picked["date_precision"] = "day"
+    first = [start + pd.Timedelta(days=d) for d in days]
+    monthly = [rng.random() < 0.25 for _ in days]
+    # a month-dated row: the 1st to the end of the month, never past the seed's publication
+    last = [min(f.replace(day=1) + pd.offsets.MonthEnd(0), end) if m else f for f, m, end in zip(first, monthly, ends)]
+    first = [f.replace(day=1) if m else f for f, m in zip(first, monthly)]
+    picked["date_from"] = [d.strftime("%Y-%m-%d") for d in first]
+    picked["date_to"] = [d.strftime("%Y-%m-%d") for d in last]
+    picked["date_source"] = "seed"
+    picked["date_note"] = ""
     picked["id"] = [f"EV{i:06d}" for i in range(1, rows + 1)]
     picked["event_key"] = [f"{key}_{i}" for i, key in enumerate(picked["event_key"])]
     picked.to_csv(data_dir / "events.csv", index=False)

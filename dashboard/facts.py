@@ -13,8 +13,20 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from dashboard.charts import TURNING_POINTS, date_label, defence_figures, event_marks, prepare_events, signed, turning_points
-from dashboard.filters import Filters, apply
+from dashboard.charts import (
+    ONE_DAY,
+    TURNING_POINTS,
+    date_label,
+    defence_figures,
+    defence_label,
+    defence_scope,
+    event_marks,
+    is_context,
+    prepare_events,
+    signed,
+    turning_points,
+)
+from dashboard.filters import Filters, apply, interval_bounds
 
 #: Source reliability (Admiralty scale), as the codebook words it (tests check it is verbatim in data/README.md)
 RELIABILITY: dict[str, str] = {
@@ -96,10 +108,10 @@ def headlines(frames: Frames) -> list[Headline]:
     for build, key, label in (
         (_border, "border", "Kazakhstan–Russia border"),
         (_cpc_share, "cpc", "Oil exports through the CPC"),
-        (_defence, "defence", "Defence budget increase, 2022"),
+        (_defence, "defence", "Defence budget addition"),
         (_jan_deaths, "deaths", "Deaths in the January 2022 unrest"),
         (_russian_view, "russian_view", "Public holding the Russian view of the war"),
-        (_csto, "csto", "CSTO deployment, January 2022"),
+        (_csto, "csto", "CSTO deployment"),
     ):
         try:
             out.append(build(frames))
@@ -121,6 +133,17 @@ def _border(frames: Frames) -> Headline:
     return Headline("border", label, values, "; ".join(f"{c.source_id}: “{c.as_stated}”" for c in cites), cites)
 
 
+def _basis(row: Mapping[str, Any]) -> str:
+    """What a share is a share of, as the row's note states it ('Base: oil exports to the west.'), else the seed's wording."""
+    note = _text(row.get("note"))
+    match = re.search(r"\bbas(?:e|is)\s*:\s*([^.;]+)", note, flags=re.IGNORECASE)
+    return f"of {match.group(1).strip()}" if match else f"“{_text(row.get('as_stated'))}”"
+
+
+def _share(value: Any, as_stated: str) -> str:
+    return f"{'about ' if 'about' in as_stated.lower() else 'nearly ' if 'nearly' in as_stated.lower() else ''}{value:g}%"
+
+
 def _cpc_share(frames: Frames) -> Headline:
     label = "Oil exports through the CPC"
     table = frames.get("oil_routes")
@@ -129,17 +152,25 @@ def _cpc_share(frames: Frames) -> Headline:
     rows = table[table["conflict_key"] == "cpc_export_share"]
     if rows.empty:
         return Headline("cpc", label, "not stated", "No CPC export share in oil_routes.")
-    cites = tuple(_cite("oil_routes", r) for r in rows.to_dict("records"))
-    value = " vs ".join(f"{'about ' if 'about' in c.as_stated.lower() else ''}{v:g}%" for v, c in zip(rows["value"], cites))
-    detail = " · ".join(f"{c.source_id}: “{c.as_stated}”" for c in cites)
+    records = rows.to_dict("records")
+    cites = tuple(_cite("oil_routes", r) for r in records)
+    value = " vs ".join(_share(r["value"], c.as_stated) for r, c in zip(records, cites))
+    # each figure with its basis: the seeds measure different things (the conflict's reading says how to read them)
+    detail = " · ".join(f"{c.source_id}: {_share(r['value'], c.as_stated)} {_basis(r)}" for r, c in zip(records, cites))
     return Headline("cpc", label, value, detail, cites, _reading(frames, "cpc_export_share"))
 
 
+def _lower_first(text: str) -> str:
+    """'The 441 billion…' -> 'the 441 billion…' after a colon (only an article is lowered, never a name)."""
+    return re.sub(r"^(The|A|An)\b", lambda m: m.group(1).lower(), text)
+
+
 def _defence(frames: Frames) -> Headline:
-    label = "Defence budget increase, 2022"
     table = frames.get("defense_budget")
     if table is None:
-        return _missing("defence", label, "defense_budget")
+        return _missing("defence", "Defence budget addition", "defense_budget")
+    label = defence_label(table)
+    scope = defence_scope(table)
     f = defence_figures(table)
     parts, cites, detail = [], [], []
     if f["add_kzt"] is not None:
@@ -150,11 +181,14 @@ def _defence(frames: Frames) -> Headline:
         cites.append(_cite("defense_budget", f["add_usd"]))
     if not parts:
         return Headline("defence", label, "not stated", "No additional allocation in defense_budget.")
+    if scope["security_wide"]:
+        detail.append(f"Not all defence: {_lower_first(scope['scope_note'])}")
     if f["stated_ratio"] is not None:
         detail.append(f"“{f['stated_ratio']['as_stated']}” as stated")
         cites.append(_cite("defense_budget", f["stated_ratio"]))
     if f["computed_ratio"]:
-        detail.append(f"{f['computed_ratio']:.2f}-fold from the source's own figures (on {f['previous_usd']['as_stated']})")
+        mixed = ", a security-wide addition on a defence budget" if scope["security_wide"] else ""
+        detail.append(f"{f['computed_ratio']:.2f}-fold from the source's own figures (on {f['previous_usd']['as_stated']}{mixed})")
         cites.append(_cite("defense_budget", f["previous_usd"]))
     if f["rate"]:
         detail.append(f"implied rate {f['rate']:.1f} ₸ per $")
@@ -191,18 +225,24 @@ def _russian_view(frames: Frames) -> Headline:
     # the seed's words, without the "of Kazakhstanis" the label already says
     value = " vs ".join(dict.fromkeys(re.split(r"\s+of\s+", c.as_stated)[0] for c in cites))
     value = value[:1].upper() + value[1:]
-    detail = " · ".join(f"{c.source_id}: “{c.as_stated}”, coded as {v:g}%; undated" for c, v in zip(cites, rows["value"]))
+    start, end = interval_bounds(rows)
+    when = [date_label(a, b - ONE_DAY) if pd.notna(a) else "undated" for a, b in zip(start, end)]
+    detail = " · ".join(f"{c.source_id}: “{c.as_stated}”, coded as {v:g}%; {w}" for c, v, w in zip(cites, rows["value"], when))
     return Headline("russian_view", label, value, detail, cites)
 
 
 def _csto(frames: Frames) -> Headline:
-    label = "CSTO deployment, January 2022"
+    label = "CSTO deployment"
     table = frames.get("security_cooperation")
     if table is None:
         return _missing("csto", label, "security_cooperation")
     rows = table[table["kind"] == "deployment"]
     if rows.empty:
         return Headline("csto", label, "not stated", "No deployment in security_cooperation.")
+    start, end = interval_bounds(rows)
+    if start.notna().any():  # the deployment's dates, as the rows give them (the narrowest interval)
+        narrowest = (end - start).idxmin()
+        label = f"{label}, {date_label(start[narrowest], end[narrowest] - ONE_DAY)}"
     cites = tuple(_cite("security_cooperation", r) for r in rows.to_dict("records"))
     troops = rows[rows["unit"] == "troops"]
     value = (
@@ -219,38 +259,43 @@ def _csto(frames: Frames) -> Headline:
 def narrative(events: pd.DataFrame, filters: Filters = Filters()) -> str:
     """One paragraph, generated from the events, saying what moved and when.
 
-    Events are counted once (rows sharing event_key and actor merge). Months are
-    compared on events dated to a day or a month; year-dated events are counted
-    but not placed in a month.
+    Acts are counted once (rows sharing event_key are one act). Months are
+    compared on the acts whose whole interval lies within one calendar month
+    (a day, or part or all of one month); acts dated to intervals that run
+    across months are counted but not placed in a month.
     """
     marks, _ = event_marks(events, filters, max_marks=10**9)
     if marks.empty:
         return "No scored events match the filters, so there is nothing to summarise."
     rows = apply(prepare_events(events), filters)
-    scored_rows = int(rows["stance"].notna().sum())
-    dated = marks[marks["precision"].isin(["day", "month"])].copy()
-    dated["month"] = dated["start"].dt.to_period("M")
+    scored_rows = int((~is_context(rows) & interval_bounds(rows)[0].notna()).sum())
+    month = marks["start"].dt.to_period("M")
+    in_month = month == (marks["end"] - ONE_DAY).dt.to_period("M")
+    dated = marks[in_month.to_numpy(dtype=bool)].assign(month=month[in_month])
     sentences = []
-    placed = dated if len(dated) else marks
-    first, last = placed["start"].min(), (placed["end"].max() - pd.Timedelta(days=1))
-    span = f"between {first:%B %Y} and {last:%B %Y}" if first.to_period("M") != last.to_period("M") else f"in {first:%B %Y}"
+    if len(dated):
+        first, last = dated["month"].min(), dated["month"].max()
+        span = f"between {first:%B %Y} and {last:%B %Y}" if first != last else f"in {first:%B %Y}"
+        placed = f"{len(dated)} of them dated to a day or within a single month, {span}"
+    else:
+        placed = "none of them dated within a single month"
     sentences.append(
-        f"The seeds record {len(marks)} scored events, {len(dated)} of them dated to a day or month {span} "
-        f"({scored_rows} rows; an event told by several seeds counts once)."
+        f"The seeds record {len(marks)} scored acts ({scored_rows} rows; an act told by several seeds counts once), {placed}."
     )
     monthly = dated.groupby("month").agg(mean=("stance", "mean"), n=("stance", "size")).sort_index()
     if len(monthly) >= 2:
         hi, lo = monthly["mean"].idxmax(), monthly["mean"].idxmin()
         sentences.append(
-            f"The mean stance was highest in {hi:%B %Y} ({signed(monthly.loc[hi, 'mean'])} over {monthly.loc[hi, 'n']} "
-            f"events, e.g. “{_example(dated, hi, high=True)}”) and lowest in {lo:%B %Y} "
-            f"({signed(monthly.loc[lo, 'mean'])} over {monthly.loc[lo, 'n']}, e.g. “{_example(dated, lo, high=False)}”)."
+            f"Counting only acts dated within a single month, the mean stance was highest in {hi:%B %Y} "
+            f"({signed(monthly.loc[hi, 'mean'])} over {_acts(monthly.loc[hi, 'n'])}, e.g. “{_example(dated, hi, high=True)}”) "
+            f"and lowest in {lo:%B %Y} ({signed(monthly.loc[lo, 'mean'])} over {_acts(monthly.loc[lo, 'n'])}, "
+            f"e.g. “{_example(dated, lo, high=False)}”)."
         )
         change = monthly["mean"].diff()
         step = change.abs().idxmax()
         before = monthly.index[monthly.index.get_loc(step) - 1]
         direction = "fell" if change[step] < 0 else "rose"
-        gap = "" if step.ordinal - before.ordinal == 1 else " (the next month with dated events)"
+        gap = "" if step.ordinal - before.ordinal == 1 else " (the next month with acts dated within it)"
         sentences.append(
             f"The sharpest move came between {before:%B %Y} and {step:%B %Y}{gap}, when the monthly mean {direction} "
             f"from {signed(monthly.loc[before, 'mean'])} to {signed(monthly.loc[step, 'mean'])}."
@@ -273,13 +318,17 @@ def narrative(events: pd.DataFrame, filters: Filters = Filters()) -> str:
         sentences.append(
             "Turning points in the range: " + "; ".join(f"{t.label} ({t.date_label})" for t in turns.itertuples()) + "."
         )
-    year_only = int((marks["precision"] == "year").sum())
-    if year_only:
+    across = len(marks) - len(dated)
+    if across and len(dated):
         sentences.append(
-            "The other scored event is dated only to a year and is not placed in a month." if year_only == 1
-            else f"The other {year_only} scored events are dated only to a year and are not placed in a month."
+            "The other scored act is dated to an interval that runs across months and is not placed in a month." if across == 1
+            else f"The other {across} scored acts are dated to intervals that run across months and are not placed in a month."
         )
     return " ".join(sentences)
+
+
+def _acts(n: int) -> str:
+    return f"{int(n)} act" + ("" if int(n) == 1 else "s")
 
 
 def _example(dated: pd.DataFrame, month: pd.Period, high: bool) -> str:
@@ -320,7 +369,7 @@ def conflict_rows(frames: Frames, key: str) -> pd.DataFrame:
                     "source_id": _text(row.get("source_id")),
                     "value": short_figure(row),
                     "figure": _text(row.get("as_stated")),
-                    "date": date_label(row.get("date"), row.get("date_precision")) if "date" in row else "undated",
+                    "date": date_label(row.get("date_from"), row.get("date_to")),
                     "quote": _text(row.get("quote")),
                     "correction": _text(row.get("correction")),
                 }

@@ -149,40 +149,55 @@ def _parse_date(text: str) -> dt.date | None:
 
 
 # --------------------------------------------------------------------------
-# periods and applying the filters
+# intervals and applying the filters
 
-_PERIOD = {"day": pd.DateOffset(days=1), "month": pd.DateOffset(months=1), "year": pd.DateOffset(years=1)}
+#: a row's date is the inclusive interval [date_from, date_to]; both blank: undated
+DATE_FROM, DATE_TO = "date_from", "date_to"
+ONE_DAY = pd.Timedelta(days=1)
 
 
-def period_end(frame: pd.DataFrame) -> pd.Series:
-    """Exclusive end of each row's period: date + 1 day, month or year by ``date_precision`` (a day when absent)."""
-    dates = pd.to_datetime(frame["date"])
-    precision = frame["date_precision"] if "date_precision" in frame.columns else pd.Series("day", index=frame.index)
-    end = dates + pd.DateOffset(days=1)
-    for name in ("month", "year"):
-        mask = (precision == name).fillna(False).to_numpy(dtype=bool)
-        if mask.any():
-            end[mask] = dates[mask] + _PERIOD[name]
-    return end
+def is_dated_table(frame: pd.DataFrame) -> bool:
+    """True when the table has the interval columns ``date_from``/``date_to``."""
+    return DATE_FROM in frame.columns
+
+
+def interval_bounds(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Each row's interval as (start, end-exclusive): ``date_from`` and ``date_to`` + 1 day, NaT when undated.
+
+    The one place that turns the stored inclusive interval into the half-open
+    one that charts and overlap tests use. A row with only one end given is
+    read as the one day it names (the check rejects such rows in the data).
+    """
+    if DATE_FROM in frame.columns:
+        start = pd.to_datetime(frame[DATE_FROM])
+        last = pd.to_datetime(frame[DATE_TO]) if DATE_TO in frame.columns else start
+    else:
+        empty = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+        return empty, empty
+    start = start.fillna(last)
+    last = last.fillna(start)
+    return start, last + ONE_DAY
 
 
 def apply(frame: pd.DataFrame, filters: Filters, keep_undated: bool = False) -> pd.DataFrame:
     """The rows of ``frame`` that pass ``filters``, in their original order.
 
-    Each filter applies only when the table has its column (``date``, ``actor``,
-    ``domain``, ``credibility``, ``source_id``). A row dated to a month or year
-    passes a date filter when its period overlaps the range; undated rows pass
-    a date filter only with ``keep_undated`` (the other filters still apply).
+    Each filter applies only when the table has its column (``date_from``/``date_to``,
+    ``actor``, ``domain``, ``credibility``, ``source_id``). A dated row passes a
+    date filter when its interval [date_from, date_to] overlaps the range
+    [from, to]; undated rows pass a date filter only with ``keep_undated`` (the
+    other filters still apply).
     """
     keep = pd.Series(True, index=frame.index)
-    if "date" in frame.columns and (filters.date_from or filters.date_to):
-        dates = pd.to_datetime(frame["date"])
-        keep &= dates.notna() | keep_undated
-        undated = dates.isna() & keep_undated
+    if is_dated_table(frame) and (filters.date_from or filters.date_to):
+        start, end = interval_bounds(frame)
+        undated = start.isna()
+        overlaps = ~undated
         if filters.date_to:
-            keep &= (dates <= pd.Timestamp(filters.date_to)).fillna(False) | undated
+            overlaps &= (start < pd.Timestamp(filters.date_to) + ONE_DAY).fillna(False)
         if filters.date_from:
-            keep &= (period_end(frame) > pd.Timestamp(filters.date_from)).fillna(False) | undated
+            overlaps &= (end > pd.Timestamp(filters.date_from)).fillna(False)
+        keep &= overlaps | (undated & keep_undated)
     for column, values in (("actor", filters.actors), ("domain", filters.domains), ("source_id", filters.sources)):
         if values and column in frame.columns:
             keep &= frame[column].isin(values).fillna(False)

@@ -21,6 +21,8 @@ import pydeck as pdk
 from shapely.geometry import LineString, shape
 
 from dashboard import geo
+from dashboard.charts import date_label
+from dashboard.filters import ONE_DAY, interval_bounds
 
 # Layer names double as toggle labels and as pydeck layer ids (on_select keys).
 COUNTRIES = "Countries"
@@ -129,7 +131,8 @@ def object_rows(tables: Mapping[str, pd.DataFrame], key: str) -> pd.DataFrame:
     """Rows from the seed tables that describe one map object.
 
     ``key`` is ``border``, ``corridor:<CPC|Azerbaijan route>``, ``asset:<name>``
-    or ``place:<name>``.  Returns table, id, date, what, source_id, quote,
+    or ``place:<name>``.  Returns table, id, date (the interval's first day,
+    NaT when undated), when (the interval as a label), what, source_id, quote,
     sorted by date; empty when nothing matches.
     """
     parts: list[pd.DataFrame] = []
@@ -140,13 +143,14 @@ def object_rows(tables: Mapping[str, pd.DataFrame], key: str) -> pd.DataFrame:
             return
         picked = frame[mask(frame)]
         if len(picked):
-            date = picked["date"] if "date" in picked else pd.Series(pd.NaT, index=picked.index)
+            start, end = interval_bounds(picked)
             parts.append(
                 pd.DataFrame(
                     {
                         "table": name,
                         "id": picked["id"],
-                        "date": date,
+                        "date": start,
+                        "when": [date_label(a, b - ONE_DAY) if pd.notna(a) else "undated" for a, b in zip(start, end)],
                         "what": picked[what_col].astype(str),
                         "source_id": picked["source_id"],
                         "quote": picked["quote"],
@@ -175,7 +179,7 @@ def object_rows(tables: Mapping[str, pd.DataFrame], key: str) -> pd.DataFrame:
         add("events", lambda f: f["place"].isin(names), "summary")
         add("public_sentiment", lambda f: f["place"].isin(names), "summary")
     if not parts:
-        return pd.DataFrame(columns=["table", "id", "date", "what", "source_id", "quote"])
+        return pd.DataFrame(columns=["table", "id", "date", "when", "what", "source_id", "quote"])
     return pd.concat(parts, ignore_index=True).sort_values(["date", "table", "id"], na_position="last", ignore_index=True)
 
 
@@ -196,7 +200,7 @@ def _tip(title: str, lines: list[str]) -> str:
 def _rows_tip(rows: pd.DataFrame, limit: int = 3) -> list[str]:
     out = []
     for row in rows.head(limit).to_dict("records"):
-        date = "" if pd.isna(row["date"]) else f"{row['date']:%Y-%m} · "
+        date = "" if pd.isna(row["date"]) else f"{row['when']} · "
         out.append(f"• {date}{row['what']} ({row['source_id']})")
     if len(rows) > limit:
         out.append(f"… and {len(rows) - limit} more (select for all quotes)")
@@ -313,7 +317,8 @@ def border_label(tables: Mapping[str, pd.DataFrame], border: dict, objects: dict
     facts = border_facts(tables, border)
     path = objects[BORDER].iloc[0]["path"]
     lon, lat = max(path, key=lambda point: point[1])  # the border's northernmost point, in open Russian land
-    seed = f"{facts['seed_km']:,.0f} km in the seeds (S000)" if facts["seed_km"] else "seed figure unavailable"
+    seeds = ", ".join(dict.fromkeys(facts["seed_rows"]["source_id"].astype(str))) if facts["seed_km"] else ""
+    seed = f"{facts['seed_km']:,.0f} km in the seeds ({seeds})" if facts["seed_km"] else "seed figure unavailable"
     return lon, lat + 1.4, f"{BORDER}\n{seed}; drawn line {facts['drawn_km']:,.0f} km (generalised)"
 
 

@@ -68,7 +68,7 @@ def citing_rows(frames: Mapping[str, pd.DataFrame], source_id: str) -> pd.DataFr
                 {
                     "table": name,
                     "id": str(row["id"]),
-                    "date": date_label(row.get("date"), row.get("date_precision")) if "date" in row else "",
+                    "date": date_label(row.get("date_from"), row.get("date_to")) if "date_from" in row else "",
                     "label": row_label(row),
                     "quote": row.get("quote") if isinstance(row.get("quote"), str) else "",
                 }

@@ -173,7 +173,8 @@ def filter_controls(prefix: str, options: FilterOptions, show: tuple[str, ...], 
                 # value= makes it a range picker; the state set from the URL takes precedence
                 picked = st.date_input("Date range", value=(options.first, options.last), min_value=options.first,
                                        max_value=options.last, key=f"{prefix}.dates",
-                                       format="YYYY-MM-DD", help="Rows dated to a month or year count when their period overlaps the range.")
+                                       format="YYYY-MM-DD", help="A row dated to an interval (a month, a year, 'since the war began') "
+                                       "counts when its interval overlaps the range.")
                 picked = tuple(picked) if isinstance(picked, (tuple, list)) else (picked,)
                 start = picked[0] if picked else options.first
                 end = picked[1] if len(picked) > 1 else options.last
@@ -197,13 +198,14 @@ def filter_controls(prefix: str, options: FilterOptions, show: tuple[str, ...], 
 
 
 def filter_options(frame: pd.DataFrame, sources: pd.DataFrame | None) -> FilterOptions:
-    """Bounds and choices for the filters, from a table with date (and actor/domain) columns."""
-    from dashboard.filters import period_end
+    """Bounds and choices for the filters, from a table with date_from/date_to (and actor/domain) columns: from the
+    first day of the earliest interval to the last day of the latest."""
+    from dashboard.filters import ONE_DAY, interval_bounds
 
-    dated = frame[frame["date"].notna()] if "date" in frame.columns else frame.iloc[0:0]
-    if len(dated):
-        first = pd.Timestamp(dated["date"].min()).date()
-        last = (period_end(dated).max() - pd.Timedelta(days=1)).date()
+    start, end = interval_bounds(frame)
+    if start.notna().any():
+        first = pd.Timestamp(start.min()).date()
+        last = (end.max() - ONE_DAY).date()
     else:
         first = last = dt.date.today()
     present = lambda column: tuple(sorted(frame[column].dropna().unique())) if column in frame.columns else ()  # noqa: E731

@@ -87,7 +87,8 @@ DATAPACKAGE = {
             "events.csv",
             [
                 _string("id", required=True, unique=True, pattern="^EV[0-9]{3}$"),
-                {"name": "date", "type": "date", "constraints": {"required": True}},
+                {"name": "date_from", "type": "date", "constraints": {"required": True}},
+                {"name": "date_to", "type": "date", "constraints": {"required": True}},
                 {"name": "stance", "type": "integer", "constraints": {"minimum": -2, "maximum": 2}},
                 _string("domain", required=True, enum=["sanctions", "society", "security"]),
                 _string("source_id", required=True, pattern="^S[0-9]{3}$"),
@@ -103,7 +104,8 @@ DATAPACKAGE = {
                 _string("id", required=True, unique=True, pattern="^FG[0-9]{3}$"),
                 {"name": "value", "type": "number", "constraints": {"required": True, "minimum": 0}},
                 _string("unit", required=True, enum=["troops", "percent"]),
-                {"name": "date", "type": "date"},
+                {"name": "date_from", "type": "date"},
+                {"name": "date_to", "type": "date"},
                 _string("source_id", required=True, pattern="^S[0-9]{3}$"),
                 _string("quote", required=True, minLength=8),
                 _string("conflict_key"),
@@ -111,6 +113,17 @@ DATAPACKAGE = {
             ["id"],
             [SOURCE_FK, {"fields": ["conflict_key"], "reference": {"resource": "conflicts", "fields": ["conflict_key"]}}],
         ),
+    ],
+    # the project checks are declared, as in the shipped package (tests/test_check.py covers every kind)
+    "rules": [
+        {"name": "quote-verbatim", "check": "quote-in-seed", "resources": ["events", "figures"], "field": "quote",
+         "description": "Every quote occurs verbatim in its seed."},
+        {"name": "seed-checksum", "check": "seed-sha256", "resources": ["sources"], "field": "sha256",
+         "description": "Each seed file matches its sha256."},
+        {"name": "within-publication", "check": "not-after-publication", "resources": ["events", "figures"], "field": "date_to",
+         "description": "No row is dated after its seed's latest publication date."},
+        {"name": "conflict-pairs", "check": "conflict-links-two", "resources": ["conflicts"], "field": "conflict_key",
+         "description": "Every conflict_key links at least two rows."},
     ],
 }
 
@@ -120,15 +133,15 @@ TABLES = {
         ["troops_deployed", "Troops deployed in January 2022"],
     ],
     "data/events.csv": [
-        ["id", "date", "stance", "domain", "source_id", "quote"],
+        ["id", "date_from", "date_to", "stance", "domain", "source_id", "quote"],
         # the quote spans a line break in the seed: whitespace is normalised
-        ["EV001", "2022-03-03", "-1", "sanctions", "S000", "Kazakhstan would not help Russia circumvent sanctions"],
-        ["EV002", "2022-04-10", "", "society", "S001", "the parade was cancelled"],
+        ["EV001", "2022-03-03", "2022-03-03", "-1", "sanctions", "S000", "Kazakhstan would not help Russia circumvent sanctions"],
+        ["EV002", "2022-04-10", "2022-04-10", "", "society", "S001", "the parade was cancelled"],
     ],
     "data/figures.csv": [
-        ["id", "value", "unit", "date", "source_id", "quote", "conflict_key"],
-        ["FG001", "2500", "troops", "2022-01-01", "S000", "About 2,500 troops were deployed", "troops_deployed"],
-        ["FG002", "3000", "troops", "", "S001", "3,000 troops arrived", "troops_deployed"],
+        ["id", "value", "unit", "date_from", "date_to", "source_id", "quote", "conflict_key"],
+        ["FG001", "2500", "troops", "2022-01-01", "2022-01-31", "S000", "About 2,500 troops were deployed", "troops_deployed"],
+        ["FG002", "3000", "troops", "", "", "S001", "3,000 troops arrived", "troops_deployed"],
     ],
 }
 
@@ -280,11 +293,34 @@ def app_server():
     server.stop()
 
 
-#: the broken copy: one bad cell in events.csv, and quotes that hold HTML and markdown (shown as text, never run or rendered)
-BROKEN_EVENT, BROKEN_ROW = "EV001", 2
+def _shipped_rows(name: str) -> list[dict[str, str]]:
+    """The rows of a shipped table as text; none when there is no shipped data beside this file (a copy elsewhere)."""
+    path = REPO / "data" / f"{name}.csv"
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _hostile_rows() -> tuple[str, dict[str, str]]:
+    """A seed, and two of its rows that the pages show, chosen from the shipped data (not fixed ids the curators may
+    change): a sanctions position in the default view (from 2022, or undated) and a territorial claim (the map's
+    border lists those)."""
+    sanctions = [r for r in _shipped_rows("sanctions_stance") if not r["date_to"] or r["date_to"] >= "2022-01-01"]
+    claims = [r for r in _shipped_rows("statehood_rhetoric") if r["claim"] == "territorial claim"]
+    for seed in sorted({r["source_id"] for r in sanctions} & {r["source_id"] for r in claims}):
+        position = next(r for r in sanctions if r["source_id"] == seed)
+        claim = next(r for r in claims if r["source_id"] == seed)
+        return seed, {"sanctions_stance": position["id"], "statehood_rhetoric": claim["id"]}
+    # no such pair (or no data here): the tests that use them then fail on what the page does not show
+    return "S000", {"sanctions_stance": "SS001", "statehood_rhetoric": "SR001"}
+
+
+#: the broken copy: one bad cell in events.csv (its first row), and quotes that hold HTML and markdown (shown as text,
+#: never run or rendered)
+BROKEN_EVENT, BROKEN_ROW = next((r["id"] for r in _shipped_rows("events")), "EV001"), 2
 BROKEN_LINE = f"data/events.csv:{BROKEN_ROW}:stance: 7 is above the maximum 2"
-HOSTILE_SEED = "S001"
-HOSTILE_ROWS = {"sanctions_stance": "SS009", "statehood_rhetoric": "SR014"}  # both cite S001; SR014 is a border claim (map)
+HOSTILE_SEED, HOSTILE_ROWS = _hostile_rows()
 HOSTILE_QUOTE = "A placard read <script>alert(1)</script> and *[click](http://example.com)* outside the akimat."
 
 

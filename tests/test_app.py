@@ -48,12 +48,12 @@ def test_data_page_shows_every_table(app, pkg: Pkg) -> None:
 
 
 def test_broken_table_shows_error_panel_and_the_rest_still_render(app, pkg: Pkg) -> None:
-    pkg.set_cell("data/events.csv", "EV002", "date", "2022-02-30")
+    pkg.set_cell("data/events.csv", "EV002", "date_from", "2022-02-30")
     pkg.set_cell("data/figures.csv", "FG001", "unit", "tanks")
     at = app()
     assert len(at.error) == 1
     panel = at.error[0].value
-    assert "data/events.csv:3:date:" in panel
+    assert "data/events.csv:3:date_from:" in panel
     assert "data/figures.csv:2:unit:" in panel
     assert "Traceback" not in panel
     options = at.selectbox[0].options

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
+import math
 import shutil
 import subprocess
 import sys
@@ -16,35 +18,30 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.util import Emu
 from pypdf import PdfReader
 
-from dashboard import brief, charts, data, facts, geo, maps
+from dashboard import brief, charts, data, export, facts, geo, maps
 from dashboard.brief import deck, layout, pdf
-from dashboard.filters import DEFAULT, Filters
+from dashboard.brief.model import CORRECTIONS_PER_SLIDE, indicator_filters
+from dashboard.filters import DEFAULT, Filters, apply
 
 from conftest import REPO
 
 D = dt.date
-AS_OF = "2022-12-31"
-TITLES = [
-    "Kazakhstan and Russia since 2022",
-    "Headline figures",
-    "Kazakhstan's oil export routes and its border with Russia",
-    "Stance over time",
-    "What moved, and when",
-    "Stance index: 90-day trailing mean per actor",
-    "Defence budget: the previous budget and the 2022 addition",
-    "Share of oil exports through each route, as each seed states it",
-    "Disruptions, dependence and the alternative route",
-    "Named stakes in Kazakh oil fields",
-    "Who said what on sanctions, recognition and UN votes",
-    "Signs of public mood over time",
-    "Conflicting figures",
-    "Corrections (1 of 3)",
-    "Corrections (2 of 3)",
-    "Corrections (3 of 3)",
-    "Sources",
-]
-CHART_SLIDES = [3, 4, 6, 7, 8, 9, 10, 11, 12]  # 1-based, on the shipped data with the default filters
-BORDER_QUOTE = "a 7,500 km common border leaves no chance for that"  # S000, context_figures CF001
+
+
+def _as_of() -> str:
+    """The shipped data's date: the latest publication date any seed supports (read from the provenance table)."""
+    with (REPO / "seeds" / "provenance.csv").open(encoding="utf-8", newline="") as handle:
+        return max(row["published_to"] for row in csv.DictReader(handle))
+
+
+AS_OF = _as_of()
+#: the chart slides, by title, in deck order (each non-empty on the shipped data with the default filters)
+MAP_TITLE = "Kazakhstan's oil export routes and its border with Russia"
+INDEX_TITLE = "Stance index: 90-day trailing mean per actor"
+OIL_TITLES = ("Share of oil exports through each route, as each seed states it",
+              "Disruptions, dependence and the alternative route", "Named stakes in Kazakh oil fields")
+SANCTIONS_TITLE = "Who said what on sanctions, recognition and UN votes"
+SENTIMENT_TITLE = "Signs of public mood over time"
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +49,20 @@ def tables() -> data.Tables:
     loaded = data.load_tables(REPO / "data")
     assert not loaded.problems, loaded.all_problems
     return loaded
+
+
+@pytest.fixture(scope="module")
+def expected(tables):
+    """What the deck must hold on the shipped data, derived from the data and the builders, not from curated counts."""
+    defence = charts.defence_chart(tables["defense_budget"]).to_dict()["title"]["text"]
+    pages = math.ceil(len(facts.corrections(tables.frames)) / CORRECTIONS_PER_SLIDE)
+    corrections = [f"Corrections ({i} of {pages})" for i in range(1, pages + 1)] if pages > 1 else ["Corrections"]
+    titles = ["Kazakhstan and Russia since 2022", "Headline figures", MAP_TITLE, "Stance over time", "What moved, and when",
+              INDEX_TITLE, defence, *OIL_TITLES, SANCTIONS_TITLE, SENTIMENT_TITLE, "Conflicting figures", *corrections, "Sources"]
+    charted = [MAP_TITLE, "Stance over time", INDEX_TITLE, defence, *OIL_TITLES, SANCTIONS_TITLE, SENTIMENT_TITLE]
+    border = next(c for c in facts.headlines(tables.frames) if c.key == "border")
+    return {"titles": titles, "chart_slides": [titles.index(t) + 1 for t in charted], "defence": defence,
+            "border_quotes": [c.quote for c in border.citations], "border_citations": border.citations}
 
 
 @pytest.fixture(scope="module")
@@ -91,11 +102,11 @@ def read_deck(blob: bytes) -> list[dict]:
 # the slide model
 
 
-def test_brief_slides_in_order_on_the_shipped_data(built) -> None:
-    assert [s.title for s in built.slides] == TITLES
-    assert [i for i, s in enumerate(built.slides, 1) if s.kind == "chart"] == CHART_SLIDES
+def test_brief_slides_in_order_on_the_shipped_data(built, expected, tables) -> None:
+    assert [s.title for s in built.slides] == expected["titles"]
+    assert [i for i, s in enumerate(built.slides, 1) if s.kind == "chart"] == expected["chart_slides"]
     assert [s.kind for s in built.slides[:3]] == ["title", "figures", "chart"]
-    assert built.as_of == D(2022, 12, 31)
+    assert built.as_of == export.data_as_of(tables["sources"]) == D.fromisoformat(AS_OF)
     assert built.stem == f"brief_{AS_OF}"
 
 
@@ -107,7 +118,7 @@ def test_brief_every_slide_has_a_source_line_and_notes(built) -> None:
 
 def test_brief_title_slide_states_date_filters_and_sources(built, tables) -> None:
     title = built.slides[0]
-    assert title.subtitle == "Briefing · data as of 31 December 2022"
+    assert title.subtitle == f"Briefing · data as of {D.fromisoformat(AS_OF):%-d %B %Y}"
     assert title.bullets[0] == "Filters in force: dates 2022-01-01 to the end."
     assert [b.split(" ")[0] for b in title.bullets[3:]] == list(tables["sources"]["source_id"])
     assert "  python -m dashboard brief\n" in title.notes  # the default view needs no argument
@@ -121,48 +132,62 @@ def test_brief_figures_are_the_overview_headlines_with_their_quotes(built, table
     figures = built.slides[1]
     cards = facts.headlines(tables.frames)
     assert [(f.label, f.value) for f in figures.figures] == [(c.label, c.value) for c in cards]
-    assert [f.disputed for f in figures.figures] == [False, True, False, True, False, False]
+    assert [f.disputed for f in figures.figures] == [bool(c.conflict) for c in cards]
     for card in cards:
         for citation in card.citations:
             assert f"{citation.source_id} ({citation.row_id}): “{citation.quote}”" in figures.notes
-    assert f"S000 (CF001): “{BORDER_QUOTE}”" in figures.notes
 
 
-def test_brief_map_slide_caveat_gives_the_drawn_and_the_seed_length(built, tables) -> None:
-    drawn = maps.border_facts(tables.frames, geo.load_border())["drawn_km"]
+def test_brief_map_slide_caveat_gives_the_drawn_and_the_seed_length(built, tables, expected) -> None:
+    border = maps.border_facts(tables.frames, geo.load_border())
+    drawn, seed_km = border["drawn_km"], border["seed_km"]
+    seeds = ", ".join(dict.fromkeys(border["seed_rows"]["source_id"]))
     slide = built.slides[2]
-    assert slide.caveat.startswith(f"The drawn border is Natural Earth's generalised 1:50m line: {drawn:,.0f} km against the seeds' 7,500 km.")
+    assert slide.caveat.startswith(f"The drawn border is Natural Earth's generalised 1:50m line: {drawn:,.0f} km against the "
+                                   f"seeds' {seed_km:,.0f} km.")
     assert "outside reference data" in slide.caveat
-    assert slide.bullets[0] == f"Border: 7,500 km in the seeds (S000); the drawn line measures {drawn:,.0f} km."
-    assert BORDER_QUOTE in slide.notes
+    assert slide.bullets[0] == f"Border: {seed_km:,.0f} km in the seeds ({seeds}); the drawn line measures {drawn:,.0f} km."
+    assert all(quote in slide.notes for quote in expected["border_quotes"])
 
 
-def test_brief_chart_slides_reuse_the_page_summaries(built, tables) -> None:
+def test_brief_chart_slides_reuse_the_page_summaries(built, tables, expected) -> None:
     events, oil = tables["events"], tables["oil_routes"]
     by_title = {s.title: s for s in built.slides}
     assert by_title["Stance over time"].summary == charts.stance_summary(events, DEFAULT)
-    assert by_title["Stance index: 90-day trailing mean per actor"].summary == charts.index_summary(events, DEFAULT)
-    assert by_title["What moved, and when"].bullets[0].startswith("The seeds record 47 scored events")
+    assert by_title[INDEX_TITLE].summary == charts.index_summary(events, DEFAULT)
+    assert by_title["What moved, and when"].bullets[0].startswith("The seeds record ")
     assert " ".join(by_title["What moved, and when"].bullets) == facts.narrative(events, DEFAULT)
-    assert by_title["Defence budget: the previous budget and the 2022 addition"].summary == charts.defence_summary(tables["defense_budget"])
-    kept = oil[(oil["date"].isna()) | (oil["date"] >= "2022-01-01")]
-    assert by_title["Share of oil exports through each route, as each seed states it"].summary == charts.oil_share_summary(kept)
+    assert by_title[expected["defence"]].summary == charts.defence_summary(tables["defense_budget"])
+    kept = apply(oil, indicator_filters(DEFAULT), keep_undated=True)
+    assert by_title[OIL_TITLES[0]].summary == charts.oil_share_summary(kept)
+
+
+def test_brief_index_slide_says_how_many_acts_it_leaves_out(built, tables) -> None:
+    slide = next(s for s in built.slides if s.title == INDEX_TITLE)
+    _, left_out = charts.index_events(tables["events"], DEFAULT)
+    text = charts.left_out_text(len(left_out))
+    assert text[:1].upper() + text[1:] in slide.subtitle and text in slide.summary
+    for act in left_out.itertuples():
+        assert f"{act.date_label} · {act.actor} · {act.summary} ({act.ids})" in slide.notes
 
 
 def test_brief_stance_notes_carry_the_turning_points_quotes(built, tables) -> None:
     notes = built.slides[3].notes
     events = tables["events"]
-    medvedev = events[events["event_key"] == "medvedev_post_2022"].iloc[0]
-    assert f"Medvedev post (1 Aug 2022) — {medvedev['source_id']} ({medvedev['id']}): “{medvedev['quote']}”" in notes
+    turns = charts.turning_points(events, DEFAULT)
+    assert len(turns), "the shipped data has turning points in the default view"
+    for turn in turns.itertuples():
+        for row in events[events["event_key"] == turn.event_key].to_dict("records"):
+            assert f"{turn.label} ({turn.date_label}) — {row['source_id']} ({row['id']}): “{row['quote']}”" in notes
 
 
 @pytest.mark.parametrize(
     ("filters", "changed", "same"),
     [
-        (Filters(date_from=D(2022, 1, 1), actors=("Russia government",)), "Stance over time", "Share of oil exports through each route, as each seed states it"),
-        (Filters(date_from=D(2022, 1, 1), min_credibility=1), "Stance over time", "Signs of public mood over time"),
-        (Filters(date_from=D(2022, 3, 1), date_to=D(2022, 6, 30)), "Who said what on sanctions, recognition and UN votes", "Headline figures"),
-        (Filters(date_from=D(2022, 1, 1), sources=("S001",)), "Signs of public mood over time", "Conflicting figures"),
+        (Filters(date_from=D(2022, 1, 1), actors=("Russia government",)), "Stance over time", OIL_TITLES[0]),
+        (Filters(date_from=D(2022, 1, 1), min_credibility=1), "Stance over time", SENTIMENT_TITLE),
+        (Filters(date_from=D(2022, 3, 1), date_to=D(2022, 6, 30)), SANCTIONS_TITLE, "Headline figures"),
+        (Filters(date_from=D(2022, 1, 1), sources=("S001",)), SENTIMENT_TITLE, "Conflicting figures"),
     ],
     ids=["actor", "credibility", "dates", "source"],
 )
@@ -218,13 +243,13 @@ def test_filters_from_cli_match_the_url(tables, values, expected) -> None:
         ({"from": "2022-13-01"}, "--from: '2022-13-01' is not a date (YYYY-MM-DD, or '' for no bound)"),
         ({"cred": "9"}, "--min-credibility: '9' is not a credibility grade from 1 (best) to 6"),
         ({"from": "2022-06-01", "to": "2022-01-01"}, "--from 2022-06-01 is after --to 2022-01-01"),
-        ({"source": ["S999"]}, "--source: unknown value 'S999' (one of: S000, S001, S002, S003, S004)"),
+        ({"source": ["S999"]}, "--source: unknown value 'S999' (one of: {sources})"),
     ],
 )
 def test_filters_from_cli_refuse_bad_values(tables, values, message) -> None:
     with pytest.raises(brief.BriefError) as raised:
         brief.filters_from_cli(values, tables.frames)
-    assert str(raised.value) == message
+    assert str(raised.value) == message.replace("{sources}", ", ".join(sorted(tables["sources"]["source_id"])))
 
 
 @pytest.mark.parametrize(
@@ -245,17 +270,17 @@ def test_cli_args_round_trip(tables, filters) -> None:
 # the PowerPoint deck
 
 
-def test_deck_opens_16_by_9_with_one_slide_per_slide_in_order(pptx_bytes, built) -> None:
+def test_deck_opens_16_by_9_with_one_slide_per_slide_in_order(pptx_bytes, built, expected) -> None:
     prs = Presentation(io.BytesIO(pptx_bytes))
     assert (Emu(prs.slide_width).inches, Emu(prs.slide_height).inches) == pytest.approx((13.333, 7.5), abs=0.001)
     slides = read_deck(pptx_bytes)
-    assert len(slides) == len(built.slides) == 17
-    assert [s["title"] for s in slides] == TITLES
+    assert len(slides) == len(built.slides) == len(expected["titles"])
+    assert [s["title"] for s in slides] == expected["titles"]
 
 
-def test_deck_chart_slides_have_a_picture_and_others_none(pptx_bytes) -> None:
+def test_deck_chart_slides_have_a_picture_and_others_none(pptx_bytes, expected) -> None:
     pictures = [s["pictures"] for s in read_deck(pptx_bytes)]
-    assert [i for i, n in enumerate(pictures, 1) if n] == CHART_SLIDES
+    assert [i for i, n in enumerate(pictures, 1) if n] == expected["chart_slides"]
     assert set(pictures) == {0, 1}
 
 
@@ -263,7 +288,7 @@ def test_deck_every_slide_has_its_source_line_and_number(pptx_bytes, built) -> N
     for number, (page, slide) in enumerate(zip(read_deck(pptx_bytes), built.slides), 1):
         assert page["shapes"]["Source"] == [slide.source_line]
         assert page["shapes"]["Source"][0].startswith("Source: ")
-        assert page["shapes"]["Slide number"] == [f"{number} / 17"]
+        assert page["shapes"]["Slide number"] == [f"{number} / {len(built.slides)}"]
 
 
 def test_deck_shows_every_text_of_the_model(pptx_bytes, built) -> None:
@@ -276,18 +301,19 @@ def test_deck_shows_every_text_of_the_model(pptx_bytes, built) -> None:
             assert page["shapes"]["Caveat"] == [slide.caveat]
 
 
-def test_deck_notes_carry_the_quotes(pptx_bytes, built, tables) -> None:
+def test_deck_notes_carry_the_quotes(pptx_bytes, built, tables, expected) -> None:
     pages = read_deck(pptx_bytes)
     assert [p["notes"] for p in pages] == [s.notes for s in built.slides]
-    assert BORDER_QUOTE in pages[1]["notes"]
+    assert all(quote in pages[1]["notes"] for quote in expected["border_quotes"])
     oil = tables["oil_routes"]
+    shares = pages[expected["titles"].index(OIL_TITLES[0])]["notes"]
     for quote in oil[oil["kind"] == "export share"]["quote"]:
-        assert f"“{quote}”" in pages[7]["notes"]
+        assert f"“{quote}”" in shares
 
 
-def test_deck_pictures_are_crisp_and_sized_to_their_box(pptx_bytes, built) -> None:
+def test_deck_pictures_are_crisp_and_sized_to_their_box(pptx_bytes, built, expected) -> None:
     prs = Presentation(io.BytesIO(pptx_bytes))
-    for number in CHART_SLIDES:
+    for number in expected["chart_slides"]:
         page, slide = prs.slides[number - 1], built.slides[number - 1]
         picture = next(s for s in page.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE)
         box = layout.regions(slide).body
@@ -307,10 +333,10 @@ def test_deck_is_reproducible(pptx_bytes, built) -> None:
 # the PDF
 
 
-def test_pdf_opens_with_one_page_per_slide_and_the_titles(pdf_bytes, built) -> None:
+def test_pdf_opens_with_one_page_per_slide_and_the_titles(pdf_bytes, built, expected) -> None:
     reader = PdfReader(io.BytesIO(pdf_bytes))
     assert len(reader.pages) == len(built.slides)
-    assert [o.title for o in reader.outline] == TITLES
+    assert [o.title for o in reader.outline] == expected["titles"]
     for page, slide in zip(reader.pages, built.slides):
         assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx((960, 540), abs=0.1)
         text = " ".join(page.extract_text().split())
@@ -318,16 +344,16 @@ def test_pdf_opens_with_one_page_per_slide_and_the_titles(pdf_bytes, built) -> N
         assert "Source:" in text
 
 
-def test_pdf_pages_carry_the_notes(pdf_bytes, built) -> None:
+def test_pdf_pages_carry_the_notes(pdf_bytes, built, expected) -> None:
     reader = PdfReader(io.BytesIO(pdf_bytes))
     notes = [page["/Annots"][0].get_object()["/Contents"] for page in reader.pages]
     assert notes == [s.notes for s in built.slides]
-    assert BORDER_QUOTE in notes[1]
+    assert all(quote in notes[1] for quote in expected["border_quotes"])
 
 
-def test_pdf_charts_are_vector(pdf_bytes) -> None:
+def test_pdf_charts_are_vector(pdf_bytes, expected) -> None:
     reader = PdfReader(io.BytesIO(pdf_bytes))
-    for number in CHART_SLIDES:
+    for number in expected["chart_slides"]:
         resources = reader.pages[number - 1]["/Resources"]
         images = resources.get("/XObject", {})
         assert not [k for k, v in images.items() if v.get_object().get("/Subtype") == "/Image"], number
@@ -349,23 +375,24 @@ def test_cli_writes_the_same_deck_as_the_function(tmp_path, tables) -> None:
                   "-o", str(out), "--pdf", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     describe = "dates 2022-03-01 to the end; actors Russia government, Kazakhstan government"
+    built = brief.build_brief(tables, filters)
+    count = len(built.slides)
     assert result.stdout.splitlines() == [
-        f"{out / f'brief_{AS_OF}.pptx'}: 17 slides ({describe}; data as of {AS_OF})",
-        f"brief_{AS_OF}.pdf: 17 slides ({describe}; data as of {AS_OF})",
+        f"{out / f'brief_{AS_OF}.pptx'}: {count} slides ({describe}; data as of {AS_OF})",
+        f"brief_{AS_OF}.pdf: {count} slides ({describe}; data as of {AS_OF})",
     ]
     from_cli = read_deck((out / f"brief_{AS_OF}.pptx").read_bytes())
-    built = brief.build_brief(tables, filters)
     from_function = read_deck(deck.to_pptx(built))
     assert from_cli == from_function
     assert [p["title"] for p in from_cli] == [s.title for s in built.slides]
     assert from_cli[3]["shapes"]["Summary"] == [charts.stance_summary(tables["events"], filters)]
-    assert len(PdfReader(tmp_path / f"brief_{AS_OF}.pdf").pages) == 17
+    assert len(PdfReader(tmp_path / f"brief_{AS_OF}.pdf").pages) == count
 
 
 @pytest.mark.parametrize(
     ("given", "expected"),
-    [(None, "brief_2022-12-31.pptx"), ("", "brief_2022-12-31.pptx"), ("room.pptx", "room.pptx"), ("talks/room.pptx", "talks/room.pptx"),
-     ("room", "room.pptx"), (".", "brief_2022-12-31.pptx"), ("new/", "new/brief_2022-12-31.pptx")],
+    [(None, f"brief_{AS_OF}.pptx"), ("", f"brief_{AS_OF}.pptx"), ("room.pptx", "room.pptx"), ("talks/room.pptx", "talks/room.pptx"),
+     ("room", "room.pptx"), (".", f"brief_{AS_OF}.pptx"), ("new/", f"new/brief_{AS_OF}.pptx")],
 )
 def test_cli_output_names(given, expected) -> None:
     from dashboard.__main__ import _output
@@ -405,3 +432,31 @@ def test_cli_refuses_data_that_fails_validation(tmp_path) -> None:
     assert any(line.endswith("events.csv:2:stance: 3 is above the maximum 2") for line in lines[1:])
     assert "Traceback" not in result.stdout + result.stderr
     assert not (tmp_path / "b.pptx").exists()
+
+
+# --------------------------------------------------------------------------
+# charts on slides and on the Present page
+
+
+def _legend_orients(chart) -> dict[str, str]:
+    spec = chart.to_dict()
+    out = {}
+    for layer in spec.get("layer", [spec]):
+        for channel, encoding in layer.get("encoding", {}).items():
+            legend = encoding.get("legend") if isinstance(encoding, dict) else None
+            if isinstance(legend, dict) and "orient" in legend:
+                out[channel] = legend["orient"]
+    return out
+
+
+def test_stance_chart_legends_leave_the_plot_its_height_on_slides_and_on_screen() -> None:
+    from test_charts import EVENTS
+
+    chart = charts.stance_chart(EVENTS)
+    assert _legend_orients(chart) == {"color": "bottom", "opacity": "bottom", "shape": "bottom"}  # the page's layout
+    on_slide = layout.chart_for(chart, layout.Box(0.5, 1.5, 12.3, 5.0))
+    assert _legend_orients(on_slide) == {"color": "right", "opacity": "right", "shape": "right"}
+    on_screen = layout.for_screen(chart, 500)
+    assert _legend_orients(on_screen) == {"color": "right", "opacity": "bottom", "shape": "bottom"}
+    assert on_screen.to_dict()["height"] == 500 + layout.THREE_LEGENDS_EXTRA_PX
+    assert _legend_orients(chart) == {"color": "bottom", "opacity": "bottom", "shape": "bottom"}  # the page's chart untouched

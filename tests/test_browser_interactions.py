@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import io
 import re
 from urllib.parse import parse_qs, urlsplit
@@ -11,19 +13,34 @@ import pytest
 from PIL import Image
 
 from browser import REPO, app_pages, colour_counts, open_page, rerun, wait_charts_drawn, wait_done
-from dashboard import data, export, maps
+from dashboard import charts, data, export, maps
+from dashboard.filters import Filters
 
 pytestmark = pytest.mark.browser
 
-#: (path and query, text the restored view shows) — each opened cold, in a new session, from the link alone
-DEEP_LINKS = [
-    ("stance?from=2022-03-01&actor=Russia+government&event=EV060", "Medvedev"),
-    ("indicators?view=sanctions&source=S001", "Who said what"),
-    ("indicators?view=defence", "480.4 ₸/$"),
-    ("sources?seed=S004&row=SR015", "Selected: SR015"),
-    ("method?tab=tables", "Seed provenance"),
-    ("map?object=border", maps.BORDER),
-]
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with (REPO / "data" / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _deep_links() -> list[tuple[str, str]]:
+    """(path and query, text the restored view shows), with rows picked from the shipped data, not fixed curated ids."""
+    event = next(r for r in _rows("events") if r["actor"] == "Russia government" and r["stance"] and r["date_from"] >= "2022-03-01")
+    seed = sorted({r["source_id"] for r in _rows("sanctions_stance") if r["date_from"] >= "2022-01-01"})[0]
+    claim = _rows("statehood_rhetoric")[0]
+    return [
+        (f"stance?from=2022-03-01&actor=Russia+government&event={event['id']}", event["summary"][:40]),
+        (f"indicators?view=sanctions&source={seed}", "Who said what"),
+        ("indicators?view=defence", "Implied exchange rate"),
+        (f"sources?seed={claim['source_id']}&row={claim['id']}", f"Selected: {claim['id']}"),
+        ("method?tab=tables", "Seed provenance"),
+        ("map?object=border", maps.BORDER),
+    ]
+
+
+#: each opened cold, in a new session, from the link alone
+DEEP_LINKS = _deep_links()
 
 
 def symbol_marks(page, index: int = 0) -> int:
@@ -73,18 +90,22 @@ def test_changing_a_filter_changes_the_chart(page, app_server) -> None:
     wait_charts_drawn(page)
     after = symbol_marks(page), captions(page)[0]
     assert after[0] < before[0], (before, after)
-    assert after[1] != before[1] and after[1].startswith("7 scored events"), after
+    events = data.load_tables(REPO / "data")["events"]
+    expected = charts.stance_summary(events, Filters(date_from=dt.date(2022, 1, 1), actors=("Russia government",)))
+    assert after[1] != before[1] and after[1] == expected, after
     assert page.recorder.errors() == []
 
 
 def test_a_shared_link_restores_the_filters_and_the_selection(page, chromium, app_server) -> None:
     open_page(page, f"{app_server.url}/stance")
     pick(page, "stMultiSelect", "Actors", "Russia gov", re.compile(r"^Russia government$"))
-    pick(page, "stSelectbox", "Event", "Medvedev", re.compile("Medvedev"))
+    summary = next(r for r in _rows("events") if r["actor"] == "Russia government" and r["stance"]
+                   and r["date_from"] >= "2022-01-01")["summary"]
+    pick(page, "stSelectbox", "Event", summary[:14], re.compile(re.escape(summary[:30])))
     page.wait_for_url(re.compile(r"[?&]event="))
     wait_charts_drawn(page)
     shown = view_state(page)
-    assert "Russia government" in shown["actors"] and "Medvedev" in shown["event"]
+    assert "Russia government" in shown["actors"] and summary[:30] in shown["event"]
     link = page.url
 
     # someone else opens the link: a new browser context, so a new Streamlit session
@@ -123,7 +144,8 @@ def test_csv_download_delivers_the_table_with_its_sources(page, app_server) -> N
     tables = data.load_tables(REPO / "data")
     expected = export.safe_csv(tables["sources"], tables["sources"], export.data_as_of(tables["sources"]), title=tables.title("sources"))
     assert content == expected
-    assert content.startswith(b"# Seed provenance\n# Data as of 2022-12-31")
+    as_of = export.data_as_of(tables["sources"]).isoformat()
+    assert content.startswith(f"# {tables.title('sources')}\n# Data as of {as_of}".encode())
 
 
 def test_chart_download_delivers_an_svg(page, app_server) -> None:

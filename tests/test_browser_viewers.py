@@ -8,13 +8,14 @@ go to test-artifacts/many-viewers.json and are printed (pytest -s).
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import time
 
 import pytest
 
-from browser import ARTIFACTS, VIEWPORT, AppServer, Recorder, wait_done
+from browser import ARTIFACTS, REPO, VIEWPORT, AppServer, Recorder, wait_done
 
 pytestmark = pytest.mark.browser
 
@@ -71,7 +72,8 @@ def test_ten_viewers_at_once(chromium, viewers_server) -> None:
     pages = [context.new_page() for context in contexts]
     for tab in pages:
         tab.recorder = Recorder(server.url).attach(tab)
-    seeds = ["S000", "S001", "S002", "S003", "S004"]
+    with (REPO / "seeds" / "provenance.csv").open(encoding="utf-8", newline="") as handle:
+        seeds = [row["source_id"] for row in csv.DictReader(handle)]
     started = time.monotonic()
     rounds = 0
     try:
@@ -84,7 +86,7 @@ def test_ten_viewers_at_once(chromium, viewers_server) -> None:
             for i, tab in enumerate(pages):
                 pick_source(tab, seeds[(i + rounds) % len(seeds)])
             for i, tab in enumerate(pages):
-                tab.wait_for_url(re.compile(r"[?&]source=S00"), timeout=120_000)
+                tab.wait_for_url(re.compile(r"[?&]source=S\d"), timeout=120_000)
                 wait_done(tab, timeout=120_000)
             # then each opens another page, all at once, different viewers on different pages
             for i, tab in enumerate(pages):

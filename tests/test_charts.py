@@ -1,4 +1,8 @@
-"""Pure chart builders: the exact data each chart is given, and its one-line summary."""
+"""Pure chart builders: the exact data each chart is given, and its one-line summary.
+
+Every behaviour is pinned on small tables written here, with exact expected
+outputs; nothing depends on the curated data.
+"""
 
 from __future__ import annotations
 
@@ -15,28 +19,39 @@ from dashboard.filters import Filters
 
 from conftest import REPO
 
+D = dt.date
 
-def _event(id, key, date, precision, actor, domain, stance, credibility, source, summary):
-    return {"id": id, "event_key": key, "date": date, "date_precision": precision, "actor": actor, "domain": domain,
+
+def _event(id, key, first, last, actor, domain, act, stance, credibility, source, summary):
+    return {"id": id, "event_key": key, "date_from": first, "date_to": last, "actor": actor, "domain": domain, "act": act,
             "stance": stance, "credibility": credibility, "source_id": source, "summary": summary, "quote": f"quote {id}"}
 
 
+KZ, RU = "Kazakhstan government", "Russia government"
 EVENTS = pd.DataFrame(
     [
-        # one event told by two seeds: one mark, the better credibility, both seeds
-        _event("EV001", "rally", "2022-03-06", "day", "Kazakhstan government", "society", -1, 2, "S000", "Rally allowed"),
-        _event("EV002", "rally", "2022-03-06", "day", "Kazakhstan government", "society", -1, 1, "S001", "Rally allowed (S001)"),
-        # one event, two actors: a mark for each
-        _event("EV003", "csto", "2022-01-01", "month", "CSTO", "security", 2, 1, "S001", "CSTO deploys"),
-        _event("EV004", "csto", "2022-01-01", "month", "Russia government", "security", 2, 1, "S000", "Russia sends troops"),
-        # a context marker: no stance, so no mark, never a 0
-        _event("EV005", "invasion_2022", "2022-02-24", "day", "Russia government", "security", None, 1, "S001", "Invasion"),
-        _event("EV006", "drones", "2022-01-01", "year", "Kazakhstan government", "security", -1, 3, "S004", "Drones with Turkey"),
-        _event("EV007", "medvedev_post_2022", "2022-08-01", "day", "Russia government", "information", -2, 3, "S004", "Medvedev post"),
-        _event("EV008", "denial", "2022-08-03", "day", "Russia government", "information", 1, 2, "S004", "Medvedev denies"),
+        # one act told by two seeds: one mark, the better credibility, both seeds
+        _event("EV001", "rally", "2022-03-06", "2022-03-06", KZ, "society", "pointed_gesture", -1, 2, "S000", "Rally allowed"),
+        _event("EV002", "rally", "2022-03-06", "2022-03-06", KZ, "society", "pointed_gesture", -1, 1, "S001", "Rally allowed (S001)"),
+        # one act, two rows with different intervals: the narrowest interval dates the mark
+        _event("EV003", "csto", "2022-01-01", "2022-01-31", "CSTO", "security", "bloc_commitment", 2, 1, "S001", "CSTO deploys"),
+        _event("EV004", "csto", "2022-01-05", "2022-01-19", "CSTO", "security", "bloc_commitment", 2, 2, "S000", "CSTO troops for two weeks"),
+        # a context marker: act context, no stance, so no mark, never a 0
+        _event("EV005", "invasion_2022", "2022-02-24", "2022-02-24", RU, "security", "context", None, 1, "S001", "Invasion"),
+        # dated only to a year: a bar across it, and longer than the index window
+        _event("EV006", "drones", "2022-01-01", "2022-12-31", KZ, "security", "diversification", -1, 3, "S004", "Drones with Turkey"),
+        _event("EV007", "medvedev_post_2022", "2022-08-01", "2022-08-01", RU, "information", "territorial_claim", -2, 3, "S004", "Medvedev post"),
+        _event("EV008", "denial", "2022-08-03", "2022-08-03", RU, "information", "denial_or_retraction", 1, 2, "S004", "Medvedev denies"),
+        # an interval that is neither a month nor a year, within the index window (74 days)
+        _event("EV009", "aid", "2022-02-24", "2022-05-08", KZ, "diplomatic", "pointed_gesture", -1, 2, "S000", "Aid to Ukraine"),
+        # a context marker dated to a month
+        _event("EV010", "january_unrest_2022", "2022-01-01", "2022-01-31", "Kazakhstan public", "domestic", "context", None, 1, "S000", "January unrest"),
+        _event("EV011", "lavrov", "2022-03-25", "2022-03-25", RU, "information", "pressure_statement", -1, 2, "S001", "Lavrov allegation"),
     ]
 ).astype({"stance": "Int64", "credibility": "Int64"})
-EVENTS["date"] = pd.to_datetime(EVENTS["date"])
+EVENTS["date_from"] = pd.to_datetime(EVENTS["date_from"])
+EVENTS["date_to"] = pd.to_datetime(EVENTS["date_to"])
+ALL_KEYS = ["EV006", "EV004", "EV009", "EV002", "EV011", "EV007", "EV008"]
 
 
 def datasets(chart: alt.TopLevelMixin) -> list[list[dict]]:
@@ -51,114 +66,224 @@ def dataset_with(chart: alt.TopLevelMixin, column: str) -> list[dict]:
     return found[0]
 
 
-# -- stance marks
+def layers(chart: alt.TopLevelMixin) -> list[dict]:
+    return chart.to_dict()["layer"]
 
 
-def test_event_marks_one_mark_per_event_and_actor() -> None:
+# -- dates
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "label", "precision"),
+    [
+        ("2022-03-06", "2022-03-06", "6 Mar 2022", "day"),
+        ("2022-03-06", None, "6 Mar 2022", "day"),  # one end given: that day
+        ("2022-03-01", "2022-03-31", "March 2022", "month"),
+        ("2024-02-01", "2024-02-29", "February 2024", "month"),  # a leap February is a whole month
+        ("2022-02-01", "2022-02-27", "1–27 Feb 2022", "range"),  # one day short of the month
+        ("2022-01-01", "2022-12-31", "2022", "year"),
+        ("2022-01-01", "2022-08-31", "Jan–Aug 2022", "range"),  # whole months
+        ("2021-12-01", "2022-02-28", "Dec 2021 – Feb 2022", "range"),
+        ("2021-01-01", "2022-12-31", "2021–2022", "range"),  # whole years
+        ("2022-02-24", "2022-05-08", "24 Feb – 8 May 2022", "range"),
+        ("2022-08-01", "2022-08-20", "1–20 Aug 2022", "range"),
+        ("2022-01-01", "2022-08-20", "1 Jan – 20 Aug 2022", "range"),
+        ("2021-12-24", "2022-01-08", "24 Dec 2021 – 8 Jan 2022", "range"),
+        (None, None, "undated", "undated"),
+        (pd.NaT, pd.NaT, "undated", "undated"),
+        (pd.Timestamp("2022-10-07"), pd.Timestamp("2022-10-07"), "7 Oct 2022", "day"),
+    ],
+)
+def test_date_label_and_precision_come_from_the_interval(first, last, label: str, precision: str) -> None:
+    assert charts.date_label(first, last) == label
+    assert charts.date_precision(first, last) == precision
+
+
+# -- one mark per act
+
+
+def test_event_marks_one_mark_per_event_key() -> None:
     marks, resolution = charts.event_marks(EVENTS)
     assert resolution == "event"
-    shown = marks[["key", "ids", "actor", "stance", "credibility", "precision", "date_label", "sources", "n_rows"]]
+    shown = marks[["key", "ids", "actor", "stance", "credibility", "precision", "date_label", "sources", "n_rows", "days"]]
     assert shown.to_dict("records") == [
-        {"key": "EV003", "ids": "EV003", "actor": "CSTO", "stance": 2.0, "credibility": 1, "precision": "month",
-         "date_label": "January 2022", "sources": "S001", "n_rows": 1},
-        {"key": "EV004", "ids": "EV004", "actor": "Russia government", "stance": 2.0, "credibility": 1, "precision": "month",
-         "date_label": "January 2022", "sources": "S000", "n_rows": 1},
-        {"key": "EV002", "ids": "EV001, EV002", "actor": "Kazakhstan government", "stance": -1.0, "credibility": 1,
-         "precision": "day", "date_label": "6 Mar 2022", "sources": "S000, S001", "n_rows": 2},
-        {"key": "EV006", "ids": "EV006", "actor": "Kazakhstan government", "stance": -1.0, "credibility": 3, "precision": "year",
-         "date_label": "2022", "sources": "S004", "n_rows": 1},
-        {"key": "EV007", "ids": "EV007", "actor": "Russia government", "stance": -2.0, "credibility": 3, "precision": "day",
-         "date_label": "1 Aug 2022", "sources": "S004", "n_rows": 1},
-        {"key": "EV008", "ids": "EV008", "actor": "Russia government", "stance": 1.0, "credibility": 2, "precision": "day",
-         "date_label": "3 Aug 2022", "sources": "S004", "n_rows": 1},
+        {"key": "EV006", "ids": "EV006", "actor": KZ, "stance": -1.0, "credibility": 3, "precision": "year",
+         "date_label": "2022", "sources": "S004", "n_rows": 1, "days": 365.0},
+        {"key": "EV004", "ids": "EV003, EV004", "actor": "CSTO", "stance": 2.0, "credibility": 1, "precision": "range",
+         "date_label": "5–19 Jan 2022", "sources": "S000, S001", "n_rows": 2, "days": 15.0},
+        {"key": "EV009", "ids": "EV009", "actor": KZ, "stance": -1.0, "credibility": 2, "precision": "range",
+         "date_label": "24 Feb – 8 May 2022", "sources": "S000", "n_rows": 1, "days": 74.0},
+        {"key": "EV002", "ids": "EV001, EV002", "actor": KZ, "stance": -1.0, "credibility": 1, "precision": "day",
+         "date_label": "6 Mar 2022", "sources": "S000, S001", "n_rows": 2, "days": 1.0},
+        {"key": "EV011", "ids": "EV011", "actor": RU, "stance": -1.0, "credibility": 2, "precision": "day",
+         "date_label": "25 Mar 2022", "sources": "S001", "n_rows": 1, "days": 1.0},
+        {"key": "EV007", "ids": "EV007", "actor": RU, "stance": -2.0, "credibility": 3, "precision": "day",
+         "date_label": "1 Aug 2022", "sources": "S004", "n_rows": 1, "days": 1.0},
+        {"key": "EV008", "ids": "EV008", "actor": RU, "stance": 1.0, "credibility": 2, "precision": "day",
+         "date_label": "3 Aug 2022", "sources": "S004", "n_rows": 1, "days": 1.0},
     ]
 
 
-def test_event_marks_draw_months_and_years_across_their_period() -> None:
+def _rows(*specs) -> pd.DataFrame:
+    """Events rows from (id, event_key, date_from, date_to, actor, stance, credibility, source) tuples."""
+    frame = pd.DataFrame([_event(i, k, a, b, actor, "diplomatic", "hedge" if s == 0 else "rebuff" if s is not None else "context",
+                                 s, c, src, f"summary {i}") for i, k, a, b, actor, s, c, src in specs])
+    frame = frame.astype({"stance": "Int64", "credibility": "Int64"})
+    frame["date_from"], frame["date_to"] = pd.to_datetime(frame["date_from"]), pd.to_datetime(frame["date_to"])
+    return frame
+
+
+@pytest.mark.parametrize(
+    ("rows", "marks"),
+    [
+        pytest.param(  # two seeds, one act: one mark with both rows and seeds and the better credibility
+            [("EV001", "k", "2022-03-06", "2022-03-06", KZ, -1, 3, "S000"), ("EV002", "k", "2022-03-06", "2022-03-06", KZ, -1, 1, "S001")],
+            [("EV002", "EV001, EV002", "S000, S001", 1, "6 Mar 2022", 2)], id="two-seeds"),
+        pytest.param(  # the narrowest interval dates the mark, whatever the credibility
+            [("EV001", "k", "2022-03-01", "2022-03-31", KZ, -1, 1, "S000"), ("EV002", "k", "2022-03-29", "2022-03-29", KZ, -1, 4, "S001")],
+            [("EV002", "EV001, EV002", "S000, S001", 1, "29 Mar 2022", 2)], id="narrowest-date"),
+        pytest.param(  # one act, one mark, even when the rows name different actors (the check rejects that data)
+            [("EV001", "k", "2022-01-05", "2022-01-19", "CSTO", 2, 1, "S001"), ("EV002", "k", "2022-01-05", "2022-01-19", RU, 2, 1, "S000")],
+            [("EV001", "EV001, EV002", "S000, S001", 1, "5–19 Jan 2022", 2)], id="not-per-actor"),
+        pytest.param(  # a blank event_key: each row is its own act
+            [("EV001", None, "2022-03-06", "2022-03-06", KZ, -1, 1, "S000"), ("EV002", None, "2022-03-06", "2022-03-06", KZ, -1, 1, "S001")],
+            [("EV001", "EV001", "S000", 1, "6 Mar 2022", 1), ("EV002", "EV002", "S001", 1, "6 Mar 2022", 1)], id="blank-key"),
+        pytest.param(  # a context row is never a mark, even when it shares the key
+            [("EV001", "k", "2022-03-06", "2022-03-06", KZ, None, 1, "S000"), ("EV002", "j", "2022-04-01", "2022-04-30", KZ, 0, 2, "S001")],
+            [("EV002", "EV002", "S001", 2, "April 2022", 1)], id="context-left-out"),
+    ],
+)
+def test_one_mark_per_act(rows, marks) -> None:
+    got, _ = charts.event_marks(_rows(*rows))
+    assert [(m.key, m.ids, m.sources, m.credibility, m.date_label, m.n_rows) for m in got.itertuples()] == marks
+
+
+def test_sub_rows_keep_every_mark_of_a_level_apart() -> None:
     marks, _ = charts.event_marks(EVENTS)
-    periods = {
-        key: tuple(marks.set_index("key").loc[key, c].strftime("%Y-%m-%d %H:%M") for c in ("start", "end", "mid"))
-        for key in ("EV003", "EV006", "EV007")
-    }
-    assert periods == {
-        "EV003": ("2022-01-01 00:00", "2022-02-01 00:00", "2022-01-16 12:00"),  # a month
-        "EV006": ("2022-01-01 00:00", "2023-01-01 00:00", "2022-07-02 12:00"),  # a year
-        "EV007": ("2022-08-01 00:00", "2022-08-02 00:00", "2022-08-01 12:00"),  # a day
-    }
+    laid, step = charts.lay_out_marks(marks, charts._range(Filters(), marks))
+    got = {m.key: (m.slot, round(m.y, 3)) for m in laid.itertuples()}
+    # −1: the year-long bar on the level, the 24 Feb – 8 May bar above it, the two points (apart in time) below
+    assert got == {"EV006": (0, -1.0), "EV009": (1, -0.83), "EV002": (2, -1.17), "EV011": (2, -1.17),
+                   "EV004": (0, 2.0), "EV007": (0, -2.0), "EV008": (0, 1.0)}
+    assert step == pytest.approx(0.17)
 
 
-def test_event_marks_fan_out_marks_that_would_overlap() -> None:
+def test_many_overlapping_intervals_get_distinct_sub_rows_within_their_level() -> None:
+    rows = _rows(*[(f"EV{i:03d}", f"k{i}", "2022-03-01", "2022-03-31", KZ, -1, 1, "S000") for i in range(1, 11)])
+    marks, _ = charts.event_marks(rows)
+    laid, step = charts.lay_out_marks(marks, charts._range(Filters(), marks))
+    assert sorted(laid["slot"]) == list(range(10))
+    assert laid["y"].round(6).nunique() == 10  # none hides another
+    assert (laid["y"] - -1).abs().max() <= charts.SLOT_REACH + 1e-9  # all within reach of their level
+    assert step == pytest.approx(charts.SLOT_REACH / 5)
+
+
+def test_context_markers_are_not_marks_and_sit_in_their_own_strip() -> None:
     marks, _ = charts.event_marks(EVENTS)
-    y = marks.set_index("key")["y"].round(3).to_dict()
-    # CSTO and Russia both +2 in January 2022: spread around +2, never past ±0.35
-    assert (y["EV003"], y["EV004"]) == (1.935, 2.065)
-    assert y["EV007"] == -2.0
-
-
-def test_context_markers_are_not_marks() -> None:
-    marks, _ = charts.event_marks(EVENTS)
-    assert "EV005" not in set(marks["key"])
+    assert not {"EV005", "EV010"} & set(marks["ids"].str.split(", ").sum())
     context = charts.context_marks(EVENTS)
     assert context[["key", "label", "precision", "date_label"]].to_dict("records") == [
-        {"key": "EV005", "label": "Invasion of Ukraine", "precision": "day", "date_label": "24 Feb 2022"}
+        {"key": "EV010", "label": "January unrest", "precision": "month", "date_label": "January 2022"},
+        {"key": "EV005", "label": "Invasion of Ukraine", "precision": "day", "date_label": "24 Feb 2022"},
     ]
+    drawn = [rows for rows in datasets(charts.stance_chart(EVENTS)) if rows and "summary" in rows[0] and "stance_label" not in rows[0]]
+    assert [[r["key"] for r in rows] for rows in drawn] == [["EV010", "EV005"]]
+    assert all(r["y"] < -2 - charts.SLOT_REACH for r in drawn[0])  # below every scored lane
 
 
 def test_turning_points_come_from_the_data() -> None:
     turns = charts.turning_points(EVENTS)
     assert turns[["label", "date_label"]].to_dict("records") == [
+        {"label": "January unrest", "date_label": "January 2022"},
         {"label": "Invasion of Ukraine", "date_label": "24 Feb 2022"},
         {"label": "Medvedev post", "date_label": "1 Aug 2022"},
     ]
-    assert charts.turning_points(EVENTS, Filters(date_to=dt.date(2022, 3, 1)))["label"].tolist() == ["Invasion of Ukraine"]
+    assert charts.turning_points(EVENTS, Filters(date_to=D(2022, 2, 1)))["label"].tolist() == ["January unrest"]
+    assert charts.TURNING_POINTS["suleimenov_interview_2022"] == "Late March: sanctions statements"
 
 
-def test_mark_for_row_finds_the_mark_of_any_row_of_an_event() -> None:
+def test_turning_point_labels_never_overlap() -> None:
+    turns = pd.DataFrame({
+        "label": ["First label", "Second label", "Third label", "Far away", "At the right edge"],
+        "start": pd.to_datetime(["2022-01-01", "2022-01-03", "2022-01-05", "2022-07-01", "2022-12-20"]),
+    })
+    placed = charts._label_rows(turns, (pd.Timestamp("2022-01-01"), pd.Timestamp("2023-01-01")))
+    assert placed[["label_row", "align"]].values.tolist() == [[0, "left"], [1, "left"], [2, "left"], [0, "left"], [0, "right"]]
+    assert placed["label_px"].tolist() == [charts.LABEL_PX[r] for r in placed["label_row"]]
+
+
+def test_mark_for_row_finds_the_mark_of_any_row_of_an_act() -> None:
     marks, _ = charts.event_marks(EVENTS)
     assert charts.mark_for_row(marks, "EV001") == "EV002"
+    assert charts.mark_for_row(marks, "EV003") == "EV004"
     assert charts.mark_for_row(marks, "EV005") is None
 
 
-# -- what the stance chart is given
+# -- what the stance chart is given and how it draws it
 
 
 def test_stance_chart_receives_exactly_the_marks() -> None:
     chart = charts.stance_chart(EVENTS)
     points = dataset_with(chart, "stance_label")
-    assert [p["key"] for p in points] == ["EV003", "EV004", "EV002", "EV006", "EV007", "EV008"]
-    context = [rows for rows in datasets(chart) if rows and "summary" in rows[0] and "stance_label" not in rows[0]]
-    assert [[r["summary"] for r in rows] for rows in context] == [["Invasion"]]
-    assert [r["label"] for r in dataset_with(chart, "level")] == ["Invasion of Ukraine", "Medvedev post"]
+    assert [p["key"] for p in points] == ALL_KEYS
+    assert [r["label"] for r in dataset_with(chart, "label_px")] == ["January unrest", "Invasion of Ukraine", "Medvedev post"]
+
+
+def test_stance_chart_draws_intervals_as_bars_and_days_as_points_never_a_midpoint() -> None:
+    chart = charts.stance_chart(EVENTS)
+    spec = chart.to_dict()
+    assert not any("mid" in row for rows in spec["datasets"].values() for row in rows)  # no midpoint column at all
+    marks_data = next(name for name, rows in spec["datasets"].items() if rows and "stance_label" in rows[0])
+    drawn = [layer for layer in spec["layer"] if layer["data"]["name"] == marks_data]
+    kinds = {}
+    for layer in drawn:
+        mark = layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"]
+        test = next((t["filter"] for t in layer.get("transform", []) if "filter" in t), None)
+        kinds.setdefault((mark, test), []).append((layer["encoding"]["x"]["field"], layer["encoding"].get("x2", {}).get("field")))
+    assert kinds == {
+        ("rule", "datum.days > 1"): [("start", "end")],  # a bar from the first day to the end of the last
+        ("tick", "datum.days > 1"): [("start", None), ("end", None)],  # its end caps
+        ("point", "datum.days <= 1"): [("start", None)],  # a filled point at its day
+        ("rect", None): [("hit_start", "hit_end")],  # the transparent hit boxes for clicks and tooltips
+    }
+    point = next(layer for layer in drawn if layer["mark"]["type"] == "point")
+    assert point["mark"]["filled"] is True
+
+
+def test_stance_chart_one_click_selection_for_points_and_bars() -> None:
+    spec = charts.stance_chart(EVENTS).to_dict()
+    assert [(p["name"], p["select"]) for p in spec["params"]] == [
+        ("event", {"type": "point", "clear": "dblclick", "fields": ["key"], "on": "click"})
+    ]
+    hit = [layer for layer in spec["layer"] if layer.get("name") in spec["params"][0]["views"]]
+    assert [layer["mark"]["type"] for layer in hit] == ["rect"] and hit[0]["mark"]["fillOpacity"] == 0
 
 
 @pytest.mark.parametrize(
     ("filters", "keys"),
     [
-        (Filters(), ["EV003", "EV004", "EV002", "EV006", "EV007", "EV008"]),
-        (Filters(actors=("Russia government",)), ["EV004", "EV007", "EV008"]),
-        (Filters(domains=("information",)), ["EV007", "EV008"]),
-        (Filters(min_credibility=2), ["EV003", "EV004", "EV002", "EV008"]),
-        (Filters(sources=("S000",)), ["EV004", "EV001"]),
-        (Filters(date_from=dt.date(2022, 3, 1), date_to=dt.date(2022, 7, 31)), ["EV002", "EV006"]),
+        (Filters(), ALL_KEYS),
+        (Filters(actors=(RU,)), ["EV011", "EV007", "EV008"]),
+        (Filters(domains=("information",)), ["EV011", "EV007", "EV008"]),
+        (Filters(min_credibility=2), ["EV004", "EV009", "EV002", "EV011", "EV008"]),
+        (Filters(sources=("S000",)), ["EV004", "EV009", "EV001"]),
+        # intervals overlapping the range count: the year-long bar and 24 Feb – 8 May do, January's does not
+        (Filters(date_from=D(2022, 3, 1), date_to=D(2022, 7, 31)), ["EV006", "EV009", "EV002", "EV011"]),
     ],
 )
 def test_each_filter_changes_what_the_stance_chart_receives(filters: Filters, keys: list[str]) -> None:
     assert [p["key"] for p in dataset_with(charts.stance_chart(EVENTS, filters), "stance_label")] == keys
 
 
-def test_stance_chart_rings_the_selected_row() -> None:
-    chart = charts.stance_chart(EVENTS, selected="EV001")  # a row of the merged rally event
+def test_stance_chart_outlines_the_selected_row() -> None:
+    chart = charts.stance_chart(EVENTS, selected="EV001")  # a row of the merged rally act
     rings = [rows for rows in datasets(chart) if len(rows) == 1 and rows[0].get("key") == "EV002"]
     assert rings, "the rally mark should be drawn a second time as the selection ring"
-    spec = chart.to_dict()
-    assert [(p["name"], p["select"]) for p in spec["params"]] == [
-        ("event", {"type": "point", "clear": "dblclick", "fields": ["key"], "on": "click"})
-    ]
 
 
 def test_stance_chart_fixes_the_time_axis_to_the_filtered_range() -> None:
-    chart = charts.stance_chart(EVENTS, Filters(date_from=dt.date(2022, 3, 1), date_to=dt.date(2022, 7, 31)))
-    xs = [layer["encoding"]["x"] for layer in chart.to_dict()["layer"] if "x" in layer.get("encoding", {})]
+    chart = charts.stance_chart(EVENTS, Filters(date_from=D(2022, 3, 1), date_to=D(2022, 7, 31)))
+    xs = [layer["encoding"]["x"] for layer in layers(chart) if "x" in layer.get("encoding", {})]
     assert {json.dumps(x["scale"]["domain"]) for x in xs} == {
         json.dumps([{"date": 1, "hours": 0, "month": 3, "utc": True, "year": 2022},
                     {"date": 1, "hours": 0, "month": 8, "utc": True, "year": 2022}])
@@ -167,8 +292,9 @@ def test_stance_chart_fixes_the_time_axis_to_the_filtered_range() -> None:
 
 def test_stance_summary() -> None:
     assert charts.stance_summary(EVENTS) == (
-        "6 scored events (7 rows) from 1 Jan 2022 to 31 Dec 2022: 3 towards alignment with Moscow, 3 towards distance, "
-        "0 neutral; 3 dated only to a month or year are drawn across it; 1 unscored context marker."
+        "7 scored events (9 rows; an act told by several seeds is one mark) from 1 Jan 2022 to 31 Dec 2022: "
+        "2 towards alignment with Moscow, 5 towards distance, 0 neutral; 3 dated only to an interval are drawn across it; "
+        "2 unscored context markers."
     )
     assert charts.stance_summary(EVENTS, Filters(actors=("Belarus",))) == "No events match the filters."
 
@@ -179,52 +305,100 @@ def test_stance_chart_bins_a_large_table_and_says_so() -> None:
     days = pd.to_datetime("2022-01-01") + pd.to_timedelta(rng.integers(0, 365, n), unit="D")
     actors = list(palette.ACTOR_GROUP)
     big = pd.DataFrame({
-        "id": [f"X{i:06d}" for i in range(n)], "event_key": [f"k{i}" for i in range(n)], "date": days, "date_precision": "day",
-        "actor": rng.choice(actors, n), "domain": rng.choice(list(palette.DOMAIN_SHAPES), n),
+        "id": [f"X{i:06d}" for i in range(n)], "event_key": [f"k{i}" for i in range(n)], "date_from": days, "date_to": days,
+        "actor": rng.choice(actors, n), "domain": rng.choice(list(palette.DOMAIN_SHAPES), n), "act": "rebuff",
         "stance": pd.array(rng.integers(-2, 3, n), dtype="Int64"), "credibility": pd.array(rng.integers(1, 7, n), dtype="Int64"),
         "source_id": "S000", "summary": "synthetic", "quote": "q",
     })
     marks, resolution = charts.event_marks(big)
     assert resolution == "month" and len(marks) <= charts.MAX_MARKS
     assert int(marks["n_rows"].sum()) == n  # every row is in exactly one bin
+    assert (marks["days"] > 1).all()  # a bin is drawn across its period
     chart = charts.stance_chart(big)
     assert sum(len(rows) for rows in datasets(chart)) <= charts.MAX_MARKS + 50
     assert charts.stance_summary(big).startswith(f"{n} scored rows from 1 Jan 2022 to 31 Dec 2022, too many to draw one by one: binned by month")
 
 
-# -- rolling index
+# -- rolling index: each act once; an interval spreads its weight over its days; longer than the window: left out
 
 
-def test_stance_index_counts_each_event_once_over_a_trailing_window() -> None:
-    index = charts.stance_index(EVENTS, window_days=90, min_events=2)
-    got = [(r.actor, r.date.strftime("%Y-%m-%d"), r.mean, r.n, r.segment) for r in index.itertuples()]
+def _acts(*acts) -> pd.DataFrame:
+    """One actor's acts from (date_from, date_to, stance), and another actor's act on 31 December 2022, so the data
+    (and the index) runs to the end of the year."""
+    own = [(f"EV{i:03d}", f"k{i}", a, b, KZ, s, 1, "S000") for i, (a, b, s) in enumerate(acts, 1)]
+    return _rows(*own, ("EV999", "horizon", "2022-12-31", "2022-12-31", "China", 0, 1, "S000"))
+
+
+def daily(index: pd.DataFrame, actor: str = KZ) -> dict[str, float]:
+    """The index on every day, from the change points (a step line: each value holds until the next point)."""
+    out: dict[str, float] = {}
+    for _, segment in index[index["actor"] == actor].groupby("segment", sort=False):
+        values = segment.set_index("date")["mean"]
+        grid = pd.date_range(values.index.min(), values.index.max(), freq="D")
+        out |= {d.strftime("%Y-%m-%d"): v for d, v in values.reindex(grid).ffill().items()}
+    return out
+
+
+@pytest.mark.parametrize(
+    ("acts", "window", "left_out", "expected"),
+    [
+        pytest.param([("2022-03-10", "2022-03-10", -1)], 90, 0,
+                     {"2022-03-09": None, "2022-03-10": -1.0, "2022-06-07": -1.0, "2022-06-08": None},
+                     id="a-day-weighs-1-on-its-day-for-the-window"),
+        pytest.param([("2022-03-01", "2022-03-10", 2), ("2022-03-05", "2022-03-05", -1)], 90, 0,
+                     # 1 March: 0.1 of the interval alone; 5 March: 0.5 × +2 and 1 × −1; 6 March: (0.6 × 2 − 1) / 1.6;
+                     # 10 March: the whole interval and the day; 2 June: the window (4 March, 2 June] holds 6 of the 10 days
+                     # and the day again; 3 June: the day has left the window; 8 June: the interval's last day has too
+                     {"2022-03-01": 2.0, "2022-03-04": 2.0, "2022-03-05": 0.0, "2022-03-06": 0.125, "2022-03-10": 0.5,
+                      "2022-06-02": 0.125, "2022-06-03": 2.0, "2022-06-07": 2.0, "2022-06-08": None},
+                     id="an-interval-spreads-its-weight-over-its-days"),
+        pytest.param([("2022-01-01", "2022-03-31", -2)], 90, 0, {"2022-01-01": -2.0, "2022-06-28": -2.0, "2022-06-29": None},
+                     id="an-interval-as-long-as-the-window-is-in"),
+        pytest.param([("2022-01-01", "2022-04-01", -2), ("2022-02-01", "2022-02-01", 1)], 90, 1,
+                     {"2022-01-31": None, "2022-02-01": 1.0, "2022-05-01": 1.0},
+                     id="an-interval-longer-than-the-window-is-left-out"),
+        pytest.param([("2022-03-01", "2022-03-31", -1)], 30, 1, {}, id="a-month-is-longer-than-a-30-day-window"),
+    ],
+)
+def test_stance_index_spreads_intervals_and_leaves_out_those_longer_than_the_window(acts, window, left_out, expected) -> None:
+    events = _acts(*acts)
+    index = charts.stance_index(events, window_days=window, min_events=1)
+    got = daily(index) if len(index) else {}
+    assert {day: got.get(day) for day in expected} == expected
+    assert charts.index_left_out(events, window_days=window) == left_out
+
+
+def test_stance_index_counts_each_act_once_over_a_trailing_window() -> None:
+    index = charts.stance_index(EVENTS, window_days=90)
+    got = [(r.actor, r.date.strftime("%Y-%m-%d"), r.mean, r.n, r.weight, r.segment) for r in index.itertuples()]
+    # only Russia government has three acts in the index; the year-dated drones deal is left out
     assert got == [
-        # the rally counts once (two seeds), then drops out 90 days later; the year-dated drones deal counts from mid-2022
-        ("Kazakhstan government", "2022-03-06", -1.0, 1, "Kazakhstan government#1"),
-        ("Kazakhstan government", "2022-06-03", -1.0, 1, "Kazakhstan government#1"),
-        ("Kazakhstan government", "2022-07-02", -1.0, 1, "Kazakhstan government#3"),
-        ("Kazakhstan government", "2022-09-29", -1.0, 1, "Kazakhstan government#3"),
-        ("Russia government", "2022-01-16", 2.0, 1, "Russia government#1"),
-        ("Russia government", "2022-04-15", 2.0, 1, "Russia government#1"),
-        ("Russia government", "2022-08-01", -2.0, 1, "Russia government#3"),
-        ("Russia government", "2022-08-03", -0.5, 2, "Russia government#3"),  # mean of −2 and +1
-        ("Russia government", "2022-10-30", 1.0, 1, "Russia government#3"),  # the post has left the window
-        ("Russia government", "2022-10-31", 1.0, 1, "Russia government#3"),
+        (RU, "2022-03-25", -1.0, 1, 1.0, "Russia government#1"),
+        (RU, "2022-06-22", -1.0, 1, 1.0, "Russia government#1"),
+        (RU, "2022-08-01", -2.0, 1, 1.0, "Russia government#3"),
+        (RU, "2022-08-03", -0.5, 2, 2.0, "Russia government#3"),  # mean of −2 and +1
+        (RU, "2022-10-30", 1.0, 1, 1.0, "Russia government#3"),  # the post has left the window
+        (RU, "2022-10-31", 1.0, 1, 1.0, "Russia government#3"),
     ]
+    assert charts.index_left_out(EVENTS) == 1
 
 
-def test_index_summary_states_the_window() -> None:
+def test_index_summary_and_subtitle_state_the_rule_and_the_acts_left_out() -> None:
     assert charts.index_summary(EVENTS) == (
-        "90-day trailing mean stance, each event counted once: Russia government +2 in Jan 2022 to +1 in Oct 2022 (low −2, high +2)."
+        "90-day trailing mean stance, each act counted once and spread over the days of its interval: Russia government −1 "
+        "in Mar 2022 to +1 in Oct 2022 (low −2, high +1). 1 event dated to an interval longer than 90 days is not in the index."
     )
+    subtitle = charts.index_chart(EVENTS).to_dict()["title"]["subtitle"]
+    assert subtitle == [
+        "Each act counted once, its weight spread evenly over the days of its interval (a day-dated act weighs 1 on its day).",
+        "1 event dated to an interval longer than 90 days is not in the index; actors with at least 3 acts in the index.",
+    ]
+    assert charts.left_out_text(2) == "2 events dated to intervals longer than 90 days are not in the index"
 
 
 def test_index_chart_receives_only_change_points() -> None:
     rows = dataset_with(charts.index_chart(EVENTS), "segment")
-    assert [(r["actor"], r["mean"]) for r in rows] == [
-        ("Russia government", 2.0), ("Russia government", 2.0), ("Russia government", -2.0),
-        ("Russia government", -0.5), ("Russia government", 1.0), ("Russia government", 1.0),
-    ]
+    assert [(r["actor"], r["mean"]) for r in rows] == [(RU, -1.0), (RU, -1.0), (RU, -2.0), (RU, -0.5), (RU, 1.0), (RU, 1.0)]
 
 
 # -- palette
@@ -244,12 +418,12 @@ def test_every_actor_in_the_codebook_has_a_fixed_colour() -> None:
 def test_every_chart_uses_the_one_actor_scale() -> None:
     scale = charts.actor_scale().to_dict()
     for chart in (charts.stance_chart(EVENTS), charts.index_chart(EVENTS, window_days=90)):
-        colours = [l["encoding"]["color"]["scale"] for l in chart.to_dict()["layer"] if "color" in l.get("encoding", {})
+        colours = [l["encoding"]["color"]["scale"] for l in layers(chart) if "color" in l.get("encoding", {})
                    and l["encoding"]["color"].get("field") == "group"]
         assert colours and all(c == scale for c in colours)
 
 
-# -- indicators
+# -- defence budget
 
 BUDGET = pd.DataFrame(
     {
@@ -260,6 +434,12 @@ BUDGET = pd.DataFrame(
         "as_stated": ["441 billion tenge", "$918 million", "$1.7 billion", "nearly 1.5-fold"],
         "source_id": ["S004"] * 4,
     }
+)
+SCOPE = ("The 441 billion tenge was for 'upgrading the equipment of law enforcement and emergency situation agencies', "
+         "not for defence alone (an outside report). The seed calls it defence.")
+WIDE = BUDGET.assign(
+    reported_by="WSJ (a reporter), citing an unnamed official", budget_year=[2022, 2022, 2021, 2022],
+    correction=[SCOPE, SCOPE, None, None],
 )
 
 
@@ -280,20 +460,55 @@ def test_defence_figures_derive_the_rate_and_ratio_from_the_source_s_own_numbers
     )
 
 
+@pytest.mark.parametrize(
+    ("budget", "label", "wide"),
+    [
+        (BUDGET, "Defence budget increase", False),
+        (BUDGET.assign(budget_year=2022), "Defence budget increase, 2022", False),
+        (BUDGET.assign(budget_year=2022, note="Budget year inferred from the text."), "Defence budget increase, 2022", False),
+        (WIDE, "Security and defence addition, 2022 (as WSJ reports it: defence)", True),
+        (WIDE.assign(correction=None, note=[SCOPE, None, None, None]), "Security and defence addition, 2022 (as WSJ reports it: defence)", True),
+    ],
+    ids=["no-year", "year", "unrelated-note", "correction", "note"],
+)
+def test_defence_label_reads_the_scope_from_the_rows(budget: pd.DataFrame, label: str, wide: bool) -> None:
+    assert charts.defence_label(budget) == label
+    assert charts.defence_scope(budget)["security_wide"] is wide
+
+
+def test_a_security_wide_addition_is_said_so_in_the_summary_and_the_chart() -> None:
+    scope = charts.defence_scope(WIDE)
+    assert scope["scope_note"] == ("The 441 billion tenge was for 'upgrading the equipment of law enforcement and emergency "
+                                   "situation agencies', not for defence alone")
+    assert charts.defence_summary(WIDE).endswith(
+        "WSJ reports the addition as defence spending, but it is not all defence: the 441 billion tenge was for 'upgrading "
+        "the equipment of law enforcement and emergency situation agencies', not for defence alone, so the ratio compares a "
+        "security-wide addition with a defence budget."
+    )
+    title = charts.defence_chart(WIDE).to_dict()["title"]
+    assert title["text"] == "Defence budget: the previous budget and the 2022 security and defence addition"
+    assert title["subtitle"][1] == ("The addition is not all defence, though WSJ reports it as defence: the two bars differ "
+                                    "in scope (see the summary).")
+
+
+# -- oil routes
+
 OIL = pd.DataFrame(
     {
-        "id": ["OR001", "OR002", "OR003", "OR009"],
-        "route": ["CPC", "CPC", "CPC", "assets"],
-        "kind": ["export share", "export share", "disruption", "stake"],
-        "asset": ["terminal", "port", "berths", "Karachaganak"],
-        "company": [None, None, None, "Lukoil"],
-        "value": [80.0, 75.0, 2.0, 13.5],
-        "unit": ["percent", "percent", "months", "percent"],
-        "as_stated": ["80% of Kazakh oil", "About 75% of exports", "a minimum of two months", "Karachaganak (13.5%)"],
-        "date": pd.to_datetime([None, None, "2022-03-01", None]),
-        "date_precision": ["undated", "undated", "month", "undated"],
-        "source_id": ["S000", "S001", "S000", "S002"],
-        "conflict_key": ["cpc_export_share", "cpc_export_share", None, None],
+        "id": ["OR001", "OR002", "OR003", "OR004", "OR009"],
+        "route": ["CPC", "CPC", "CPC", "CPC", "assets"],
+        "kind": ["export share", "export share", "disruption", "disruption", "stake"],
+        "asset": ["terminal", "port", "berths", "berths", "Karachaganak"],
+        "company": [None, None, None, None, "Lukoil"],
+        "value": [80.0, 75.0, 2.0, None, 13.5],
+        "unit": ["percent", "percent", "months", None, "percent"],
+        "as_stated": ["80% of Kazakh oil", "About 75% of exports", "a minimum of two months", "storm damage", "Karachaganak (13.5%)"],
+        "date_from": pd.to_datetime([None, None, "2022-03-01", "2022-03-23", None]),
+        "date_to": pd.to_datetime([None, None, "2022-03-31", "2022-03-23", None]),
+        "source_id": ["S000", "S001", "S000", "S001", "S002"],
+        "quote": ["q1", "q2", "q3", "q4", "q9"],
+        "conflict_key": ["cpc_export_share", "cpc_export_share", None, None, None],
+        "note": ["Base: Kazakh oil loaded for delivery abroad.", "Base: oil exports to the west.", None, None, None],
     }
 )
 
@@ -307,10 +522,96 @@ def test_oil_share_chart_shows_both_conflicting_figures_side_by_side() -> None:
     )
 
 
-def test_oil_timeline_spans_the_month_it_is_dated_to() -> None:
+def test_oil_timeline_spans_the_interval_and_keeps_overlapping_rows_apart() -> None:
     rows = charts.oil_timeline_frame(OIL)
-    assert rows[["id", "lane", "date_label"]].to_dict("records") == [{"id": "OR003", "lane": "CPC: disruption", "date_label": "March 2022"}]
+    assert rows[["id", "lane", "date_label", "days"]].to_dict("records") == [
+        {"id": "OR003", "lane": "CPC: disruption", "date_label": "March 2022", "days": 31.0},
+        {"id": "OR004", "lane": "CPC: disruption", "date_label": "23 Mar 2022", "days": 1.0},
+    ]
     assert (rows["start"].iloc[0], rows["end"].iloc[0]) == (pd.Timestamp("2022-03-01"), pd.Timestamp("2022-04-01"))
+    drawn = dataset_with(charts.oil_timeline_chart(OIL), "slot")
+    assert [(r["id"], r["row"]) for r in drawn] == [("OR003", "CPC: disruption#0"), ("OR004", "CPC: disruption#1")]
+
+
+# -- sanctions and sentiment: one mark per act, intervals as bars
+
+SANCTIONS = pd.DataFrame(
+    {
+        "id": ["SS001", "SS002", "SS003", "SS004", "SS005", "SS006"],
+        "event_key": ["suleimenov", "suleimenov", None, None, None, None],
+        "date_from": pd.to_datetime(["2022-03-29", "2022-03-29", "2022-01-01", "2022-02-22", None, "2005-01-01"]),
+        "date_to": pd.to_datetime(["2022-03-29", "2022-03-29", "2022-12-31", "2022-02-22", None, "2005-12-31"]),
+        "actor": [KZ, KZ, KZ, KZ, RU, "West"],
+        "actor_detail": ["Suleimenov", "Suleimenov", "Government", "Tleuberdi", "Moscow", "EU"],
+        "issue": ["sanctions compliance", "sanctions compliance", "sanctions compliance", "recognition", "sanctions compliance", "sanctions on Kazakhstan"],
+        "position": ["Will not help evade sanctions", "Will abide by the restrictions", "Observes sanctions", "Will not recognise",
+                     "Wants to use Kazakhstan", "Sanctioned Uzbekistan"],
+        "act": ["sanctions_compliance", "sanctions_compliance", "sanctions_compliance", "non_recognition", "accommodating_step", "context"],
+        "stance": pd.array([-2, -2, -2, -1, 1, None], dtype="Int64"),
+        "source_id": ["S000", "S001", "S002", "S002", "S004", "S004"],
+        "quote": ["q1", "q2", "q3", "q4", "q5", "q6"],
+    }
+)
+
+
+def test_sanctions_rows_sharing_an_event_key_are_one_mark() -> None:
+    rows = charts.sanctions_frame(SANCTIONS)
+    assert rows[["id", "ids", "sources", "issue", "date_label", "stance_label", "n_rows"]].to_dict("records") == [
+        {"id": "SS006", "ids": "SS006", "sources": "S004", "issue": "sanctions on Kazakhstan", "date_label": "2005",
+         "stance_label": "context (unscored)", "n_rows": 1},
+        {"id": "SS003", "ids": "SS003", "sources": "S002", "issue": "sanctions compliance", "date_label": "2022",
+         "stance_label": "−2 strong distance", "n_rows": 1},
+        {"id": "SS004", "ids": "SS004", "sources": "S002", "issue": "recognition", "date_label": "22 Feb 2022",
+         "stance_label": "−1 mild distance", "n_rows": 1},
+        {"id": "SS001", "ids": "SS001, SS002", "sources": "S000, S001", "issue": "sanctions compliance", "date_label": "29 Mar 2022",
+         "stance_label": "−2 strong distance", "n_rows": 2},
+    ]
+    assert charts.sanctions_summary(SANCTIONS) == (
+        "5 stated positions (3 on sanctions compliance, 1 on sanctions on Kazakhstan, 1 on recognition; 6 rows; rows telling "
+        "the same act count once); 4 dated and drawn, 1 undated in the table only."
+    )
+
+
+def test_sanctions_chart_draws_intervals_as_bars_in_sub_rows_and_selects_by_row() -> None:
+    chart = charts.sanctions_chart(SANCTIONS)
+    drawn = dataset_with(chart, "slot")
+    assert [(r["id"], r["row"], r["days"]) for r in drawn] == [
+        ("SS006", "sanctions on Kazakhstan#0", 365.0), ("SS003", "sanctions compliance#0", 365.0),
+        ("SS004", "recognition#0", 1.0), ("SS001", "sanctions compliance#1", 1.0),
+    ]
+    spec = chart.to_dict()
+    assert [(p["name"], p["select"]["fields"]) for p in spec["params"]] == [("row", ["id"])]
+    assert not any("mid" in row for rows in spec["datasets"].values() for row in rows)
+
+
+SENTIMENT = pd.DataFrame(
+    {
+        "id": ["PS001", "PS002", "PS003"],
+        "date_from": pd.to_datetime(["2022-03-06", "2022-02-24", None]),
+        "date_to": pd.to_datetime(["2022-03-06", "2022-05-08", None]),
+        "indicator": ["rally", "rally", "poll"],
+        "leaning": ["pro-Ukraine / anti-war", "a leaning the palette lacks", "pro-Russia"],
+        "value": [2000.0, None, 33.3], "value_high": [None, None, None], "unit": ["people", None, "percent"],
+        "as_stated": ["nearly two thousand people", "all the subsequent rallies", "a third"],
+        "summary": ["Rally", "Rallies", "Poll"], "source_id": ["S000", "S001", "S000"],
+    }
+)
+
+
+def test_sentiment_chart_draws_every_dated_sign_across_its_interval() -> None:
+    rows = charts.sentiment_frame(SENTIMENT)
+    assert rows[["id", "date_label", "days", "figure"]].to_dict("records") == [
+        {"id": "PS002", "date_label": "24 Feb – 8 May 2022", "days": 74.0, "figure": "all the subsequent rallies"},
+        {"id": "PS001", "date_label": "6 Mar 2022", "days": 1.0, "figure": "2,000 people"},
+    ]
+    chart = charts.sentiment_chart(SENTIMENT)
+    colour = next(l["encoding"]["color"] for l in layers(chart) if "color" in l.get("encoding", {}))
+    assert "a leaning the palette lacks" in colour["scale"]["domain"]  # a value the palette lacks still gets a colour
+    assert len(colour["scale"]["domain"]) == len(colour["scale"]["range"])
+    assert charts.sentiment_summary(SENTIMENT) == (
+        "3 signs of public mood (1 pro-Ukraine / anti-war, 1 a leaning the palette lacks, 1 pro-Russia); 2 dated and drawn, "
+        "1 undated in the table only."
+    )
 
 
 def test_empty_chart_says_why() -> None:
@@ -322,3 +623,15 @@ def test_charts_use_projector_font_sizes() -> None:
     config = charts.stance_chart(EVENTS).to_dict()["config"]
     assert config["axis"]["labelFontSize"] >= 14 and config["legend"]["labelFontSize"] >= 14
     assert charts.stance_chart(EVENTS).to_dict()["title"]["fontSize"] >= 18
+
+
+def test_every_chart_compiles_in_vega() -> None:
+    """vl-convert compiles each chart to SVG: the specs are valid Vega-Lite, expressions included."""
+    import vl_convert as vlc
+
+    for chart in (charts.stance_chart(EVENTS), charts.stance_chart(EVENTS, compact=True, selected="EV009"),
+                  charts.index_chart(EVENTS), charts.sanctions_chart(SANCTIONS), charts.sentiment_chart(SENTIMENT),
+                  charts.oil_timeline_chart(OIL), charts.defence_chart(WIDE)):
+        spec = chart.to_dict()
+        spec["width"] = 900 if spec.get("width") == "container" else spec.get("width")
+        assert vlc.vegalite_to_svg(json.dumps(spec)).startswith("<svg")

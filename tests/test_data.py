@@ -17,14 +17,14 @@ def test_types_follow_the_schema(pkg: Pkg) -> None:
     assert tables.problems == {}
     assert list(tables.frames) == ["sources", "conflicts", "events", "figures"]
     events, figures, sources = tables["events"], tables["figures"], tables["sources"]
-    assert pd.api.types.is_datetime64_any_dtype(events["date"])
+    assert pd.api.types.is_datetime64_any_dtype(events["date_from"]) and pd.api.types.is_datetime64_any_dtype(events["date_to"])
     assert pd.api.types.is_datetime64_any_dtype(sources["published_to"])
     assert str(events["stance"].dtype) == "Int64"
     assert events["stance"].tolist()[0] == -1 and events["stance"].isna().tolist() == [False, True]
     assert figures["value"].dtype == "float64"
-    assert figures["date"].isna().tolist() == [False, True]
+    assert figures["date_from"].isna().tolist() == [False, True]
     assert events["quote"].iloc[0] == "Kazakhstan would not help Russia circumvent sanctions"
-    assert list(events.columns) == ["id", "date", "stance", "domain", "source_id", "quote"]
+    assert list(events.columns) == ["id", "date_from", "date_to", "stance", "domain", "source_id", "quote"]
 
 
 def test_failing_table_is_left_out_and_the_rest_load(pkg: Pkg) -> None:

@@ -9,7 +9,7 @@ from dashboard import facts
 from dashboard.filters import Filters
 
 from conftest import REPO
-from test_charts import BUDGET, EVENTS, OIL
+from test_charts import BUDGET, EVENTS, OIL, WIDE
 
 FRAMES = {
     "conflicts": pd.DataFrame(
@@ -22,7 +22,8 @@ FRAMES = {
         {"id": ["CA001", "CA002"], "count": pd.array([200, 238], dtype="Int64"), "qualifier": ["more than", "exact"],
          "counted": ["people", "people"], "as_stated": ["more than 200 people", "238 people"], "source_id": ["S000", "S002"],
          "quote": ["the deaths of more than 200 people", "the death of 238 people"], "conflict_key": ["jan2022_deaths"] * 2,
-         "correction": [None, "A correction."], "date": pd.to_datetime(["2022-01-01"] * 2), "date_precision": ["month"] * 2}
+         "correction": [None, "A correction."], "date_from": pd.to_datetime(["2022-01-01"] * 2),
+         "date_to": pd.to_datetime(["2022-01-31"] * 2)}
     ),
     "context_figures": pd.DataFrame(
         {"id": ["CF001", "CF002"], "subject": ["Length of the common border", "Something else"], "value": [7500.0, 9.0],
@@ -35,7 +36,8 @@ FRAMES = {
     ),
     "security_cooperation": pd.DataFrame(
         {"id": ["SC001", "SC002"], "kind": ["deployment", "deployment"], "unit": ["troops", "weeks"], "value": [2000.0, 2.0],
-         "as_stated": ["The 2,000-plus troops", "about two weeks"], "source_id": ["S001", "S001"], "quote": ["q1", "q2"]}
+         "as_stated": ["The 2,000-plus troops", "about two weeks"], "source_id": ["S001", "S001"], "quote": ["q1", "q2"],
+         "date_from": pd.to_datetime(["2022-01-05", "2022-01-01"]), "date_to": pd.to_datetime(["2022-01-19", "2022-01-31"])}
     ),
 }
 
@@ -45,17 +47,44 @@ def test_headlines_select_each_figure_and_keep_both_sides_of_a_conflict() -> Non
     assert got == [
         ("border", "Kazakhstan–Russia border", "7,500 km", ["CF001"]),
         ("cpc", "Oil exports through the CPC", "80% vs about 75%", ["OR001", "OR002"]),
-        ("defence", "Defence budget increase, 2022", "+₸441bn · +$918m", ["DB001", "DB002", "DB004", "DB003"]),
+        ("defence", "Defence budget increase", "+₸441bn · +$918m", ["DB001", "DB002", "DB004", "DB003"]),
         ("deaths", "Deaths in the January 2022 unrest", ">200 vs 238", ["CA001", "CA002"]),
         ("russian_view", "Public holding the Russian view of the war", "At least a third", ["PS012"]),
-        ("csto", "CSTO deployment, January 2022", "2,000-plus troops", ["SC001", "SC002"]),
+        ("csto", "CSTO deployment, 5–19 Jan 2022", "2,000-plus troops", ["SC001", "SC002"]),  # the narrowest interval
     ]
     by_key = {h.key: h for h in facts.headlines(FRAMES)}
-    assert by_key["cpc"].detail == "S000: “80% of Kazakh oil” · S001: “About 75% of exports”"
     assert by_key["cpc"].conflict == "Different bases."
     assert by_key["defence"].detail == (
         "“nearly 1.5-fold” as stated; 1.54-fold from the source's own figures (on $1.7 billion); implied rate 480.4 ₸ per $"
     )
+    assert by_key["russian_view"].detail == "S000: “at least a third of Kazakhstanis”, coded as 33.3%; undated"
+
+
+@pytest.mark.parametrize(
+    ("notes", "detail"),
+    [
+        (["Base: Kazakh oil loaded for delivery abroad.", "Base: oil exports to the west."],
+         "S000: 80% of Kazakh oil loaded for delivery abroad · S001: about 75% of oil exports to the west"),
+        ([None, "A note without a basis."], "S000: 80% “80% of Kazakh oil” · S001: about 75% “About 75% of exports”"),
+    ],
+    ids=["basis-from-the-note", "the-seed-s-words-otherwise"],
+)
+def test_cpc_headline_gives_each_figure_with_its_basis(notes, detail: str) -> None:
+    frames = FRAMES | {"oil_routes": OIL.assign(note=notes + [None] * (len(OIL) - 2))}
+    cpc = next(h for h in facts.headlines(frames) if h.key == "cpc")
+    assert (cpc.value, cpc.detail) == ("80% vs about 75%", detail)
+
+
+def test_defence_headline_says_when_the_addition_is_not_all_defence() -> None:
+    card = next(h for h in facts.headlines(FRAMES | {"defense_budget": WIDE}) if h.key == "defence")
+    assert card.label == "Security and defence addition, 2022 (as WSJ reports it: defence)"
+    assert card.value == "+₸441bn · +$918m"
+    assert card.detail == (
+        "Not all defence: the 441 billion tenge was for 'upgrading the equipment of law enforcement and emergency situation "
+        "agencies', not for defence alone; “nearly 1.5-fold” as stated; 1.54-fold from the source's own figures (on $1.7 "
+        "billion, a security-wide addition on a defence budget); implied rate 480.4 ₸ per $"
+    )
+    assert [c.correction for c in card.citations][:2] == [WIDE["correction"][0]] * 2  # the full correction stays cited
 
 
 def test_headlines_say_plainly_when_a_table_is_missing() -> None:
@@ -64,19 +93,40 @@ def test_headlines_say_plainly_when_a_table_is_missing() -> None:
     assert (cpc.value, cpc.detail, cpc.citations) == ("not available", "The oil_routes table did not load (see the error panel).", ())
 
 
-def test_narrative_is_generated_from_the_events() -> None:
+def test_narrative_counts_each_act_once_and_months_only_from_acts_within_them() -> None:
     assert facts.narrative(EVENTS) == (
-        "The seeds record 6 scored events, 5 of them dated to a day or month between January 2022 and August 2022 "
-        "(7 rows; an event told by several seeds counts once). "
-        "The mean stance was highest in January 2022 (+2 over 2 events, e.g. “CSTO deploys”) and lowest in March 2022 "
-        "(−1 over 1, e.g. “Rally allowed (S001)”). "
-        "The sharpest move came between January 2022 and March 2022 (the next month with dated events), when the monthly "
-        "mean fell from +2 to −1. "
-        "Of these, 2 by Kazakh actors (0 towards Moscow, 2 away, 0 neutral) and 3 by Russian actors (2 towards Moscow, 1 away, 0 neutral). "
-        "Turning points in the range: Invasion of Ukraine (24 Feb 2022); Medvedev post (1 Aug 2022). "
-        "The other scored event is dated only to a year and is not placed in a month."
+        "The seeds record 7 scored acts (9 rows; an act told by several seeds counts once), 5 of them dated to a day or "
+        "within a single month, between January 2022 and August 2022. "
+        "Counting only acts dated within a single month, the mean stance was highest in January 2022 (+2 over 1 act, "
+        "e.g. “CSTO troops for two weeks”) and lowest in March 2022 (−1 over 2 acts, e.g. “Rally allowed (S001)”). "
+        "The sharpest move came between January 2022 and March 2022 (the next month with acts dated within it), when the "
+        "monthly mean fell from +2 to −1. "
+        "Of these, 3 by Kazakh actors (0 towards Moscow, 3 away, 0 neutral) and 3 by Russian actors (1 towards Moscow, "
+        "2 away, 0 neutral). "
+        "Turning points in the range: January unrest (January 2022); Invasion of Ukraine (24 Feb 2022); Medvedev post (1 Aug 2022). "
+        "The other 2 scored acts are dated to intervals that run across months and are not placed in a month."
     )
     assert facts.narrative(EVENTS, Filters(actors=("Belarus",))) == "No scored events match the filters, so there is nothing to summarise."
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "month"),
+    [
+        ("2022-03-06", "2022-03-06", "March 2022"),  # a day
+        ("2022-03-01", "2022-03-31", "March 2022"),  # a whole month
+        ("2022-03-10", "2022-03-20", "March 2022"),  # part of one month
+        ("2022-03-29", "2022-04-01", None),  # four days across two months: not placed
+        ("2022-01-01", "2022-12-31", None),  # a year: not placed
+    ],
+)
+def test_an_act_counts_in_a_month_only_when_its_interval_lies_within_it(first: str, last: str, month: str | None) -> None:
+    # two acts (the Medvedev post and the denial), both given the interval
+    events = EVENTS.iloc[[6, 7]].assign(date_from=pd.Timestamp(first), date_to=pd.Timestamp(last)).reset_index(drop=True)
+    text = facts.narrative(events)
+    if month:
+        assert f"2 of them dated to a day or within a single month, in {month}." in text
+    else:
+        assert "none of them dated within a single month" in text
 
 
 def test_conflict_rows_sit_side_by_side_with_short_figures() -> None:

@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from dashboard.filters import DEFAULT, Filters, apply, period_end
+from dashboard.filters import DEFAULT, Filters, apply, interval_bounds
 
 D = dt.date
 
@@ -86,34 +86,44 @@ def test_filters_describe(filters: Filters, text: str) -> None:
 
 ROWS = pd.DataFrame(
     {
-        "id": ["A", "B", "C", "D", "E"],
-        "date": pd.to_datetime(["2022-03-20", "2022-03-01", "2022-01-01", None, "2021-12-31"]),
-        "date_precision": ["day", "month", "year", "undated", "day"],
-        "actor": ["China", "Kazakhstan government", "Russia government", "China", "CSTO"],
-        "domain": ["energy", "security", "security", "energy", "security"],
-        "credibility": pd.array([1, 2, 4, 3, 6], dtype="Int64"),
-        "source_id": ["S000", "S001", "S002", "S000", "S001"],
+        "id": ["A", "B", "C", "D", "E", "F"],
+        # a day, a month, a year, undated, a day, and an interval that is none of these (24 Feb – 8 May 2022)
+        "date_from": pd.to_datetime(["2022-03-20", "2022-03-01", "2022-01-01", None, "2021-12-31", "2022-02-24"]),
+        "date_to": pd.to_datetime(["2022-03-20", "2022-03-31", "2022-12-31", None, "2021-12-31", "2022-05-08"]),
+        "actor": ["China", "Kazakhstan government", "Russia government", "China", "CSTO", "West"],
+        "domain": ["energy", "security", "security", "energy", "security", "sanctions"],
+        "credibility": pd.array([1, 2, 4, 3, 6, 2], dtype="Int64"),
+        "source_id": ["S000", "S001", "S002", "S000", "S001", "S004"],
     }
 )
 
 
-def test_period_end_is_exclusive_end_of_the_period() -> None:
-    assert period_end(ROWS.iloc[[0, 1, 2]]).dt.strftime("%Y-%m-%d").tolist() == ["2022-03-21", "2022-04-01", "2023-01-01"]
+def test_interval_bounds_are_date_from_and_the_day_after_date_to() -> None:
+    start, end = interval_bounds(ROWS)
+    assert start.dt.strftime("%Y-%m-%d").fillna("-").tolist() == ["2022-03-20", "2022-03-01", "2022-01-01", "-", "2021-12-31", "2022-02-24"]
+    assert end.dt.strftime("%Y-%m-%d").fillna("-").tolist() == ["2022-03-21", "2022-04-01", "2023-01-01", "-", "2022-01-01", "2022-05-09"]
 
 
 @pytest.mark.parametrize(
     ("filters", "ids"),
     [
-        (Filters(), ["A", "B", "C", "D", "E"]),
-        # a month or year overlapping the range counts; undated rows drop out of a date filter
-        (Filters(date_from=D(2022, 3, 25)), ["B", "C"]),
-        (Filters(date_from=D(2022, 4, 1)), ["C"]),
-        (Filters(date_to=D(2022, 2, 28)), ["C", "E"]),
-        (Filters(date_from=D(2022, 1, 1), date_to=D(2022, 3, 1)), ["B", "C"]),
+        (Filters(), ["A", "B", "C", "D", "E", "F"]),
+        # an interval passes when it overlaps [from, to]; undated rows drop out of a date filter
+        (Filters(date_from=D(2022, 3, 25)), ["B", "C", "F"]),
+        (Filters(date_from=D(2022, 3, 31)), ["B", "C", "F"]),  # the last day of March still overlaps
+        (Filters(date_from=D(2022, 4, 1)), ["C", "F"]),
+        (Filters(date_from=D(2022, 5, 8)), ["C", "F"]),  # F's last day
+        (Filters(date_from=D(2022, 5, 9)), ["C"]),
+        (Filters(date_to=D(2022, 2, 23)), ["C", "E"]),
+        (Filters(date_to=D(2022, 2, 24)), ["C", "E", "F"]),  # F's first day
+        (Filters(date_to=D(2021, 12, 31)), ["E"]),
+        (Filters(date_from=D(2022, 1, 1), date_to=D(2022, 3, 1)), ["B", "C", "F"]),
+        (Filters(date_from=D(2022, 3, 20), date_to=D(2022, 3, 20)), ["A", "B", "C", "F"]),  # one day inside all four
+        (Filters(date_from=D(2023, 1, 1)), []),
         (Filters(actors=("China",)), ["A", "D"]),
         (Filters(domains=("security",), actors=("CSTO", "China")), ["E"]),
-        (Filters(min_credibility=2), ["A", "B"]),
-        (Filters(min_credibility=3), ["A", "B", "D"]),
+        (Filters(min_credibility=2), ["A", "B", "F"]),
+        (Filters(min_credibility=3), ["A", "B", "D", "F"]),
         (Filters(sources=("S001",)), ["B", "E"]),
         (Filters(actors=("Belarus",)), []),
     ],
@@ -123,7 +133,7 @@ def test_apply_keeps_the_rows_that_pass(filters: Filters, ids: list[str]) -> Non
 
 
 def test_apply_keep_undated_keeps_undated_rows_under_a_date_filter_only() -> None:
-    assert apply(ROWS, Filters(date_from=D(2022, 4, 1)), keep_undated=True)["id"].tolist() == ["C", "D"]
+    assert apply(ROWS, Filters(date_from=D(2022, 4, 1)), keep_undated=True)["id"].tolist() == ["C", "D", "F"]
     assert apply(ROWS, Filters(date_from=D(2022, 4, 1), sources=("S001",)), keep_undated=True)["id"].tolist() == []
 
 

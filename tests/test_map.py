@@ -11,7 +11,9 @@ import vl_convert as vlc
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from dashboard import data, geo, maps
+import pandas as pd
+
+from dashboard import charts, data, geo, maps, ui
 
 from conftest import REPO
 
@@ -34,13 +36,16 @@ def border():
 
 
 def test_route_lengths_within_15_percent_of_published(tables) -> None:
-    lengths = {r.route_id: r for r in maps.route_lengths(tables["routes"], tables["route_waypoints"])}
-    assert set(lengths) == {"CPC", "AZ_SEA", "BTC"}
-    assert lengths["CPC"].published_km == 1511
-    assert lengths["BTC"].published_km == 1768
-    assert lengths["AZ_SEA"].published_km is None  # a tanker crossing has no published length
-    for route_id in ("CPC", "BTC"):
-        assert 0.85 <= lengths[route_id].ratio <= 1.15, (route_id, lengths[route_id])
+    routes = tables["routes"]
+    lengths = {r.route_id: r for r in maps.route_lengths(routes, tables["route_waypoints"])}
+    assert set(lengths) == set(routes["route_id"])
+    for route in routes.itertuples():
+        length = lengths[route.route_id]
+        if pd.isna(route.published_length_km):
+            assert length.published_km is None  # e.g. a tanker crossing has no published length
+        else:
+            assert length.published_km == route.published_length_km
+            assert 0.85 <= length.ratio <= 1.15, (route.route_id, length)
 
 
 def test_every_route_has_waypoints_in_order_and_a_named_source(tables) -> None:
@@ -77,47 +82,85 @@ def test_layers_are_keyed_by_readable_names_and_toggle(tables, countries, border
 
 def test_border_label_gives_seed_figure_and_drawn_length(tables, countries, border) -> None:
     facts = maps.border_facts(tables, border)
-    assert facts["seed_km"] == 7500
-    assert facts["seed_rows"]["source_id"].tolist() == ["S000"]
+    figures = tables["context_figures"]
+    rows = figures[figures["subject"].str.contains("border", case=False)]
+    assert facts["seed_km"] == rows["value"].iloc[0]
+    assert facts["seed_rows"]["id"].tolist() == rows["id"].tolist()
     assert facts["drawn_km"] == pytest.approx(geo.geodesic_length_km(border["features"][0]["geometry"]))
-    assert 5000 < facts["drawn_km"] < 7500
+    assert 5000 < facts["drawn_km"] < facts["seed_km"]  # the generalised line is shorter than the surveyed border
     _, _, text = maps.border_label(tables, border, maps.map_objects(tables, border))
-    assert "7,500 km in the seeds (S000)" in text
+    seeds = ", ".join(dict.fromkeys(rows["source_id"]))
+    assert f"{facts['seed_km']:,.0f} km in the seeds ({seeds})" in text
     assert f"drawn line {facts['drawn_km']:,.0f} km" in text
 
 
 def test_cpc_tooltip_shows_both_conflicting_shares_with_seeds(tables, border) -> None:
     tip = maps.map_objects(tables, border)[maps.CPC]["tip"].iloc[0]
-    assert "sources disagree" in tip
-    assert "80% of Kazakh oil (S000)" in tip
-    assert "About 75% of Kazakhstan’s oil exports to the west (S001)" in tip
-    assert "Published length 1,511 km" in tip
+    oil = tables["oil_routes"]
+    shares = oil[(oil["route"] == "CPC") & (oil["kind"] == "export share")]
+    assert len(shares) >= 2 and "sources disagree" in tip
+    for row in shares.to_dict("records"):
+        assert f"{row['as_stated']} ({row['source_id']})" in tip
+    cpc = tables["routes"][tables["routes"]["corridor"] == "CPC"].iloc[0]
+    assert f"Published length {cpc['published_length_km']:,.0f} km" in tip
     assert "outside reference" in tip
 
 
-@pytest.mark.parametrize(
-    "key, expected_ids",
-    [
-        ("asset:Tengiz field", {"OR010"}),
-        ("asset:Karachaganak field", {"OR009"}),
-        ("asset:CPC marine terminal (Yuzhnaya Ozereyevka)", {"OR001", "OR003", "OR004"}),
-        ("asset:Aktau", set()),
-        ("place:Almaty", {"EV018", "EV019", "EV023", "EV024", "EV033", "EV034", "EV035", "EV036", "EV042", "EV052", "PS003", "PS004", "PS008", "PS018"}),
-        ("corridor:CPC", {"EV039", "OR001", "OR002", "OR003", "OR004", "OR005", "OR006"}),
-        ("corridor:Azerbaijan route", {"OR007", "OR008", "EV070"}),
-        ("border", {"CF001", "SR005", "SR006", "SR009", "SR011", "SR014", "SR015"}),
-    ],
-)
-def test_object_rows_link_map_objects_to_seed_rows(tables, key, expected_ids) -> None:
-    rows = maps.object_rows(tables, key)
-    assert set(rows["id"]) == expected_ids
-    assert rows["quote"].str.len().gt(0).all()
-    assert rows["date"].is_monotonic_increasing or rows["date"].isna().any()
+def _expected_rows(tables, key: str) -> set[str]:
+    """The rows a map object stands for, selected here from the tables by the rule the map page documents."""
+    kind, _, value = key.partition(":")
+    events, oil = tables["events"], tables["oil_routes"]
+    if kind == "border":
+        figures, rhetoric = tables["context_figures"], tables["statehood_rhetoric"]
+        return set(figures[figures["subject"].str.contains("border", case=False)]["id"]) | set(
+            rhetoric[rhetoric["claim"] == "territorial claim"]["id"])
+    if kind == "corridor" and value == "CPC":
+        return set(oil[oil["route"] == "CPC"]["id"]) | set(events[(events["domain"] == "energy") & (events["place"] == "Novorossiysk")]["id"])
+    if kind == "corridor":
+        return set(oil[oil["route"].isin(["Azerbaijan route", "alternative routes"])]["id"]) | set(
+            events[(events["domain"] == "energy") & (events["counterpart"] == "Azerbaijan")]["id"])
+    if kind == "asset":
+        stem = value.split(" (")[0].replace(" field", "").replace("CPC marine terminal", "CPC").lower()
+        return set(oil[oil["asset"].fillna("").str.lower().str.contains(stem, regex=False)]["id"])
+    names = [n.strip() for n in value.split(";") if n.strip()]
+    sentiment = tables["public_sentiment"]
+    return set(events[events["place"].isin(names)]["id"]) | set(sentiment[sentiment["place"].isin(names)]["id"])
+
+
+def _object_keys(tables, border) -> list[str]:
+    objects = maps.map_objects(tables, border)
+    keys = ["border", "corridor:CPC", "corridor:Azerbaijan route"]
+    for layer in (maps.ASSETS, maps.CITIES):
+        if layer in objects and "key" in objects[layer].columns:
+            keys += [k for k in objects[layer]["key"] if isinstance(k, str)]
+    return list(dict.fromkeys(keys))
+
+
+def test_object_rows_link_map_objects_to_seed_rows(tables, border) -> None:
+    keys = _object_keys(tables, border)
+    assert any(k.startswith("asset:") for k in keys) and any(k.startswith("place:") for k in keys)
+    for key in keys:
+        rows = maps.object_rows(tables, key)
+        assert set(rows["id"]) == _expected_rows(tables, key), key
+        assert rows["quote"].str.len().gt(0).all(), key
+        dated = rows["date"].dropna()
+        assert dated.is_monotonic_increasing, key  # in date order, undated last
+        assert (rows["when"] == "undated").sum() == rows["date"].isna().sum(), key
+
+
+def test_object_rows_say_when_from_the_interval(tables, border) -> None:
+    rows = maps.object_rows(tables, "corridor:CPC")
+    oil = tables["oil_routes"].set_index("id")
+    for row in rows[rows["table"] == "oil_routes"].to_dict("records"):
+        source = oil.loc[row["id"]]
+        assert row["when"] == charts.date_label(source["date_from"], source["date_to"])
 
 
 def test_object_rows_for_astana_include_nur_sultan_events(tables) -> None:
     rows = maps.object_rows(tables, "place:Astana;Nur-Sultan")
-    assert {"Astana", "Nur-Sultan"} == set(tables["events"].set_index("id").loc[rows["id"], "place"])
+    events = tables["events"]
+    # a place's aliases select its rows too: every event at Astana or at Nur-Sultan, and no other
+    assert set(rows.loc[rows["table"] == "events", "id"]) == set(events[events["place"].isin(["Astana", "Nur-Sultan"])]["id"])
 
 
 def test_static_map_renders_land_and_routes(tables, countries, border) -> None:
@@ -151,11 +194,14 @@ def test_map_page_runs(monkeypatch) -> None:
     assert not at.error
     lengths = at.dataframe[-1].value
     assert lengths["object"].tolist()[0] == maps.BORDER
-    assert lengths["seeds (km)"].iloc[0] == 7500
-    assert lengths["published (km)"].fillna(0).tolist() == [0, 1511, 0, 1768]
+    tables = data.load_tables(REPO / "data").frames
+    assert lengths["seeds (km)"].iloc[0] == maps.border_facts(tables, geo.load_border())["seed_km"]
+    routes = maps.route_lengths(tables["routes"], tables["route_waypoints"])
+    assert lengths["published (km)"].fillna(0).tolist()[1:] == [r.published_km or 0 for r in routes]
     spec = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
     assert [layer["id"] for layer in spec["layers"] if layer["id"] in maps.LAYERS] == list(maps.LAYERS)
-    assert "Zhenis" in " ".join(c.value for c in at.caption)
+    captions = " ".join(c.value for c in at.caption)
+    assert all(asset in captions for asset in maps.unplaced_assets(tables, geo.load_border())["asset"])
 
 
 def test_map_link_restores_layers_and_selected_object(monkeypatch) -> None:
@@ -164,8 +210,9 @@ def test_map_link_restores_layers_and_selected_object(monkeypatch) -> None:
     assert [layer["id"] for layer in spec["layers"]] == [maps.BORDER, f"{maps.BORDER} label", maps.CPC]
     assert at.subheader[0].value == maps.CPC
     shown = " ".join(c.value for c in at.caption)
-    assert "through which 80% of Kazakh oil had been loaded" in shown  # OR001's quote, S000
-    assert "About 75% of Kazakhstan’s oil exports to the west" in shown  # OR002's quote, S001
+    oil = data.load_tables(REPO / "data")["oil_routes"]
+    for quote in oil[(oil["route"] == "CPC") & (oil["kind"] == "export share")]["quote"]:
+        assert ui._md(quote) in shown  # both sides of the conflict, verbatim
     assert at.query_params["object"] == "corridor:CPC"
 
 
@@ -181,4 +228,12 @@ def test_map_layer_toggle_writes_the_url(monkeypatch) -> None:
 
 
 def test_stakes_without_a_position_are_listed_not_dropped(tables, border) -> None:
-    assert maps.unplaced_assets(tables, border)["asset"].tolist() == ["Zhenis", "Al Farabi"]
+    unplaced = maps.unplaced_assets(tables, border)
+    drawn = maps.map_objects(tables, border).get(maps.ASSETS)
+    stems = [str(label).replace(" field", "") for label in (drawn["label"] if drawn is not None else [])]
+    oil = tables["oil_routes"]
+    stakes = oil[(oil["kind"] == "stake") & oil["asset"].notna()]
+    # every named stake is either drawn at a site or listed as one the map cannot place, never both, never neither
+    for row in stakes.to_dict("records"):
+        placed = any(stem in row["asset"] for stem in stems)
+        assert placed != (row["id"] in set(unplaced["id"])), row["id"]

@@ -69,12 +69,15 @@ def test_citing_rows_lists_every_table_that_quotes_the_seed() -> None:
     frames = {
         "sources": pd.DataFrame({"source_id": ["S000"], "quote": [None], "id": ["x"]}),
         "events": pd.DataFrame({"id": ["EV001", "EV002"], "source_id": ["S000", "S001"], "quote": ["q1", "q2"],
-                                "summary": ["first", "second"], "date": pd.to_datetime(["2022-03-01", "2022-04-01"]),
-                                "date_precision": ["month", "day"]}),
-        "casualties": pd.DataFrame({"id": ["CA001"], "source_id": ["S000"], "quote": ["q3"], "event": ["January"], "date": [pd.NaT],
-                                    "date_precision": ["undated"]}),
+                                "summary": ["first", "second"], "date_from": pd.to_datetime(["2022-03-01", "2022-04-01"]),
+                                "date_to": pd.to_datetime(["2022-03-31", "2022-04-01"])}),
+        "casualties": pd.DataFrame({"id": ["CA001"], "source_id": ["S000"], "quote": ["q3"], "event": ["January"],
+                                    "date_from": [pd.NaT], "date_to": [pd.NaT]}),
+        "public_sentiment": pd.DataFrame({"id": ["PS001"], "source_id": ["S000"], "quote": ["q4"], "summary": ["rallies"],
+                                          "date_from": pd.to_datetime(["2022-02-24"]), "date_to": pd.to_datetime(["2022-05-08"])}),
     }
     assert seeds.citing_rows(frames, "S000").to_dict("records") == [
         {"table": "events", "id": "EV001", "date": "March 2022", "label": "first", "quote": "q1"},
         {"table": "casualties", "id": "CA001", "date": "undated", "label": "January", "quote": "q3"},
+        {"table": "public_sentiment", "id": "PS001", "date": "24 Feb – 8 May 2022", "label": "rallies", "quote": "q4"},
     ]

@@ -204,19 +204,20 @@ def _legend_count(chart: Any) -> int:
     return len({str(_get(channel, "title")) for leaf in _leaves(chart) for _, channel in _bottom_legends(leaf)})
 
 
-def _legends_right(chart: Any) -> Any:
+def _legends_right(chart: Any, channels: Sequence[str] = _LEGEND_CHANNELS, row_columns: int | None = None) -> Any:
     """A copy with the legends the pages put under the chart moved to its right (a 16:9 slide is short and wide).
 
-    Colour legends become one column; the others keep their columns.
+    Only the legends of ``channels`` move; colour legends become one column, the others keep their columns. With
+    ``row_columns``, the legends that stay under the chart get that many columns (one or two rows instead of four).
     """
     out = chart.copy(deep=False)
     layers = _get(out, "layer")
     if layers is not alt.Undefined:
-        out.layer = [_legends_right(layer) for layer in layers]
+        out.layer = [_legends_right(layer, channels, row_columns) for layer in layers]
         return out
     spec = _get(out, "spec")
     if spec is not alt.Undefined:
-        out.spec = _legends_right(spec)
+        out.spec = _legends_right(spec, channels, row_columns)
         return out
     moved = _bottom_legends(out)
     if not moved:
@@ -224,6 +225,13 @@ def _legends_right(chart: Any) -> Any:
     encoding = out.encoding.copy(deep=False)
     for name, channel in moved:
         legend = _get(channel, "legend").copy(deep=False)
+        if name not in channels:
+            if row_columns:
+                legend["columns"] = row_columns
+                channel = channel.copy(deep=False)
+                channel["legend"] = legend
+                encoding[name] = channel
+            continue
         legend["orient"] = "right"
         if name in _LIST_CHANNELS:
             legend["columns"] = 1
@@ -251,12 +259,12 @@ def chart_for(chart: Any, box: Box) -> Any:
     """The slide's chart sized to ``box`` (at :data:`PX_PER_IN`), with its legends beside it.
 
     Text keeps the pages' projector sizes (``dashboard.charts.style``: labels 16 px,
-    about 13 pt here). One or two legends go to the right of the plot, which then
-    has the slide's full height; three (the stance chart's) would stack too tall,
-    so they stay under it, side by side, where the page draws them.
+    about 13 pt here). The legends go to the right of the plot, which then has
+    the slide's full height (a 16:9 slide is short: the stance chart's sub-rows
+    need the height more than the time axis needs the width).
     """
     width, height_ = round(box.w * PX_PER_IN), round(box.h * PX_PER_IN)
-    out = _legends_right(chart) if 1 <= _legend_count(chart) <= 2 else chart
+    out = _legends_right(chart) if 1 <= _legend_count(chart) <= 3 else chart
     if isinstance(out, alt.FacetChart):
         # a facet is sized per panel: the panels share the box's height (less headers, axes and legend) and its width
         # less the row labels and the legend beside them
@@ -284,6 +292,19 @@ def is_map(chart: Any) -> bool:
     return _get(chart, "projection") is not alt.Undefined
 
 
+#: extra height (px) on the Present page for a chart with three legends (the stance chart): its sub-rows need it
+THREE_LEGENDS_EXTRA_PX = 140
+
+
 def for_screen(chart: Any, height_px: int) -> Any:
-    """The slide's chart for the Present page: the page's own layout, ``height_px`` tall (a facet keeps its panels')."""
-    return chart if isinstance(chart, alt.FacetChart) else chart.properties(height=height_px)
+    """The slide's chart for the Present page, ``height_px`` tall (a facet keeps its panels'), its legends beside the
+    plot as on the slide, so the plot keeps the height (the stance chart's sub-rows need it)."""
+    if isinstance(chart, alt.FacetChart):
+        return chart
+    count = _legend_count(chart)
+    if count == 3:
+        # Streamlit's theme spaces legend rows widely, so three legends beside the plot would not fit its height:
+        # the colour legend goes beside it, the others under it in one or two rows each
+        return _legends_right(chart, _LIST_CHANNELS, row_columns=6).properties(height=height_px + THREE_LEGENDS_EXTRA_PX)
+    out = _legends_right(chart) if 1 <= count <= 2 else chart
+    return out.properties(height=height_px)

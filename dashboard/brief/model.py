@@ -24,7 +24,7 @@ from altair.utils.schemapi import debug_mode
 import pandas as pd
 
 from dashboard import charts, export, facts, geo, maps
-from dashboard.filters import DEFAULT, PARAMS, Filters, apply
+from dashboard.filters import DEFAULT, PARAMS, Filters, apply, interval_bounds
 from dashboard.palette import ACTOR_GROUP, DOMAIN_SHAPES
 
 Frames = Mapping[str, pd.DataFrame]
@@ -357,7 +357,8 @@ def _map_slide(frames: Frames, countries: dict, border: dict) -> Slide:
     bullets = []
     notes = []
     if seed_km:
-        bullets.append(f"Border: {seed_km:,.0f} km in the seeds (S000); the drawn line measures {drawn:,.0f} km.")
+        seeds = ", ".join(dict.fromkeys(border_facts["seed_rows"]["source_id"].astype(str)))
+        bullets.append(f"Border: {seed_km:,.0f} km in the seeds ({seeds}); the drawn line measures {drawn:,.0f} km.")
         notes += _quotes(border_facts["seed_rows"], lambda r: "Border length")
     else:
         bullets.append(f"Border: no seed figure loaded; the drawn line measures {drawn:,.0f} km.")
@@ -419,8 +420,14 @@ def _stance_slides(frames: Frames, filters: Filters) -> list[Slide]:
                   caveat="Generated from the events each time the briefing is built; not hand-written.",
                   source_line=source, notes=_notes(narrative, "Turning points and their quotes:" if turns else "", turns))
     index_summary = charts.index_summary(events, filters)
-    index = (_chart_slide(charts.index_chart(events, filters), index_summary, "", source, _notes(index_summary, coding))
-             if len(charts.stance_index(events, filters)) else _empty("Stance index", index_summary, source))
+    _, left_out = charts.index_events(events, filters)
+    left_text = charts.left_out_text(len(left_out))
+    index_caveat = ("An act the seeds date only to an interval longer than the window is not placed anywhere in it; "
+                    "the acts left out are listed in the notes." if len(left_out) else "")
+    index_notes = _notes(index_summary, coding, f"Not in the index ({left_text}):" if len(left_out) else "",
+                         [f"  {m.date_label} · {m.actor} · {m.summary} ({m.ids})" for m in left_out.itertuples()])
+    index = (_chart_slide(charts.index_chart(events, filters), index_summary, index_caveat, source, index_notes)
+             if len(charts.stance_index(events, filters)) else _empty("Stance index", index_summary, source, index_notes))
     return [stance, moved, index]
 
 
@@ -495,7 +502,7 @@ def _indicator_slides(frames: Frames, filters: Filters) -> list[Slide]:
         source = _source(["sanctions_stance.csv"], _seeds(listed), ind)
         if charts.sanctions_frame(dated).empty:
             return [_empty("Sanctions stance", "No dated position matches the filters.", source)]
-        label = lambda r: f"{charts.date_label(r['date'], r['date_precision'])} · {_text(r.get('actor_detail')) or r['actor']} · {r['issue']}"  # noqa: E731
+        label = lambda r: f"{charts.date_label(r.get('date_from'), r.get('date_to'))} · {_text(r.get('actor_detail')) or r['actor']} · {r['issue']}"  # noqa: E731
         return [_chart_slide(charts.sanctions_chart(dated, ind), charts.sanctions_summary(listed, ind), _correction_caveat(listed),
                              source, _notes(_quotes(listed, label)))]
 
@@ -507,12 +514,12 @@ def _indicator_slides(frames: Frames, filters: Filters) -> list[Slide]:
         source = _source(["public_sentiment.csv"], _seeds(listed), ind)
         if charts.sentiment_frame(dated).empty:
             return [_empty("Public sentiment", "No dated sign of public mood matches the filters.", source)]
-        undated = len(listed) - len(listed[listed["date"].notna()])
+        undated = int(interval_bounds(listed)[0].isna().sum())
         caveat = f"{undated} undated signs are not drawn; their quotes are in the speaker notes." if undated else ""
-        label = lambda r: f"{charts.date_label(r['date'], r['date_precision'])} · {r['indicator']} · {charts.figure_text(r)}"  # noqa: E731
+        label = lambda r: f"{charts.date_label(r.get('date_from'), r.get('date_to'))} · {r['indicator']} · {charts.figure_text(r)}"  # noqa: E731
         # the page's subtitle points at a table below the chart; the slide has the quotes in its notes instead
         return [_chart_slide(charts.sentiment_chart(dated, ind), charts.sentiment_summary(listed, ind), caveat, source,
-                             _notes(_quotes(listed, label)), subtitle="Dated signs only, each at its date or across its period.")]
+                             _notes(_quotes(listed, label)), subtitle="Dated signs only: a point for a day, a bar across an interval.")]
 
     for title, build in (("Defence budget", defence), ("Oil routes", oil), ("Sanctions stance", sanctions), ("Public sentiment", sentiment)):
         out += _guarded(title, build)

@@ -28,8 +28,19 @@ loaded = ui.tables()
 ui.problem_panel(loaded)
 sources = loaded.frames.get("sources")
 titles = dict(zip(sources["source_id"], sources["title"])) if sources is not None else {}
-dated = [f for n, f in loaded.frames.items() if n in ("oil_routes", "sanctions_stance", "public_sentiment") and "date" in f.columns]
-options = ui.filter_options(pd.concat([f[["date", "date_precision", "source_id"]] for f in dated]) if dated else pd.DataFrame({"date": []}), sources)
+dated = [f for n, f in loaded.frames.items() if n in ("oil_routes", "sanctions_stance", "public_sentiment") and "date_from" in f.columns]
+options = ui.filter_options(pd.concat([f[["date_from", "date_to", "source_id"]] for f in dated]) if dated
+                            else pd.DataFrame({"date_from": [], "date_to": []}), sources)
+
+
+def with_when(frame: pd.DataFrame) -> pd.DataFrame:
+    """The table with ``when``: each row's interval as a label ('6 Mar 2022', 'March 2022', '24 Feb – 8 May 2022')."""
+    if "date_from" not in frame.columns:
+        return frame
+    return frame.assign(when=[charts.date_label(a, b) for a, b in zip(frame["date_from"], frame["date_to"])])
+
+
+DATE_COLUMNS = ["when", "date_from", "date_to", "date_source", "date_note"]
 
 params = ui.url_params()
 if ui.url_changed(PAGE, [*ui.filter_keys(PAGE, FILTERS), f"{PAGE}.view"]):
@@ -94,6 +105,11 @@ with ui.section(f"The {VIEWS[view]} view"):
             computed = f" · {figures['computed_ratio']:.2f}× computed" if figures["computed_ratio"] else ""
             cols[3].metric("Increase", f"{figures['stated_ratio']['as_stated']}", help=f"As stated{computed} from the previous budget of "
                            f"{figures['previous_usd']['as_stated'] if figures['previous_usd'] is not None else '?'} plus the addition.")
+        scope = charts.defence_scope(budget)
+        if scope["security_wide"]:
+            st.warning(f"{scope['reporter'] or 'The seed'} reports the addition as defence spending, but it is not all defence: "
+                       f"{ui._md(scope['scope_note'])}. The ratio to the previous defence budget mixes the two scopes.",
+                       icon=":material/rule:")
         if budget.empty:
             st.info("No defence figures match the filters.")
         else:
@@ -113,11 +129,12 @@ with ui.section(f"The {VIEWS[view]} view"):
             else:
                 ui.chart_block(charts.oil_timeline_chart(oil), charts.oil_timeline_summary(oil), "oil-route-timeline")
             ui.chart_block(charts.stakes_chart(oil), charts.stakes_summary(oil), "oil-stakes")
-        section_table(oil, "oil_routes", ["id", "route", "kind", "asset", "company", "value", "unit", "as_stated", "date", "date_precision", "source_id", "quote", "conflict_key", "correction", "note"])
+        section_table(with_when(oil), "oil_routes", ["id", "route", "kind", "asset", "company", "value", "unit", "as_stated", *DATE_COLUMNS, "source_id", "quote", "conflict_key", "correction", "note"])
 
     elif view == "sanctions" and not missing("sanctions_stance"):
         sanctions = listed(loaded.frames["sanctions_stance"])
         st.header("Sanctions stance")
+        conflicts_side_by_side(sanctions)
         if sanctions.empty:
             st.info("No stated positions match the filters.")
         else:
@@ -132,13 +149,17 @@ with ui.section(f"The {VIEWS[view]} view"):
                 ui.chart_block(charts.sanctions_chart(dated_rows, filters), charts.sanctions_summary(sanctions, filters), "sanctions-stance",
                                key=key, selectable=True)
             if selected_row and selected_row in set(sanctions["id"]):
-                record = sanctions[sanctions["id"] == selected_row].iloc[0].to_dict()
-                with st.container(border=True):
-                    st.markdown(f"**{charts.date_label(record['date'], record['date_precision'])}** · {ui._md(record['actor_detail'])} · "
-                                f"{record['issue']}: {ui._md(record['position'])}")
-                    ui.quote_card(record, sources, key=f"{PAGE}.sanctions.quote")
+                # the mark is one act: every row that tells it (rows sharing its event_key), each with its quote
+                picked = sanctions[sanctions["id"] == selected_row].iloc[0]
+                key = picked.get("event_key")
+                same = sanctions[sanctions["event_key"] == key] if isinstance(key, str) and key else sanctions[sanctions["id"] == selected_row]
+                for i, record in enumerate(same.to_dict("records")):
+                    with st.container(border=True):
+                        st.markdown(f"**{charts.date_label(record['date_from'], record['date_to'])}** · {ui._md(record['actor_detail'])} · "
+                                    f"{record['issue']}: {ui._md(record['position'])}")
+                        ui.quote_card(record, sources, key=f"{PAGE}.sanctions.quote.{i}")
                 share["row"] = selected_row
-        section_table(sanctions, "sanctions_stance", ["id", "date", "date_precision", "actor", "actor_detail", "issue", "position", "stance", "source_id", "quote", "correction"])
+        section_table(with_when(sanctions), "sanctions_stance", ["id", "event_key", *DATE_COLUMNS, "actor", "actor_detail", "issue", "position", "act", "stance", "source_id", "quote", "correction"])
 
     elif view == "sentiment" and not missing("public_sentiment"):
         sentiment = listed(loaded.frames["public_sentiment"])
@@ -151,9 +172,8 @@ with ui.section(f"The {VIEWS[view]} view"):
                 st.info("No dated sign matches the filters; the undated ones are in the table.")
             else:
                 ui.chart_block(charts.sentiment_chart(apply(sentiment, filters), filters), charts.sentiment_summary(sentiment, filters), "public-sentiment")
-            figures = sentiment.assign(figure=[charts.figure_text(r) for r in sentiment.to_dict("records")],
-                                       when=[charts.date_label(d, p) for d, p in zip(sentiment["date"], sentiment["date_precision"])])
-            section_table(figures, "public_sentiment", ["id", "when", "indicator", "leaning", "figure", "unit", "as_stated", "place", "summary", "source_id", "quote", "conflict_key", "correction"])
+            figures = with_when(sentiment.assign(figure=[charts.figure_text(r) for r in sentiment.to_dict("records")]))
+            section_table(figures, "public_sentiment", ["id", *DATE_COLUMNS, "indicator", "leaning", "figure", "unit", "as_stated", "place", "summary", "source_id", "quote", "conflict_key", "correction"])
 
 ui.share_link(share)
 ui.write_url(PAGE, share)

@@ -85,7 +85,7 @@ if selected_key:
         st.info("The seeds give no dated event or figure for this object.")
     else:
         for row in rows.to_dict("records"):
-            date = "undated" if pd.isna(row["date"]) else f"{row['date']:%Y-%m-%d}"
+            date = row["when"]
             st.markdown(f"**{ui._md(row['what'])}** · {date} · `{row['table']}` `{row['id']}` · seed {row['source_id']}")
             st.caption(f"“{ui._md(row['quote'])}”")  # verbatim: markup in a quote is shown, not rendered
 else:

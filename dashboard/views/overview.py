@@ -8,6 +8,8 @@ from dashboard import charts, facts, ui
 from dashboard.filters import DEFAULT
 
 PAGE = "overview"
+#: characters of a headline label that fit on one line of a metric card in a three-column row
+LABEL_FITS = 40
 
 ui.page_intro(
     "Kazakhstan and Russia since 2022",
@@ -27,7 +29,12 @@ for start in range(0, len(cards), 3):
     columns = st.columns(3)
     for column, card in zip(columns, cards[start : start + 3]):
         with column, st.container(border=True):
-            st.metric(card.label, card.value, help=ui.citation_help(card.citations) or None)
+            help_text = ui.citation_help(card.citations) or None
+            if len(card.label) > LABEL_FITS:  # a metric cuts a long label short: the label wraps above it instead
+                st.markdown(ui._md(card.label), help=help_text)
+                st.metric(card.label, card.value, help=help_text, label_visibility="collapsed")
+            else:
+                st.metric(card.label, card.value, help=help_text)
             if card.detail:
                 st.caption(card.detail)
             if card.conflict:

@@ -6,7 +6,12 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, ui
-from dashboard.filters import DEFAULT, Filters, apply
+from dashboard.filters import DEFAULT, Filters, apply, interval_bounds
+
+#: tables whose rows may tell the same act as an events row (they share its event_key)
+LINKED_TABLES = ("sanctions_stance", "security_cooperation")
+#: bin resolution -> pandas period frequency, as charts bins marks
+BIN_FREQ = dict(charts._BINS)
 
 PAGE = "stance"
 FILTERS = ("dates", "actors", "domains", "cred", "sources")
@@ -26,31 +31,55 @@ def rows_of(picked: str, rows: pd.DataFrame, events: pd.DataFrame) -> pd.DataFra
     """Every row behind a selection: all rows sharing the event's event_key, or the rows in a bin."""
     if picked.startswith("bin:"):
         _, resolution, actor, domain, start = picked.split(":", 4)
-        shown = rows[(rows["actor"] == actor) & (rows["domain"] == domain) & rows["stance"].notna()]
-        return shown[shown["date"] >= pd.Timestamp(start)].head(50)
+        shown = rows[(rows["actor"] == actor) & (rows["domain"] == domain) & ~charts.is_context(rows)]
+        first = interval_bounds(shown)[0]
+        in_bin = first.dt.to_period(BIN_FREQ.get(resolution, "M")).dt.start_time == pd.Timestamp(start)
+        return shown[in_bin.fillna(False).to_numpy(dtype=bool)].head(50)
     row = rows[rows["id"] == picked]
     key = row["event_key"].iloc[0] if len(row) else None
     return events[events["event_key"] == key] if isinstance(key, str) else events[events["id"] == picked]
 
 
-def show_rows(shown: pd.DataFrame, sources: pd.DataFrame | None) -> None:
+def linked_rows(frames: dict[str, pd.DataFrame], shown: pd.DataFrame) -> list[tuple[str, dict]]:
+    """Rows of the other tables that tell the same act (share an event_key with the shown rows), as (table, row)."""
+    keys = set(shown["event_key"].dropna()) if "event_key" in shown.columns else set()
+    out = []
+    for name in LINKED_TABLES:
+        frame = frames.get(name)
+        if keys and frame is not None and "event_key" in frame.columns:
+            out += [(name, row) for row in frame[frame["event_key"].isin(keys)].to_dict("records")]
+    return out
+
+
+def show_rows(shown: pd.DataFrame, sources: pd.DataFrame | None, frames: dict[str, pd.DataFrame] | None = None) -> None:
     for i, record in enumerate(shown.to_dict("records")):
         with st.container(border=True):
-            stance = "context (unscored)" if pd.isna(record["stance"]) else charts.STANCE_TEXT.get(int(record["stance"]), "")
+            scored = not charts.is_context(pd.DataFrame([record])).iloc[0]
+            stance = charts.STANCE_TEXT.get(int(record["stance"]), "") if scored else "context (unscored)"
             who = record.get("actor_detail") if isinstance(record.get("actor_detail"), str) else record["actor"]
+            act = f" · act `{record['act']}`" if isinstance(record.get("act"), str) and record["act"].isidentifier() else ""
             st.markdown(
-                f"**{charts.date_label(record['date'], record['date_precision'])}** · {ui._md(who)} · {record['domain']} · "
-                f"stance {stance} · credibility {record['credibility']}"
+                f"**{charts.date_label(record.get('date_from'), record.get('date_to'))}** · {ui._md(who)} · {record['domain']} · "
+                f"stance {stance}{act} · credibility {record['credibility']}"
             )
             st.markdown(ui._md(record["summary"] or ""))
             ui.quote_card(record, sources, key=f"{PAGE}.quote.{i}")
+    linked = linked_rows(frames or {}, shown)
+    if linked:
+        st.caption("The same act in the thematic tables (one act, one mark: these rows are not counted again):")
+        for i, (table, record) in enumerate(linked):
+            with st.container(border=True):
+                what = record.get("position") or record.get("summary") or ""
+                st.markdown(f"**{charts.date_label(record.get('date_from'), record.get('date_to'))}** · `{table}` · {ui._md(what)}")
+                ui.quote_card(record, sources, key=f"{PAGE}.linked.{i}")
 
 
 ui.page_intro(
     "Stance over time",
-    "Each mark is an event or statement from the seeds, scored from −2 (distance from Moscow) to +2 (alignment) "
-    "on the codebook's scale; events told by several seeds are one mark. Source: `data/events.csv`. "
-    "Click a mark, or pick an event below, to read its quote.",
+    "Each mark is an act from the seeds, scored from −2 (distance from Moscow) to +2 (alignment) "
+    "on the codebook's scale; an act told by several seeds is one mark. A point is an act dated to a day; a bar, "
+    "one the seeds date only to an interval, drawn from its first to its last possible day. "
+    "Source: `data/events.csv`. Click a mark, or pick an event below, to read its quote.",
 )
 
 loaded = ui.tables()
@@ -102,10 +131,15 @@ else:
         selected = st.selectbox("Event", [None, *choices], key=EVENT, placeholder="Pick an event, or click a mark in the chart",
                                 format_func=lambda k: "— none —" if k is None else choices.get(k, k))
         if selected:
-            show_rows(rows_of(selected, rows, events), sources)
+            show_rows(rows_of(selected, rows, events), sources, loaded.frames)
 
     with ui.section("The stance index"):
         ui.chart_block(charts.index_chart(events, filters), charts.index_summary(events, filters), "stance-index")
+        _, left_out = charts.index_events(events, filters)
+        if len(left_out):
+            with st.expander(f"{charts.left_out_text(len(left_out))[:1].upper()}{charts.left_out_text(len(left_out))[1:]}: which"):
+                st.markdown("\n".join(f"- **{ui._md(m.date_label)}** · {ui._md(m.actor)} · {ui._md(m.summary)} ({ui._md(m.ids)})"
+                                       for m in left_out.itertuples()))
 
     with st.expander(f"The {len(rows)} rows behind these charts"):
         ui.table(rows, loaded, "events", key=f"{PAGE}.table")
