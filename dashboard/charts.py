@@ -1022,14 +1022,20 @@ def defence_label(budget: pd.DataFrame) -> str:
 
 
 def defence_frame(budget: pd.DataFrame) -> pd.DataFrame:
-    """Bars for the defence chart: the previous budget and the addition, in USD and in tenge; derived values marked."""
+    """Bars for the defence chart: the previous budget and the addition, in USD and in tenge; derived values marked.
+
+    The previous budget is converted to tenge only at a rate of its own year:
+    the rate the source's own pair of figures implies is the addition's year's,
+    so a budget of another (or an unknown) year stays in dollars only.
+    """
     f = defence_figures(budget)
     rows = []
     rate = f["rate"]
     previous, add_usd, add_kzt = f["previous_usd"], f["add_usd"], f["add_kzt"]
     if previous is not None:
         rows.append(("US dollars (billion)", "previous budget", previous["amount"], "stated", previous["as_stated"], previous["id"]))
-        if rate:
+        same_year = add_usd is not None and _year(previous) is not None and _year(previous) == _year(add_usd)
+        if rate and same_year:
             rows.append(("tenge (billion)", "previous budget", previous["amount"] * rate, "derived",
                          f"{previous['amount']:g} bn $ × {rate:.1f} ₸/$", previous["id"]))
     if add_usd is not None:
@@ -1042,6 +1048,11 @@ def defence_frame(budget: pd.DataFrame) -> pd.DataFrame:
         for a, c, b in zip(frame["amount"], frame["currency"], frame["basis"])
     ]
     return frame
+
+
+def _year(row: pd.Series) -> int | None:
+    year = row.get("budget_year")
+    return None if year is None or pd.isna(year) else int(year)
 
 
 def defence_chart(budget: pd.DataFrame) -> alt.TopLevelMixin:
@@ -1065,7 +1076,9 @@ def defence_chart(budget: pd.DataFrame) -> alt.TopLevelMixin:
         row=alt.Row("currency:N", title=None, sort=["US dollars (billion)", "tenge (billion)"], header=alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start", labelOrient="top"))
     ).resolve_scale(x="independent")
     year = scope["year"] or "2022"
-    subtitle: list[str] = ["Solid: as the source states it. Faint: derived from the source's own figures."]
+    derived = bool((frame["basis"] == "derived").any())
+    subtitle: list[str] = ["Solid: as the source states it. Faint: derived from the source's own figures." if derived else
+                           "As the source states it; the previous budget is not converted to tenge at another year's rate."]
     if scope["security_wide"]:
         title = f"Defence budget: the previous budget and the {year} security and defence addition"
         subtitle.append(f"The addition is not all defence, though {scope['reporter'] or 'the seed'} reports it as defence: "

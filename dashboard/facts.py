@@ -102,6 +102,18 @@ def _reading(frames: Frames, key: str) -> str:
     return _text(rows["reading"].iloc[0]) if len(rows) else ""
 
 
+def _reference(frames: Frames, key: str) -> str:
+    """The conflict's outside reference value and its source, labelled as outside the seeds ('' when none)."""
+    conflicts = frames.get("conflicts")
+    if conflicts is None or "reference" not in conflicts.columns:
+        return ""
+    rows = conflicts[conflicts["conflict_key"] == key]
+    if rows.empty or not _text(rows["reference"].iloc[0]):
+        return ""
+    source = _text(rows["reference_source"].iloc[0]) if "reference_source" in rows.columns else ""
+    return f"Outside the seeds: {_text(rows['reference'].iloc[0])}" + (f" ({source.split(':')[0]})" if source else "")
+
+
 def headlines(frames: Frames) -> list[Headline]:
     """The Overview's headline figures, each selected from its table by a stable filter and cited."""
     out = []
@@ -157,6 +169,8 @@ def _cpc_share(frames: Frames) -> Headline:
     value = " vs ".join(_share(r["value"], c.as_stated) for r, c in zip(records, cites))
     # each figure with its basis: the seeds measure different things (the conflict's reading says how to read them)
     detail = " · ".join(f"{c.source_id}: {_share(r['value'], c.as_stated)} {_basis(r)}" for r, c in zip(records, cites))
+    if reference := _reference(frames, "cpc_export_share"):
+        detail += f" · {reference}"
     return Headline("cpc", label, value, detail, cites, _reading(frames, "cpc_export_share"))
 
 
@@ -256,7 +270,11 @@ def _csto(frames: Frames) -> Headline:
 # the generated paragraph
 
 
-def narrative(events: pd.DataFrame, filters: Filters = Filters()) -> str:
+#: a month is compared in the paragraph only when at least this many acts are dated within it
+MONTH_MIN_ACTS = 3
+
+
+def narrative(events: pd.DataFrame, filters: Filters = Filters(), min_month_acts: int = MONTH_MIN_ACTS) -> str:
     """One paragraph, generated from the events, saying what moved and when.
 
     Acts are counted once (rows sharing event_key are one act). Months are
@@ -283,22 +301,37 @@ def narrative(events: pd.DataFrame, filters: Filters = Filters()) -> str:
         f"The seeds record {len(marks)} scored acts ({scored_rows} rows; an act told by several seeds counts once), {placed}."
     )
     monthly = dated.groupby("month").agg(mean=("stance", "mean"), n=("stance", "size")).sort_index()
-    if len(monthly) >= 2:
-        hi, lo = monthly["mean"].idxmax(), monthly["mean"].idxmin()
+    compared = monthly[monthly["n"] >= min_month_acts]
+    if len(compared) >= 2:
+        def months(which: pd.Index) -> str:
+            names = [f"{m:%B}" for m in which]
+            return (" and ".join(names) if len(names) <= 2 else ", ".join(names[:-1]) + " and " + names[-1]) + f" {which[-1]:%Y}"
+
+        def side(value: float, high: bool) -> str:
+            which = compared.index[compared["mean"] == value]
+            counts = " and ".join(str(int(compared.loc[m, "n"])) for m in which)
+            unit = "act" if counts == "1" else "acts"
+            return (f"{months(which)} ({signed(value)} over {counts} {unit}, "
+                    f"e.g. “{_example(dated, which[0], high=high)}”)")
+
         sentences.append(
-            f"Counting only acts dated within a single month, the mean stance was highest in {hi:%B %Y} "
-            f"({signed(monthly.loc[hi, 'mean'])} over {_acts(monthly.loc[hi, 'n'])}, e.g. “{_example(dated, hi, high=True)}”) "
-            f"and lowest in {lo:%B %Y} ({signed(monthly.loc[lo, 'mean'])} over {_acts(monthly.loc[lo, 'n'])}, "
-            f"e.g. “{_example(dated, lo, high=False)}”)."
+            f"Comparing the months with at least {_acts(min_month_acts)} dated within them, the mean stance was highest in "
+            f"{side(compared['mean'].max(), True)} and lowest in {side(compared['mean'].min(), False)}."
         )
-        change = monthly["mean"].diff()
-        step = change.abs().idxmax()
-        before = monthly.index[monthly.index.get_loc(step) - 1]
-        direction = "fell" if change[step] < 0 else "rose"
-        gap = "" if step.ordinal - before.ordinal == 1 else " (the next month with acts dated within it)"
+        change = compared["mean"].diff()
+        if change.abs().max() > 0:
+            step = change.abs().idxmax()
+            before = compared.index[compared.index.get_loc(step) - 1]
+            direction = "fell" if change[step] < 0 else "rose"
+            gap = "" if step.ordinal - before.ordinal == 1 else " (the next month compared)"
+            sentences.append(
+                f"The sharpest move came between {before:%B %Y} and {step:%B %Y}{gap}, when the monthly mean {direction} "
+                f"from {signed(compared.loc[before, 'mean'])} to {signed(compared.loc[step, 'mean'])}."
+            )
+    thin = monthly[monthly["n"] < min_month_acts]
+    if len(thin) and len(compared) >= 2:
         sentences.append(
-            f"The sharpest move came between {before:%B %Y} and {step:%B %Y}{gap}, when the monthly mean {direction} "
-            f"from {signed(monthly.loc[before, 'mean'])} to {signed(monthly.loc[step, 'mean'])}."
+            f"Months with fewer acts ({', '.join(f'{m:%B %Y}' for m in thin.index)}) are not compared: too few acts to read a trend from."
         )
     sides = []
     for name, actors in (
@@ -312,7 +345,7 @@ def narrative(events: pd.DataFrame, filters: Filters = Filters()) -> str:
                 f"{int((side['stance'] < 0).sum())} away, {int((side['stance'] == 0).sum())} neutral)"
             )
     if sides:
-        sentences.append("Of these, " + " and ".join(sides) + ".")
+        sentences.append(f"Of the {len(marks)} acts, " + " and ".join(sides) + ".")
     turns = turning_points(events, filters)
     if len(turns):
         sentences.append(
@@ -352,7 +385,8 @@ def short_figure(row: Mapping[str, Any]) -> str:
         number = f"{value:,.4g}" + (f"–{high:,.4g}" if high is not None and not pd.isna(high) else "")
         approx = "about " if "about" in _text(row.get("as_stated")).lower() else "nearly " if "nearly" in _text(row.get("as_stated")).lower() else ""
         return f"{approx}{number}%" if unit == "percent" else f"{approx}{number} {unit}".strip()
-    return _text(row.get("as_stated"))
+    # a row with no figure (an account of events): the seed's wording, else the curator's summary or position
+    return _text(row.get("as_stated")) or _text(row.get("summary")) or _text(row.get("position"))
 
 
 def conflict_rows(frames: Frames, key: str) -> pd.DataFrame:
@@ -384,6 +418,7 @@ def conflicts(frames: Frames) -> list[dict[str, Any]]:
         return []
     return [
         {"key": r["conflict_key"], "subject": _text(r.get("subject")), "reading": _text(r.get("reading")),
+         "reference": _text(r.get("reference")), "reference_source": _text(r.get("reference_source")),
          "rows": conflict_rows(frames, r["conflict_key"])}
         for r in table.to_dict("records")
     ]

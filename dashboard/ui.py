@@ -385,6 +385,9 @@ def conflict_block(conflict: dict, sources: pd.DataFrame | None, *, key: str) ->
     with st.container(border=True):
         st.markdown(f"**Conflicting figures: {_md(conflict['subject'])}** · `{conflict['key']}`")
         st.caption(conflict["reading"])
+        if conflict.get("reference"):
+            source = f" — {conflict['reference_source']}" if conflict.get("reference_source") else ""
+            st.caption(f"**Outside the seeds** (reference, not a seed's figure): {_md(conflict['reference'])}{_md(source)}")
         if rows.empty:
             st.info("No loaded row carries this key.")
             return

@@ -443,11 +443,21 @@ WIDE = BUDGET.assign(
 )
 
 
+@pytest.mark.parametrize(
+    ("years", "derived"),
+    [([2022, 2022, 2021, 2022], False), ([2022, 2022, 2022, 2022], True), ([None] * 4, False)],
+    ids=["previous-year-budget", "same-year", "unknown-years"],
+)
+def test_previous_budget_is_converted_only_at_its_own_year_s_rate(years, derived: bool) -> None:
+    frame = charts.defence_frame(BUDGET.assign(budget_year=pd.array(years, dtype="Int64")))
+    assert (("tenge (billion)", "previous budget") in set(zip(frame["currency"], frame["part"]))) == derived
+
+
 def test_defence_figures_derive_the_rate_and_ratio_from_the_source_s_own_numbers() -> None:
     figures = charts.defence_figures(BUDGET)
     assert round(figures["rate"], 2) == 480.39  # 441e9 / 918e6
     assert round(figures["computed_ratio"], 4) == 1.54  # (1.7 + 0.918) / 1.7
-    frame = charts.defence_frame(BUDGET)
+    frame = charts.defence_frame(BUDGET.assign(budget_year=2022))
     assert frame[["currency", "part", "basis", "label"]].to_dict("records") == [
         {"currency": "US dollars (billion)", "part": "previous budget", "basis": "stated", "label": "$1.7bn (stated)"},
         {"currency": "tenge (billion)", "part": "previous budget", "basis": "derived", "label": "₸817bn (derived)"},

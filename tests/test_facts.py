@@ -94,14 +94,15 @@ def test_headlines_say_plainly_when_a_table_is_missing() -> None:
 
 
 def test_narrative_counts_each_act_once_and_months_only_from_acts_within_them() -> None:
-    assert facts.narrative(EVENTS) == (
+    assert facts.narrative(EVENTS, min_month_acts=2) == (
         "The seeds record 7 scored acts (9 rows; an act told by several seeds counts once), 5 of them dated to a day or "
         "within a single month, between January 2022 and August 2022. "
-        "Counting only acts dated within a single month, the mean stance was highest in January 2022 (+2 over 1 act, "
-        "e.g. “CSTO troops for two weeks”) and lowest in March 2022 (−1 over 2 acts, e.g. “Rally allowed (S001)”). "
-        "The sharpest move came between January 2022 and March 2022 (the next month with acts dated within it), when the "
-        "monthly mean fell from +2 to −1. "
-        "Of these, 3 by Kazakh actors (0 towards Moscow, 3 away, 0 neutral) and 3 by Russian actors (1 towards Moscow, "
+        "Comparing the months with at least 2 acts dated within them, the mean stance was highest in August 2022 (−0.5 over "
+        "2 acts, e.g. “Medvedev denies”) and lowest in March 2022 (−1 over 2 acts, e.g. “Rally allowed (S001)”). "
+        "The sharpest move came between March 2022 and August 2022 (the next month compared), when the monthly mean rose "
+        "from −1 to −0.5. "
+        "Months with fewer acts (January 2022) are not compared: too few acts to read a trend from. "
+        "Of the 7 acts, 3 by Kazakh actors (0 towards Moscow, 3 away, 0 neutral) and 3 by Russian actors (1 towards Moscow, "
         "2 away, 0 neutral). "
         "Turning points in the range: January unrest (January 2022); Invasion of Ukraine (24 Feb 2022); Medvedev post (1 Aug 2022). "
         "The other 2 scored acts are dated to intervals that run across months and are not placed in a month."
@@ -149,3 +150,26 @@ def test_grading_scales_are_worded_as_in_the_codebook(scale: dict) -> None:
     codebook = " ".join((REPO / "data" / "README.md").read_text(encoding="utf-8").split())
     for grade, meaning in scale.items():
         assert f"{grade} {meaning}" in codebook
+
+
+@pytest.mark.parametrize(
+    ("reference", "source", "tail"),
+    [
+        ("over two-thirds of exports", "Operator release, 1 May 2023: 'over two-thirds'", " · Outside the seeds: over two-thirds of exports (Operator release, 1 May 2023)"),
+        ("over two-thirds of exports", "", " · Outside the seeds: over two-thirds of exports"),
+        ("", "Operator release, 1 May 2023: 'x'", ""),
+    ],
+    ids=["value-and-source", "value-only", "no-reference"],
+)
+def test_cpc_headline_adds_the_outside_reference_labelled_as_such(reference: str, source: str, tail: str) -> None:
+    conflicts = pd.DataFrame({"conflict_key": ["cpc_export_share"], "subject": ["s"], "reading": ["r"],
+                              "reference": [reference or None], "reference_source": [source or None]})
+    frames = FRAMES | {"oil_routes": OIL.assign(note=["Base: loaded abroad.", "Base: exports west."] + [None] * (len(OIL) - 2)),
+                       "conflicts": conflicts}
+    cpc = next(h for h in facts.headlines(frames) if h.key == "cpc")
+    assert cpc.detail == "S000: 80% of loaded abroad · S001: about 75% of exports west" + tail
+
+
+def test_narrative_compares_only_months_with_enough_acts() -> None:
+    text = facts.narrative(EVENTS)
+    assert "Comparing the months" not in text and "sharpest move" not in text  # the fixture's months hold one or two acts

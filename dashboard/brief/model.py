@@ -536,8 +536,13 @@ def _conflicts_slide(frames: Frames) -> Slide:
         rows = item["rows"]
         figures = " vs ".join(f"{r['value']} ({r['source_id']})" for r in rows.to_dict("records"))
         reading = f" {item['reading']}" if item["reading"] else ""
+        if item.get("reference"):
+            origin = item["reference_source"].split(":")[0] if item.get("reference_source") else ""
+            reading += f" Outside the seeds: {item['reference']}" + (f" ({origin})." if origin else ".")
         bullets.append((f"{item['subject']}: {figures}." if figures else f"{item['subject']}: no loaded row carries this key.") + reading)
         notes.append(f"{item['subject']} [{item['key']}]: {item['reading']}")
+        if item.get("reference_source"):
+            notes.append(f"  Outside the seeds: {item['reference_source']}")
         notes += [f"  {_quote(r)}" for r in rows.to_dict("records")]
         seeds |= set(rows["source_id"])
         tables += [f"{t}.csv" for t in dict.fromkeys(rows["table"]) if f"{t}.csv" not in tables]
