@@ -967,12 +967,8 @@ def defence_figures(budget: pd.DataFrame) -> dict[str, Any]:
     return out
 
 
-#: words in a note or correction on the addition's rows that say it covered more than defence
-SECURITY_WIDE = re.compile(
-    r"law[- ]enforcement|emergenc|security[- ]wide|police|interior|national guard|"
-    r"not (?:only|just|all|solely) (?:for |on )?(?:the )?(?:defen[cs]e|military)",
-    re.IGNORECASE,
-)
+#: the defense_budget.scope value of an addition that also went to other security agencies
+SECURITY_AND_DEFENCE = "security and defence"
 
 
 def _reporter(value: Any) -> str:
@@ -990,17 +986,16 @@ def _first_clause(text: str) -> str:
 def defence_scope(budget: pd.DataFrame) -> dict[str, Any]:
     """What the additional allocation covers, as the data's own rows say.
 
-    ``security_wide`` is True when a ``correction`` or ``note`` on an
-    additional-allocation row says the money also went to other security
-    agencies (law enforcement, emergencies...); ``scope_note`` is that text's
-    first clause (the full text stays in the row's citation);
+    ``security_wide`` is True when an additional-allocation row's declared
+    ``scope`` is "security and defence"; ``scope_note`` is the first clause of
+    that row's ``correction`` (the full text stays in the row's citation);
     ``reporter`` who the seed says reported the figure (the first words of
     ``reported_by``); ``year`` the budget year.
     """
     rows = budget[budget["item"] == "additional allocation"] if "item" in budget.columns else budget.iloc[0:0]
-    texts = [str(t).strip() for column in ("correction", "note") if column in rows.columns
-             for t in rows[column].dropna() if str(t).strip()]
-    wide = [_first_clause(t) for t in dict.fromkeys(texts) if SECURITY_WIDE.search(t)]
+    wide_rows = rows[rows["scope"] == SECURITY_AND_DEFENCE] if "scope" in rows.columns else rows.iloc[0:0]
+    texts = [str(t).strip() for t in (wide_rows["correction"].dropna() if "correction" in wide_rows.columns else []) if str(t).strip()]
+    wide = [_first_clause(t) for t in dict.fromkeys(texts)] or (["the addition also covered other security agencies"] if len(wide_rows) else [])
     reporters = [r for r in (rows["reported_by"].map(_reporter) if "reported_by" in rows.columns else []) if r]
     years = rows["budget_year"].dropna() if "budget_year" in rows.columns else pd.Series(dtype=float)
     return {
@@ -1069,12 +1064,13 @@ def defence_chart(budget: pd.DataFrame) -> alt.TopLevelMixin:
     bars = base.mark_bar(height=34).encode(
         color=alt.Color("part:N", title="Part", scale=alt.Scale(domain=["previous budget", "additional allocation"], range=["#999999", "#0072B2"]),
                         legend=alt.Legend(orient="bottom")),
-        opacity=alt.Opacity("basis:N", title="Basis", scale=alt.Scale(domain=["stated", "derived"], range=[1.0, 0.45]), legend=alt.Legend(orient="bottom")),
+        opacity=alt.Opacity("basis:N", title="Basis", scale=alt.Scale(domain=["stated", "derived"], range=[1.0, 0.45]),
+                            legend=alt.Legend(orient="bottom") if (frame["basis"] == "derived").any() else None),
     )
     text = base.mark_text(align="left", dx=6, fontSize=TEXT_SIZE).encode(text="label:N")
     chart = alt.layer(bars, text).properties(height=110).facet(
         row=alt.Row("currency:N", title=None, sort=["US dollars (billion)", "tenge (billion)"], header=alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start", labelOrient="top"))
-    ).resolve_scale(x="independent")
+    ).resolve_scale(x="independent", y="independent")  # a facet shows only the parts it has
     year = scope["year"] or "2022"
     derived = bool((frame["basis"] == "derived").any())
     subtitle: list[str] = ["Solid: as the source states it. Faint: derived from the source's own figures." if derived else

@@ -195,17 +195,17 @@ def _defence(frames: Frames) -> Headline:
         cites.append(_cite("defense_budget", f["add_usd"]))
     if not parts:
         return Headline("defence", label, "not stated", "No additional allocation in defense_budget.")
-    if scope["security_wide"]:
-        detail.append(f"Not all defence: {_lower_first(scope['scope_note'])}")
+    if scope["security_wide"]:  # the full correction stays in the citation; the card says it in a few words
+        detail.append("Not all defence: the addition also went to law-enforcement and emergency agencies (see the correction)")
     if f["stated_ratio"] is not None:
         detail.append(f"“{f['stated_ratio']['as_stated']}” as stated")
         cites.append(_cite("defense_budget", f["stated_ratio"]))
     if f["computed_ratio"]:
-        mixed = ", a security-wide addition on a defence budget" if scope["security_wide"] else ""
-        detail.append(f"{f['computed_ratio']:.2f}-fold from the source's own figures (on {f['previous_usd']['as_stated']}{mixed})")
+        mixed = ", mixing scopes" if scope["security_wide"] else ""
+        detail.append(f"{f['computed_ratio']:.2f}-fold from its own figures (on {f['previous_usd']['as_stated']}{mixed})")
         cites.append(_cite("defense_budget", f["previous_usd"]))
     if f["rate"]:
-        detail.append(f"implied rate {f['rate']:.1f} ₸ per $")
+        detail.append(f"implied {f['rate']:.1f} ₸/$")
     return Headline("defence", label, " · ".join(parts), "; ".join(detail), tuple(cites))
 
 

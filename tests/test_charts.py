@@ -439,7 +439,7 @@ SCOPE = ("The 441 billion tenge was for 'upgrading the equipment of law enforcem
          "not for defence alone (an outside report). The seed calls it defence.")
 WIDE = BUDGET.assign(
     reported_by="WSJ (a reporter), citing an unnamed official", budget_year=[2022, 2022, 2021, 2022],
-    correction=[SCOPE, SCOPE, None, None],
+    scope=["security and defence", "security and defence", "defence", None], correction=[SCOPE, SCOPE, None, None],
 )
 
 
@@ -477,9 +477,10 @@ def test_defence_figures_derive_the_rate_and_ratio_from_the_source_s_own_numbers
         (BUDGET.assign(budget_year=2022), "Defence budget increase, 2022", False),
         (BUDGET.assign(budget_year=2022, note="Budget year inferred from the text."), "Defence budget increase, 2022", False),
         (WIDE, "Security and defence addition, 2022 (as WSJ reports it: defence)", True),
-        (WIDE.assign(correction=None, note=[SCOPE, None, None, None]), "Security and defence addition, 2022 (as WSJ reports it: defence)", True),
+        (WIDE.assign(scope="defence"), "Defence budget increase, 2022", False),
+        (BUDGET.assign(budget_year=2022, correction=[SCOPE, None, None, None]), "Defence budget increase, 2022", False),
     ],
-    ids=["no-year", "year", "unrelated-note", "correction", "note"],
+    ids=["no-year", "year", "unrelated-note", "declared-security-and-defence", "declared-defence", "correction-without-scope"],
 )
 def test_defence_label_reads_the_scope_from_the_rows(budget: pd.DataFrame, label: str, wide: bool) -> None:
     assert charts.defence_label(budget) == label

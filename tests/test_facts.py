@@ -55,7 +55,7 @@ def test_headlines_select_each_figure_and_keep_both_sides_of_a_conflict() -> Non
     by_key = {h.key: h for h in facts.headlines(FRAMES)}
     assert by_key["cpc"].conflict == "Different bases."
     assert by_key["defence"].detail == (
-        "“nearly 1.5-fold” as stated; 1.54-fold from the source's own figures (on $1.7 billion); implied rate 480.4 ₸ per $"
+        "“nearly 1.5-fold” as stated; 1.54-fold from its own figures (on $1.7 billion); implied 480.4 ₸/$"
     )
     assert by_key["russian_view"].detail == "S000: “at least a third of Kazakhstanis”, coded as 33.3%; undated"
 
@@ -80,9 +80,8 @@ def test_defence_headline_says_when_the_addition_is_not_all_defence() -> None:
     assert card.label == "Security and defence addition, 2022 (as WSJ reports it: defence)"
     assert card.value == "+₸441bn · +$918m"
     assert card.detail == (
-        "Not all defence: the 441 billion tenge was for 'upgrading the equipment of law enforcement and emergency situation "
-        "agencies', not for defence alone; “nearly 1.5-fold” as stated; 1.54-fold from the source's own figures (on $1.7 "
-        "billion, a security-wide addition on a defence budget); implied rate 480.4 ₸ per $"
+        "Not all defence: the addition also went to law-enforcement and emergency agencies (see the correction); "
+        "“nearly 1.5-fold” as stated; 1.54-fold from its own figures (on $1.7 billion, mixing scopes); implied 480.4 ₸/$"
     )
     assert [c.correction for c in card.citations][:2] == [WIDE["correction"][0]] * 2  # the full correction stays cited
 

@@ -460,8 +460,10 @@ def _indicator_slides(frames: Frames, filters: Filters) -> list[Slide]:
         source = _source(["defense_budget.csv"], _seeds(budget), scope)
         if charts.defence_frame(budget).empty:
             return [_empty("Defence budget", "No defence figures match the filters.", source)]
+        derived = (charts.defence_frame(budget)["basis"] == "derived").any()
         return [_chart_slide(charts.defence_chart(budget), charts.defence_summary(budget),
-                             "Faint bars are derived from the source's own two figures (the implied exchange rate), not stated by it.",
+                             "Faint bars are derived from the source's own two figures (the implied exchange rate), not stated by it."
+                             if derived else "Every bar is a figure the source states; a budget of another year is not converted at this year's rate.",
                              source, _notes(_quotes(budget, lambda r: _text(r.get("item")))))]
 
     def oil() -> list[Slide]:
