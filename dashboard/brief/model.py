@@ -50,6 +50,9 @@ assert set(FLAGS) == set(PARAMS.values())
 
 #: most corrections on one slide (more go on a continuation slide)
 CORRECTIONS_PER_SLIDE = 4
+#: conflicts per slide, and the characters of each side shown on it (the notes keep the quotes whole)
+CONFLICTS_PER_SLIDE = 3
+CONFLICT_SIDE = 60
 
 
 class BriefError(ValueError):
@@ -528,29 +531,40 @@ def _indicator_slides(frames: Frames, filters: Filters) -> list[Slide]:
     return out
 
 
-def _conflicts_slide(frames: Frames) -> Slide:
+def _conflicts_slides(frames: Frames) -> list[Slide]:
     items = facts.conflicts(frames)
     if not items:
-        return _empty("Conflicting figures", "No conflicts are declared, or the conflicts table did not load.",
-                      _source(["conflicts.csv"], [], None))
-    bullets, notes, seeds, tables = [], [], set(), ["conflicts.csv"]
-    for item in items:
-        rows = item["rows"]
-        figures = " vs ".join(f"{r['value']} ({r['source_id']})" for r in rows.to_dict("records"))
-        reading = f" {item['reading']}" if item["reading"] else ""
-        if item.get("reference"):
-            origin = item["reference_source"].split(":")[0] if item.get("reference_source") else ""
-            reading += f" Outside the seeds: {item['reference']}" + (f" ({origin})." if origin else ".")
-        bullets.append((f"{item['subject']}: {figures}." if figures else f"{item['subject']}: no loaded row carries this key.") + reading)
-        notes.append(f"{item['subject']} [{item['key']}]: {item['reading']}")
-        if item.get("reference_source"):
-            notes.append(f"  Outside the seeds: {item['reference_source']}")
-        notes += [f"  {_quote(r)}" for r in rows.to_dict("records")]
-        seeds |= set(rows["source_id"])
-        tables += [f"{t}.csv" for t in dict.fromkeys(rows["table"]) if f"{t}.csv" not in tables]
-    return Slide(title="Conflicting figures", kind="text", bullets=tuple(bullets),
-                 caveat="Where seeds disagree, both rows stay, each with its own quote; nothing is averaged or silently picked.",
-                 source_line=_source(tables, sorted(seeds), None), notes=_notes(notes))
+        return [_empty("Conflicting figures", "No conflicts are declared, or the conflicts table did not load.",
+                       _source(["conflicts.csv"], [], None))]
+    pages = [items[i : i + CONFLICTS_PER_SLIDE] for i in range(0, len(items), CONFLICTS_PER_SLIDE)]
+    out = []
+    for number, page in enumerate(pages, 1):
+        bullets, notes, seeds, tables = [], [], set(), ["conflicts.csv"]
+        for item in page:
+            rows = item["rows"]
+            # an account (not a figure) is cut to a phrase on the slide; the notes keep every quote whole
+            figures = " vs ".join(f"{_cut(r['value'], CONFLICT_SIDE)} ({r['source_id']})" for r in rows.to_dict("records"))
+            reading = f" {item['reading']}" if item["reading"] else ""
+            if item.get("reference"):
+                origin = item["reference_source"].split(":")[0] if item.get("reference_source") else ""
+                reading += f" Outside the seeds: {item['reference']}" + (f" ({origin})." if origin else ".")
+            bullets.append((f"{item['subject']}: {figures}." if figures else f"{item['subject']}: no loaded row carries this key.") + reading)
+            notes.append(f"{item['subject']} [{item['key']}]: {item['reading']}")
+            if item.get("reference_source"):
+                notes.append(f"  Outside the seeds: {item['reference_source']}")
+            notes += [f"  {_quote(r)}" for r in rows.to_dict("records")]
+            seeds |= set(rows["source_id"])
+            tables += [f"{t}.csv" for t in dict.fromkeys(rows["table"]) if f"{t}.csv" not in tables]
+        title = "Conflicting figures" + (f" ({number} of {len(pages)})" if len(pages) > 1 else "")
+        out.append(Slide(title=title, kind="text", bullets=tuple(bullets),
+                         caveat="Where seeds disagree, both rows stay, each with its own quote; nothing is averaged or silently picked.",
+                         source_line=_source(tables, sorted(seeds), None), notes=_notes(notes)))
+    return out
+
+
+def _cut(text: str, limit: int) -> str:
+    text = str(text or "")
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _corrections_slides(frames: Frames) -> list[Slide]:
@@ -603,7 +617,7 @@ def slides(frames: Frames, filters: Filters = DEFAULT, countries: dict | None = 
     out += _guarded("Map: export routes and the border", lambda: [_map_slide(frames, countries, border)])
     out += _guarded("Stance over time", lambda: _stance_slides(frames, filters))
     out += _indicator_slides(frames, filters)
-    out += _guarded("Conflicting figures", lambda: [_conflicts_slide(frames)])
+    out += _guarded("Conflicting figures", lambda: _conflicts_slides(frames))
     out += _guarded("Corrections", lambda: _corrections_slides(frames))
     out += _guarded("Sources", lambda: [_sources_slide(frames)])
     return out
