@@ -73,8 +73,10 @@ RENDERED_TEXT = """() => [...document.querySelectorAll(
 
 
 def pages() -> list[str]:
-    """The dashboard's pages, read from the entry point's st.Page url_paths."""
-    return re.findall(r'url_path="([^"]+)"', APP.read_text(encoding="utf-8"))
+    """The dashboard's pages, from the registry the app's navigation is built from."""
+    from dashboard.pages import PAGES
+
+    return [page.url_path for page in PAGES]
 
 
 def free_port() -> int:

@@ -17,20 +17,13 @@ ICON = Path(__file__).resolve().parent / "assets" / "icon.png"  # local file: a 
 
 st.set_page_config(page_title="Kazakhstan–Russia indicators", page_icon=str(ICON), layout="wide")
 
-# Not "pages/": Streamlit would treat such a folder as old-style pages and run
-# a deep-linked page script without this entry point on a fresh server.
-PAGES = Path(__file__).resolve().parent / "views"
+# The pages live in views/, not "pages/": Streamlit would treat such a folder
+# as old-style pages and run a deep-linked page script without this entry point
+# on a fresh server. The list is dashboard/pages.py, shared with the tests and
+# the benchmark.
+from dashboard.pages import PAGES  # noqa: E402
 
 navigation = st.navigation(
-    [
-        st.Page(PAGES / "overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True),
-        st.Page(PAGES / "map.py", title="Map", icon=":material/map:", url_path="map"),
-        st.Page(PAGES / "stance.py", title="Stance over time", icon=":material/timeline:", url_path="stance"),
-        st.Page(PAGES / "indicators.py", title="Indicators", icon=":material/monitoring:", url_path="indicators"),
-        st.Page(PAGES / "sources.py", title="Sources", icon=":material/format_quote:", url_path="sources"),
-        st.Page(PAGES / "method.py", title="Method", icon=":material/menu_book:", url_path="method"),
-        st.Page(PAGES / "data.py", title="Data", icon=":material/table:", url_path="data"),
-        st.Page(PAGES / "present.py", title="Present", icon=":material/slideshow:", url_path="present"),
-    ]
+    [st.Page(page.script, title=page.title, icon=page.icon, url_path=page.url_path, default=page.default) for page in PAGES]
 )
 navigation.run()

@@ -5,7 +5,6 @@ The fixtures that use these live in ``conftest.py``; the tests are ``test_browse
 
 from __future__ import annotations
 
-import ast
 import io
 import os
 import re
@@ -46,7 +45,7 @@ def in_ci() -> bool:
 
 
 # --------------------------------------------------------------------------
-# the pages, read from the entry point
+# the pages, from the registry
 
 
 @dataclass(frozen=True)
@@ -64,24 +63,11 @@ class AppPage:
         return "" if self.default else self.url_path
 
 
-def app_pages(entry_point: Path = REPO / ENTRY_POINT) -> list[AppPage]:
-    """Every ``st.Page(...)`` in the entry point, default page first, read from its source without running it."""
-    pages = []
-    for node in ast.walk(ast.parse(entry_point.read_text(encoding="utf-8"))):
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "Page"):
-            continue
-        keywords = {k.arg: k.value for k in node.keywords if k.arg}
+def app_pages() -> list[AppPage]:
+    """Every page, from the one registry the entry point also builds its navigation from (dashboard/pages.py)."""
+    from dashboard.pages import PAGES as REGISTRY
 
-        def constant(name: str, default=None):
-            value = keywords.get(name)
-            return value.value if isinstance(value, ast.Constant) else default
-
-        # the page's script: st.Page(PAGES / "map.py", ...) or st.Page("views/map.py", ...)
-        match = re.search(r"""["']([\w./-]+\.py)["']""", ast.unparse(node.args[0])) if node.args else None
-        script = Path(match.group(1)).name if match else ""
-        url_path = constant("url_path") or Path(script).stem
-        pages.append(AppPage(url_path, constant("title") or url_path, script, bool(constant("default", False))))
-    return sorted(pages, key=lambda page: not page.default)  # stable: otherwise in the entry point's order
+    return sorted((AppPage(p.url_path, p.title, p.script.name, p.default) for p in REGISTRY), key=lambda page: not page.default)
 
 
 # --------------------------------------------------------------------------

@@ -43,7 +43,7 @@ def test_offsite_requests_are_anything_but_the_app_server() -> None:
                                   "wss://127.0.0.1:8501/_stcore/stream"]
 
 
-def test_app_pages_are_read_from_the_entry_point() -> None:
+def test_app_pages_come_from_the_registry() -> None:
     assert [(p.path, p.url_path, p.title, p.script) for p in PAGES] == [
         ("", "overview", "Overview", "overview.py"),
         ("map", "map", "Map", "map.py"),

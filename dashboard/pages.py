@@ -1,0 +1,56 @@
+"""The one registry of pages: the app's navigation, the tests and the benchmark all read it.
+
+Framework-free on purpose (no Streamlit import), so tests and the benchmark can
+list the pages without starting an app. ``dashboard/app.py`` turns each entry
+into an ``st.Page``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+VIEWS = Path(__file__).resolve().parent / "views"
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page: its script in ``dashboard/views/``, title, Material icon and URL path."""
+
+    stem: str
+    title: str
+    icon: str
+    default: bool = False
+
+    @property
+    def url_path(self) -> str:
+        return self.stem
+
+    @property
+    def script(self) -> Path:
+        return VIEWS / f"{self.stem}.py"
+
+    @property
+    def path(self) -> str:
+        """The path a visitor opens: "" for the default page, else the url_path."""
+        return "" if self.default else self.url_path
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("overview", "Overview", ":material/dashboard:", default=True),
+    PageSpec("map", "Map", ":material/map:"),
+    PageSpec("stance", "Stance over time", ":material/timeline:"),
+    PageSpec("indicators", "Indicators", ":material/monitoring:"),
+    PageSpec("sources", "Sources", ":material/format_quote:"),
+    PageSpec("method", "Method", ":material/menu_book:"),
+    PageSpec("data", "Data", ":material/table:"),
+    PageSpec("present", "Present", ":material/slideshow:"),
+)
+
+
+def by_url_path(url_path: str) -> PageSpec:
+    """The page at ``url_path``; KeyError when there is none."""
+    for page in PAGES:
+        if page.url_path == url_path:
+            return page
+    raise KeyError(url_path)
