@@ -9,6 +9,7 @@ numbers as float64, booleans as nullable boolean, strings as text).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,12 @@ class Tables:
     paths: dict[str, str] = field(default_factory=dict)
     #: resource name -> its descriptor from datapackage.json (title, description, schema)
     resources: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: source_id -> the seed file's full text as read (not whitespace-normalised); seeds that could not be read are absent
+    seed_texts: dict[str, str] = field(default_factory=dict)
+    #: the parsed datapackage.json descriptor as validated ({} when unreadable)
+    package: dict[str, Any] = field(default_factory=dict)
+    #: the data's date: the latest ``published_to`` in the sources table (None without one)
+    as_of: dt.date | None = None
 
     @property
     def all_problems(self) -> list[Problem]:
@@ -58,7 +65,12 @@ def load_tables(data_dir: Path | str | None = None, seeds_dir: Path | str | None
     if seeds_dir is None:
         seeds_dir = default_seeds_dir()
     report = validate.run(data_dir, seeds_dir)
-    tables = Tables(problems=report.problems_by_resource(), paths=dict(report.paths))
+    tables = Tables(
+        problems=report.problems_by_resource(),
+        paths=dict(report.paths),
+        seed_texts=dict(report.seed_texts),
+        package=report.package or {},
+    )
     if "datapackage" in tables.problems or report.package is None:
         return tables
     for resource in report.package.get("resources", []):
@@ -71,7 +83,16 @@ def load_tables(data_dir: Path | str | None = None, seeds_dir: Path | str | None
             tables.frames[name] = read_frame(report.files[name], resource)
         except Exception as exc:  # noqa: BLE001 - a table that cannot load is a problem, not a crash
             tables.problems[name] = [Problem(report.paths[name], 0, "-", f"could not be loaded: {type(exc).__name__}: {exc}")]
+    tables.as_of = _as_of(tables.frames.get(validate.SOURCES))
     return tables
+
+
+def _as_of(sources: pd.DataFrame | None) -> dt.date | None:
+    """The latest ``published_to`` of the sources table, as a date."""
+    if sources is None or validate.PUBLISHED_TO not in sources.columns:
+        return None
+    latest = sources[validate.PUBLISHED_TO].dropna()
+    return None if latest.empty else pd.Timestamp(latest.max()).date()
 
 
 # --------------------------------------------------------------------------

@@ -91,6 +91,8 @@ class Report:
     rows: dict[str, int] = field(default_factory=dict)
     #: names of the declared rules that ran, in declaration order
     rules_run: list[str] = field(default_factory=list)
+    #: source_id -> the seed file's text as read (UTF-8, not whitespace-normalised), for every readable seed
+    seed_texts: dict[str, str] = field(default_factory=dict)
 
     @property
     def package_path(self) -> str:
@@ -245,6 +247,7 @@ class _Checker:
         self.validate_schema(package)
         self.read_rows(package)
         self.run_rules(package)
+        self.seeds()
         self.report.rows = {t.name: len(t.rows) for t in self.tables.values() if t.readable}
 
     # -- datapackage.json
@@ -552,9 +555,11 @@ class _Checker:
             if data is None:
                 continue
             try:
-                seeds.texts[source_id] = normalise_space(data.decode("utf-8"))
+                text = data.decode("utf-8")
             except UnicodeDecodeError:
                 continue
+            self.report.seed_texts[source_id] = text
+            seeds.texts[source_id] = normalise_space(text)
             seeds.files[source_id] = name
         return seeds
 

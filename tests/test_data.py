@@ -76,3 +76,11 @@ def test_shipped_descriptor_has_descriptions() -> None:
     for name in data.titles(REPO / "data"):
         descriptions = data.field_descriptions(name, REPO / "data")
         assert descriptions and all(descriptions.values()), name
+
+
+def test_tables_carry_seed_texts_package_and_date(pkg: Pkg) -> None:
+    tables = load_tables(pkg.data)
+    seed = (pkg.seeds / "000_aaaaaaaaaaaaaaaa.txt").read_text(encoding="utf-8")
+    assert tables.seed_texts["S000"] == seed
+    assert tables.package["resources"][0]["name"] == "sources"
+    assert tables.as_of == tables["sources"]["published_to"].max().date()
