@@ -1,8 +1,9 @@
-"""The floor: a bare Streamlit app (a title, one line of text, one slider).
+"""A floor: a bare Streamlit app (a title, one line of text, one slider).
 
-The benchmark loads it side by side with the dashboard, so every dashboard
-figure is quoted as a ratio against what Streamlit itself costs on the same
-machine in the same run. The line of text shows the slider's value, so the
+The benchmark loads it side by side with the dashboard (with the other
+floors, ``bare_altair.py`` and ``bare_pydeck.py``), so dashboard figures are
+quoted as ratios against what Streamlit itself costs on the same machine in
+the same run. The line of text shows the slider's value, so the
 benchmark can see when a slider change has come back from the server.
 """
 
