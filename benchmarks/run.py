@@ -80,6 +80,23 @@ READY = """() => {
   return true;
 }"""
 
+# Done, or stopped by an uncaught exception (a broken page must not hang the run).
+DONE_OR_BROKEN = f"""() => !!document.querySelector('[data-testid="stException"]') || ({READY})()"""
+EXCEPTION_TEXT = """() => { const e = document.querySelector('[data-testid="stException"]'); return e ? e.innerText : null; }"""
+
+
+class PageBroken(RuntimeError):
+    """The page stopped on an uncaught exception; it has no timing."""
+
+
+def wait_done(page, polling: int = 25) -> None:
+    """Wait until the page is done (see READY); PageBroken if it shows an exception instead."""
+    page.wait_for_function(DONE_OR_BROKEN, timeout=int(os.environ.get("BENCH_TIMEOUT_MS", "180000")), polling=polling)
+    error = page.evaluate(EXCEPTION_TEXT)
+    if error is not None:
+        raise PageBroken(f"{page.url}: {' '.join(error.split())[:160]}")
+
+
 # What the server renders as text (markdown and captions, not the widgets' own labels
 # nor a slider's thumb value and tick bar, which the browser redraws itself the
 # moment the thumb moves): an interaction is timed until this text has changed
@@ -171,7 +188,11 @@ def load(browser, url: str, on_ws: Callable[[int], None] | None = None):
         page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: on_ws(len(payload))))
     start = time.perf_counter()
     page.goto(url, wait_until="commit")
-    page.wait_for_function(READY, timeout=int(os.environ.get("BENCH_TIMEOUT_MS", "180000")), polling=25)
+    try:
+        wait_done(page)
+    except PageBroken:
+        context.close()
+        raise
     return time.perf_counter() - start, page, context
 
 
@@ -193,7 +214,11 @@ def time_load(browser, url: str, warm: dict | None = None, inspect: Callable | N
         page = warm[key].new_page()
         start = time.perf_counter()
         page.goto(url, wait_until="commit")
-        page.wait_for_function(READY, timeout=int(os.environ.get("BENCH_TIMEOUT_MS", "180000")), polling=25)
+        try:
+            wait_done(page)
+        except PageBroken:
+            page.close()
+            raise
         seconds = time.perf_counter() - start
     seen = inspect(page) if inspect is not None else None
     if warm is None:
@@ -261,8 +286,9 @@ def server_reruns(reps: int) -> dict:
     if result.returncode != 0:
         print(f"  reruns failed: {(result.stdout + result.stderr).strip().splitlines()[-1:]}")
         return {"pages": {}, "floors": {}}
-    for line in result.stderr.strip().splitlines():
-        print(line)
+    for line in result.stderr.splitlines():  # our own notes, not the tracebacks Streamlit logs for a broken page
+        if line.startswith("  rerun of "):
+            print(line)
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
@@ -307,12 +333,12 @@ def scale_copy(root: Path, rows: int, seed: int = 7) -> tuple[Path, Path]:
     return data_dir, seeds_dir
 
 
-def median(values: list[float]) -> float:
-    return statistics.median(values)
-
-
 def ratio(a: float | None, b: float | None) -> float | None:
     return a / b if a is not None and b else None
+
+
+def median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
 
 
 def run(reps: int, quick: bool, cold_cache: bool = False) -> dict:
@@ -326,6 +352,7 @@ def run(reps: int, quick: bool, cold_cache: bool = False) -> dict:
         "floors": {},
     }
     names = pages()
+    steps = 1 if quick else 2
     with contextlib.ExitStack() as stack:
         p = stack.enter_context(sync_playwright())
         dash = stack.enter_context(Server(APP))
@@ -334,16 +361,27 @@ def run(reps: int, quick: bool, cold_cache: bool = False) -> dict:
         browser = launch(p)
         warm = None if cold_cache else {}
         print("warm-up …", flush=True)
-        drawn = {name: time_load(browser, f"{dash.url}/{name}", warm, inspect=lambda page: page.evaluate(COMPONENTS))[1] for name in names}
+        drawn: dict[str, dict | None] = {}
+        broken: dict[str, str] = {}  # page -> the exception it stopped on: no timing, the run goes on
+        for name in names:
+            try:
+                drawn[name] = time_load(browser, f"{dash.url}/{name}", warm, inspect=lambda page: page.evaluate(COMPONENTS))[1]
+            except PageBroken as exc:
+                broken[name] = str(exc)
+                print(f"  page {name} is broken, not timed: {exc}", flush=True)
         for server in floors.values():
             time_load(browser, server.url, warm)
 
         print(f"page loads, {reps} alternating repetitions ({'cold' if cold_cache else 'warm'} HTTP cache) …", flush=True)
-        timings = {name: [] for name in names}
+        timings: dict[str, list[float]] = {name: [] for name in names}
         floor_times: dict[str, list[float]] = {name: [] for name in floors}
         for _ in range(reps):
             for name in names:  # each page, then its floor, so drift hits both alike
-                timings[name].append(time_load(browser, f"{dash.url}/{name}", warm))
+                if name not in broken:
+                    try:
+                        timings[name].append(time_load(browser, f"{dash.url}/{name}", warm))
+                    except PageBroken as exc:
+                        broken[name] = str(exc)
                 floor_times[floor_of(name)].append(time_load(browser, floors[floor_of(name)].url, warm))
             floor_times["bare"].append(time_load(browser, bare.url, warm))
         for context in (warm or {}).values():
@@ -352,45 +390,55 @@ def run(reps: int, quick: bool, cold_cache: bool = False) -> dict:
             results["floors"][floor] = {"median_s": median(times), "runs": len(times)}
         bare_median = results["floors"]["bare"]["median_s"]
         for name in names:
-            m = median(timings[name])
+            m = None if name in broken else median(timings[name])
             floor = results["floors"][floor_of(name)]["median_s"]
             results["pages"][name] = {
-                "median_s": m, "bare_median_s": bare_median, "ratio": m / bare_median,
-                "floor": floor_of(name), "floor_median_s": floor, "floor_ratio": m / floor,
-                "drawn": drawn[name],
+                "median_s": m, "bare_median_s": bare_median, "ratio": ratio(m, bare_median),
+                "floor": floor_of(name), "floor_median_s": floor, "floor_ratio": ratio(m, floor),
+                "drawn": drawn.get(name),
+                **({"error": broken[name]} if name in broken else {}),
             }
 
         print("interactions …", flush=True)
-        _, stance, stance_ctx = load(browser, f"{dash.url}/stance")
+        dash_steps, bare_steps, chart_steps = [], [], []
+        error = None
         _, bare_page, bare_ctx = load(browser, bare.url)
         _, chart_page, chart_ctx = load(browser, floors["bare_altair"].url)
-        dash_steps, bare_steps, chart_steps = [], [], []
+        try:
+            _, stance, stance_ctx = load(browser, f"{dash.url}/stance")
+        except PageBroken as exc:
+            stance, error = None, str(exc)
         for _ in range(reps):  # alternate so drift hits all alike
-            dash_steps += slider_change(stance, 1 if quick else 2)
-            chart_steps += slider_change(chart_page, 1 if quick else 2)
-            bare_steps += slider_change(bare_page, 1 if quick else 2)
-        for ctx in (stance_ctx, bare_ctx, chart_ctx):
+            if stance is not None:
+                dash_steps += slider_change(stance, steps)
+            chart_steps += slider_change(chart_page, steps)
+            bare_steps += slider_change(bare_page, steps)
+        for ctx in (bare_ctx, chart_ctx, *([stance_ctx] if stance is not None else [])):
             ctx.close()
         results["floors"]["slider"] = {"median_s": median(chart_steps), "runs": len(chart_steps), "app": "bare_altair"}
         results["floors"]["bare_slider"] = {"median_s": median(bare_steps), "runs": len(bare_steps), "app": "bare"}
         results["interaction"] = {
             "median_s": median(dash_steps),
             "bare_median_s": median(bare_steps),
-            "ratio": median(dash_steps) / median(bare_steps),
+            "ratio": ratio(median(dash_steps), median(bare_steps)),
             "floor": "slider",
             "floor_median_s": median(chart_steps),
-            "floor_ratio": median(dash_steps) / median(chart_steps),
+            "floor_ratio": ratio(median(dash_steps), median(chart_steps)),
+            **({"error": error} if error else {}),
         }
 
         print("memory …", flush=True)
         contexts = []
-        _, _, ctx = load(browser, f"{dash.url}/overview")
-        contexts.append(ctx)
+
+        def session(name: str) -> None:  # a broken page still holds a session
+            with contextlib.suppress(PageBroken):
+                contexts.append(load(browser, f"{dash.url}/{name}")[2])
+
+        session("overview")
         time.sleep(1)
         one = dash.rss_mb()
         for name in (names * 2)[:9]:
-            _, _, ctx = load(browser, f"{dash.url}/{name}")
-            contexts.append(ctx)
+            session(name)
         time.sleep(1)
         ten = dash.rss_mb()
         for ctx in contexts:
@@ -401,19 +449,24 @@ def run(reps: int, quick: bool, cold_cache: bool = False) -> dict:
         with tempfile.TemporaryDirectory() as tmp:
             data_dir, seeds_dir = scale_copy(Path(tmp), SCALE_ROWS)
             frames: list[int] = []
+            first = load_s = None
+            big_steps: list[float] = []
+            real_steps: list[float] = []
+            error = None
             with Server(APP, env={"DASHBOARD_DATA_DIR": str(data_dir), "DASHBOARD_SEEDS_DIR": str(seeds_dir)}) as big:
-                first, _, ctx = load(browser, f"{big.url}/stance")  # the first load validates 100k rows, then caches
-                ctx.close()
-                load_s, page, ctx = load(browser, f"{big.url}/stance", on_ws=frames.append)
-                big_steps = []
-                real_steps = []
-                _, real_page, real_ctx = load(browser, f"{dash.url}/stance")
-                for _ in range(max(2, reps // 2)):
-                    big_steps += slider_change(page, 2)
-                    real_steps += slider_change(real_page, 2)
-                ctx.close()
-                real_ctx.close()
-            # the servers are down (but the browser is idle): the data layer alone, in fresh processes
+                try:
+                    first, _, ctx = load(browser, f"{big.url}/stance")  # the first load validates 100k rows, then caches
+                    ctx.close()
+                    load_s, page, ctx = load(browser, f"{big.url}/stance", on_ws=frames.append)
+                    _, real_page, real_ctx = load(browser, f"{dash.url}/stance")
+                    for _ in range(max(2, reps // 2)):
+                        big_steps += slider_change(page, 2)
+                        real_steps += slider_change(real_page, 2)
+                    ctx.close()
+                    real_ctx.close()
+                except PageBroken as exc:
+                    error = str(exc)
+            # the 100k server is down (the others idle): the data layer alone, in fresh processes
             tables_s = load_tables_s(data_dir, seeds_dir, 1 if quick else 3)
             results["scale"] = {
                 "rows": SCALE_ROWS,
@@ -422,8 +475,9 @@ def run(reps: int, quick: bool, cold_cache: bool = False) -> dict:
                 "stance_load_s": load_s,
                 "interaction_median_s": median(big_steps),
                 "real_interaction_median_s": median(real_steps),
-                "ratio": median(big_steps) / median(real_steps),
+                "ratio": ratio(median(big_steps), median(real_steps)),
                 "max_chart_bytes": max(frames) if frames else None,
+                **({"error": error} if error else {}),
             }
         browser.close()
 
@@ -459,6 +513,10 @@ def _s(value: float | None, digits: int = 2) -> str:
     return "n/a" if value is None else f"{value:.{digits}f} s"
 
 
+def _x(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}"
+
+
 def table(results: dict) -> str:
     def mark(ok: bool | None) -> str:
         return "n/a" if ok is None else ("ok" if ok else "MISSED")
@@ -483,15 +541,17 @@ def table(results: dict) -> str:
             lines.append(f"| floor `{floor}` first full render | | {_s(floors[floor]['median_s'])} | | | |")
     page_target = f"≤ {TARGETS['page']} (stretch {TARGETS['page_stretch']})"
     for name, row in results["pages"].items():
-        lines.append(f"| page `{name}` first full render | {_s(row['median_s'])} | {_s(row['floor_median_s'])} (`{row['floor']}`) "
-                     f"| {row['floor_ratio']:.2f} | {page_target} | {at_most(row['floor_ratio'], TARGETS['page'], TARGETS['page_stretch'])} |")
+        shown = "broken" if row.get("error") else _s(row["median_s"])
+        lines.append(f"| page `{name}` first full render | {shown} | {_s(row['floor_median_s'])} (`{row['floor']}`) "
+                     f"| {_x(row['floor_ratio'])} | {page_target} | {at_most(row['floor_ratio'], TARGETS['page'], TARGETS['page_stretch'])} |")
         if row.get("drawn") == {"charts": 0, "maps": 0}:  # text only: also against the bare page
-            lines.append(f"| page `{name}` (no chart or map) vs the bare page | {_s(row['median_s'])} | {_s(row['bare_median_s'])} (`bare`) "
-                         f"| {row['ratio']:.2f} | | |")
+            lines.append(f"| page `{name}` (no chart or map) vs the bare page | {shown} | {_s(row['bare_median_s'])} (`bare`) "
+                         f"| {_x(row['ratio'])} | | |")
     it = results["interaction"]
-    lines.append(f"| stance filter change vs a slider that redraws one chart | {_s(it['median_s'])} | {_s(it['floor_median_s'])} (`slider`) "
-                 f"| {it['floor_ratio']:.2f} | ≤ {TARGETS['interaction']} | {at_most(it['floor_ratio'], TARGETS['interaction'])} |")
-    lines.append(f"| stance filter change vs the bare slider (no chart) | {_s(it['median_s'])} | {_s(it['bare_median_s'])} (`bare`) | {it['ratio']:.2f} | | |")
+    shown = "broken" if it.get("error") else _s(it["median_s"])
+    lines.append(f"| stance filter change vs a slider that redraws one chart | {shown} | {_s(it['floor_median_s'])} (`slider`) "
+                 f"| {_x(it['floor_ratio'])} | ≤ {TARGETS['interaction']} | {at_most(it['floor_ratio'], TARGETS['interaction'])} |")
+    lines.append(f"| stance filter change vs the bare slider (no chart) | {shown} | {_s(it['bare_median_s'])} (`bare`) | {_x(it['ratio'])} | | |")
     rerun_floor = {name: floors.get(floor_of(name), {}).get("rerun_ms") for name in results.get("rerun_ms", {})}
     for name, ms in results.get("rerun_ms", {}).items():
         base = rerun_floor[name]
@@ -503,7 +563,7 @@ def table(results: dict) -> str:
                  f"| | | ≤ {TARGETS['first_load']} s | {at_most(sc['first_load_s'], TARGETS['first_load'])} |")
     lines.append(f"| `data.load_tables` at {sc['rows']:,} events (fresh process) | {_s(sc.get('load_tables_s'), 1)} | | | | |")
     lines.append(f"| stance filter change at {sc['rows']:,} events vs real data | {_s(sc['interaction_median_s'])} | {_s(sc['real_interaction_median_s'])} (real data) "
-                 f"| {sc['ratio']:.2f} | ≤ {TARGETS['scale_ratio']} | {at_most(sc['ratio'], TARGETS['scale_ratio'])} |")
+                 f"| {_x(sc['ratio'])} | ≤ {TARGETS['scale_ratio']} | {at_most(sc['ratio'], TARGETS['scale_ratio'])} |")
     mb = sc["max_chart_bytes"]
     lines.append(f"| largest message to the browser at {sc['rows']:,} events | {'n/a' if mb is None else f'{mb / 1000:.0f} KB'} | | "
                  f"| ≤ {TARGETS['chart_bytes'] // 1000} KB | {mark(None if mb is None else mb <= TARGETS['chart_bytes'])} |")
