@@ -260,19 +260,22 @@ def timed_command(args: list[str], runs: int) -> dict[str, float | None]:
     return {"cold": times[0], "warm": statistics.median(times[1:]) if runs else times[0]}
 
 
-def load_tables_s(data_dir: Path, seeds_dir: Path, runs: int) -> float | None:
-    """Median seconds of ``dashboard.data.load_tables`` on a data dir, each run in a fresh process (imports not timed)."""
+def load_tables_s(data_dir: Path, seeds_dir: Path, runs: int, rows: int = SCALE_ROWS) -> float | None:
+    """Median seconds of ``dashboard.data.load_tables`` on a data dir, each run in a fresh process (imports not timed).
+
+    Fails (None) unless the events table loads with all ``rows`` rows.
+    """
     code = (
         "import sys, time\n"
         "from dashboard import data\n"
         "start = time.perf_counter()\n"
         "tables = data.load_tables(sys.argv[1], sys.argv[2])\n"
         "print(time.perf_counter() - start)\n"
-        "assert 'events' in tables.frames, sorted(tables.problems)\n"
+        "assert len(tables.frames['events']) == int(sys.argv[3]), sorted(tables.problems)\n"
     )
     times = []
     for _ in range(runs):
-        result = subprocess.run([sys.executable, "-c", code, str(data_dir), str(seeds_dir)], cwd=REPO, capture_output=True, text=True)
+        result = subprocess.run([sys.executable, "-c", code, str(data_dir), str(seeds_dir), str(rows)], cwd=REPO, capture_output=True, text=True)
         if result.returncode != 0:
             print(f"  load_tables failed: {(result.stdout + result.stderr).strip().splitlines()[-1:]}")
             return None
