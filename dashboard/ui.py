@@ -1,22 +1,43 @@
-"""Streamlit helpers shared by the pages: cached loading, the problem panel, URL state, filters, downloads, citations."""
+"""Streamlit helpers shared by the pages: the tables read once, the problem panel, the URL, filters, downloads, charts, citations.
+
+State lives where Streamlit keeps it. The filter widgets are bound to the query
+string (``bind="query-params"``, the widget key is the parameter name), so the
+URL is the view and opening it restores the view; what is not a widget (a
+chart or map selection, a row picked from a link) is read from and written to
+``st.query_params`` directly. The tables are one shared read-only object
+(``st.cache_resource``); whatever a page derives from them per filter (marks,
+chart specs, summaries) is cached by the data's version and the filters
+(``st.cache_data``), so a rerun with nothing changed builds nothing again.
+"""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import hashlib
 import logging
 import re
+import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Callable, Iterable
 from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from dashboard import data, export
 from dashboard.data import Tables
-from dashboard.filters import Filters
+from dashboard.filters import DEFAULT, Filters
+
+#: how a widget is bound to the query string (its key is the parameter name)
+BIND = "query-params"
+
+
+# --------------------------------------------------------------------------
+# the tables, read once per version of the files
 
 
 def _fingerprint(*dirs: Path | None) -> tuple[tuple[str, int, int], ...]:
@@ -32,18 +53,42 @@ def _fingerprint(*dirs: Path | None) -> tuple[tuple[str, int, int], ...]:
     return tuple(entries)
 
 
-@st.cache_data(show_spinner="Loading and checking the tables…")
+@st.cache_resource(show_spinner="Loading and checking the tables…", max_entries=4)
 def _load(data_dir: str, seeds_dir: str | None, fingerprint: tuple) -> Tables:
-    # fingerprint is only part of the cache key
-    return data.load_tables(Path(data_dir), Path(seeds_dir) if seeds_dir else None)
+    # One shared, read-only object for every session (st.cache_resource hands out the object itself: no copy, no
+    # pickling on each hit). The fingerprint is only part of the key: an edited file is a new key, so a new load.
+    loaded = data.load_tables(Path(data_dir), Path(seeds_dir) if seeds_dir else None)
+    loaded._version = hashlib.blake2b(repr((data_dir, seeds_dir, fingerprint)).encode(), digest_size=8).hexdigest()
+    return loaded
 
 
 def tables() -> Tables:
-    """The validated tables, from $DASHBOARD_DATA_DIR / $DASHBOARD_SEEDS_DIR or the repo's data/ and seeds/."""
+    """The validated tables, from $DASHBOARD_DATA_DIR / $DASHBOARD_SEEDS_DIR or the repo's data/ and seeds/.
+
+    Read-only: the object is shared by every session. Derive, never modify in place.
+    """
     data_dir = data.default_data_dir()
     seeds_dir = data.default_seeds_dir()
     stamp = _fingerprint(data_dir, seeds_dir or data_dir.parent / "seeds")
     return _load(str(data_dir), str(seeds_dir) if seeds_dir else None, stamp)
+
+
+def version(loaded: Tables) -> str:
+    """The version of the files ``loaded`` was read from: the key for whatever is derived from them."""
+    return getattr(loaded, "_version", "") or str(id(loaded))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _read_text(path: str, version_key: str) -> tuple[str | None, str | None]:
+    try:
+        return Path(path).read_text(encoding="utf-8"), None
+    except OSError as exc:
+        return None, exc.strerror or str(exc)
+
+
+def data_file_text(loaded: Tables, name: str) -> tuple[str | None, str | None]:
+    """(text, None) of a file in the data directory, or (None, why not): read once per version of the files."""
+    return _read_text(str(data.default_data_dir() / name), version(loaded))
 
 
 _LOG = logging.getLogger(__name__)
@@ -76,14 +121,19 @@ def problem_panel(loaded: Tables) -> None:
     )
 
 
+def dark() -> bool:
+    """True when the visitor's theme is dark (charts then draw their own text light)."""
+    return getattr(st.context.theme, "type", None) == "dark"
+
+
 # --------------------------------------------------------------------------
-# page state in the URL
+# the URL
 #
-# Each page reads its state from the query string when the URL is not the one
-# it last wrote (a first visit, a shared link, a page link, the back button),
-# puts it into the widgets' session state, and writes the widgets' values back
-# to the query string at the end of the run. So the URL always holds the view,
-# and opening it restores the view.
+# Widgets are bound to their parameter (bind=BIND, key = parameter name): Streamlit
+# reads them from the URL on arrival and the browser writes them back on every
+# change, leaving out values at their default. A selection that is not a widget
+# (a chart mark, a map object, a row named by a link) lives in st.query_params
+# itself: read it with url_value, change it with set_url_value.
 
 SOURCES_PAGE = "views/sources.py"
 STANCE_PAGE = "views/stance.py"
@@ -91,38 +141,47 @@ INDICATORS_PAGE = "views/indicators.py"
 METHOD_PAGE = "views/method.py"
 
 
-def url_params() -> dict[str, list[str]]:
-    """The current query string as name -> list of values."""
-    return {name: st.query_params.get_all(name) for name in st.query_params}
+def url_value(name: str) -> str | None:
+    """The last value of a query parameter, or None when it is missing or empty."""
+    values = st.query_params.get_all(name)
+    return values[-1] if values and values[-1] != "" else None
 
 
-def _canonical(params: dict) -> tuple:
-    items = []
-    for name, value in params.items():
-        values = value if isinstance(value, (list, tuple)) else [value]
-        items.append((name, tuple(str(v) for v in values)))
-    return tuple(sorted(items))
+def set_url_value(name: str, value: str | None) -> None:
+    """Set (or, for None, remove) a parameter that no widget is bound to; nothing is sent when it is unchanged."""
+    if value is None or value == "":
+        if name in st.query_params:
+            del st.query_params[name]
+    elif st.query_params.get_all(name) != [str(value)]:
+        st.query_params[name] = str(value)
 
 
-def url_changed(page: str, widget_keys: Iterable[str] = ()) -> bool:
-    """True when the page must (re)load its state from the URL: the URL is not what it last wrote, or a widget lost its state."""
-    written = st.session_state.get(f"_url.{page}")
-    return written != _canonical(url_params()) or any(key not in st.session_state for key in widget_keys)
+def redirect(rewrites: dict[str, str | list[str] | None]) -> None:
+    """Rewrite parameters a link gives in an older form into the form the bound widgets read, then run again once.
+
+    Called at the top of a page, before its widgets: ``rewrites`` maps a parameter to its new value(s), None to drop
+    it. A parameter a widget is already bound to (a rerun on the same page) is left to the widget.
+    """
+    changed = {name: value for name, value in rewrites.items()
+               if (st.query_params.get_all(name) if name in st.query_params else None) != (value if value is None or isinstance(value, list) else [value])}
+    if not changed:
+        return
+    try:
+        for name, value in changed.items():
+            if value is None:
+                if name in st.query_params:
+                    del st.query_params[name]
+            else:
+                st.query_params[name] = value
+    except StreamlitAPIException:  # bound: the widget already holds its value
+        return
+    st.rerun()
 
 
-def write_url(page: str, params: dict[str, str | list[str]]) -> None:
-    """Make the query string exactly ``params`` (empty values dropped) and remember it as this page's."""
-    clean = {k: v for k, v in params.items() if v is not None and v != [] and not (k in ("event", "row", "seed") and v == "")}
-    if _canonical(url_params()) != _canonical(clean):
-        st.query_params.from_dict(clean)
-    st.session_state[f"_url.{page}"] = _canonical(clean)
-
-
-def share_link(params: dict[str, str | list[str]]) -> None:
-    """A 'Copy link' popover with the URL of this exact view (the code block has a copy button)."""
-    base = st.context.url or ""
-    base = base.split("?", 1)[0].split("#", 1)[0]
-    query = urlencode([(k, v) for k, vs in params.items() for v in (vs if isinstance(vs, list) else [vs]) if v is not None], doseq=False)
+def share_link() -> None:
+    """A 'Copy link' popover with the URL of this exact view: the page and its query string (the code block has a copy button)."""
+    base = (st.context.url or "").split("?", 1)[0].split("#", 1)[0]
+    query = urlencode([(name, value) for name in st.query_params for value in st.query_params.get_all(name)])
     link = f"{base}?{query}" if query else base
     with st.popover("Copy link to this view", icon=":material/link:"):
         st.caption("The link restores the page, its filters and the selection.")
@@ -130,7 +189,7 @@ def share_link(params: dict[str, str | list[str]]) -> None:
 
 
 # --------------------------------------------------------------------------
-# filters
+# filters: one bound widget per query parameter (dashboard.filters.PARAMS)
 
 
 @dataclass(frozen=True)
@@ -146,53 +205,86 @@ class FilterOptions:
 
 CREDIBILITY_LABELS = {1: "1 · confirmed", 2: "2 · probably true", 3: "3 · possibly true", 4: "4 · doubtful",
                       5: "5 · improbable", 6: "6 · cannot be judged (all)"}
+CREDIBILITY_HELP = ("Keep rows graded this or better: " + "; ".join(CREDIBILITY_LABELS.values())
+                    + ". 6 keeps every row.")
 
 
-def set_filter_state(prefix: str, filters: Filters, options: FilterOptions) -> None:
-    """Put ``filters`` into the widgets' session state (clamped to the options), before the widgets are drawn."""
-    start = min(max(filters.date_from or options.first, options.first), options.last)
-    end = max(min(filters.date_to or options.last, options.last), start)
-    st.session_state[f"{prefix}.dates"] = (start, end)
-    st.session_state[f"{prefix}.actors"] = [a for a in filters.actors if a in options.actors]
-    st.session_state[f"{prefix}.domains"] = [d for d in filters.domains if d in options.domains]
-    st.session_state[f"{prefix}.cred"] = filters.min_credibility
-    st.session_state[f"{prefix}.sources"] = [s for s in filters.sources if s in options.sources]
+def source_label(source_id: str, titles: dict[str, str]) -> str:
+    """How a seed is offered in the Sources filter, and how it is written in the URL: its id and the start of its title."""
+    title = " ".join(str(titles.get(source_id) or "").split())[:40].rstrip()
+    return f"{source_id} · {title}" if title else source_id
 
 
-def filter_keys(prefix: str, show: Iterable[str]) -> list[str]:
-    return [f"{prefix}.{name}" for name in show]
+def _day(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        return None
 
 
-def filter_controls(prefix: str, options: FilterOptions, show: tuple[str, ...], source_titles: dict[str, str]) -> Filters:
-    """Draw the chosen filter widgets in one row and return the Filters they set."""
-    columns = st.columns([1.3 if name == "dates" else 1 for name in show])
-    values: dict[str, object] = {}
+def _start(options: FilterOptions, default: Filters) -> dt.date:
+    return min(max(default.date_from or options.first, options.first), options.last)
+
+
+def filter_redirects(options: FilterOptions, show: Iterable[str], titles: dict[str, str]) -> dict[str, str | list[str] | None]:
+    """What a link in today's form needs rewritten for the bound filters to read it as meant (see :func:`redirect`).
+
+    ``from=`` (no lower bound) becomes the first date; a date outside the data is clamped to it, as the pickers'
+    bounds would; a seed named by its id becomes its label.
+    """
+    show = set(show)
+    out: dict[str, str | list[str] | None] = {}
+    if "dates" in show:
+        for name in ("from", "to"):
+            values = st.query_params.get_all(name)
+            if not values:
+                continue
+            text = values[-1].strip()
+            day = _day(text)
+            if text == "":
+                out[name] = options.first.isoformat() if name == "from" else None
+            elif day is not None and not options.first <= day <= options.last:
+                out[name] = min(max(day, options.first), options.last).isoformat()
+            elif len(values) > 1:
+                out[name] = text
+    if "sources" in show and "source" in st.query_params:
+        given = st.query_params.get_all("source")
+        labels = [source_label(v, titles) if v in options.sources else v for v in given]
+        if labels != given:
+            out["source"] = labels
+    return out
+
+
+def filter_controls(options: FilterOptions, show: tuple[str, ...], source_titles: dict[str, str],
+                    default: Filters = DEFAULT) -> Filters:
+    """Draw the chosen filter widgets in one row, bound to the URL, and return the Filters they set."""
+    widths = {"dates": 1.3}
+    columns = st.columns([widths.get(name, 1) for name in show])
+    values: dict[str, Any] = {}
     for column, name in zip(columns, show):
         with column:
             if name == "dates":
-                # value= makes it a range picker; the state set from the URL takes precedence
-                picked = st.date_input("Date range", value=(options.first, options.last), min_value=options.first,
-                                       max_value=options.last, key=f"{prefix}.dates",
-                                       format="YYYY-MM-DD", help="A row dated to an interval (a month, a year, 'since the war began') "
-                                       "counts when its interval overlaps the range.")
-                picked = tuple(picked) if isinstance(picked, (tuple, list)) else (picked,)
-                start = picked[0] if picked else options.first
-                end = picked[1] if len(picked) > 1 else options.last
+                left, right = st.columns(2)
+                start = left.date_input("From", value=_start(options, default), min_value=options.first, max_value=options.last,
+                                        key="from", bind=BIND, format="YYYY-MM-DD",
+                                        help="A row dated to an interval (a month, a year, 'since the war began') counts when "
+                                        "its interval overlaps the range. The first date keeps everything from the start.")
+                end = right.date_input("To", value=options.last, min_value=options.first, max_value=options.last,
+                                       key="to", bind=BIND, format="YYYY-MM-DD")
+                start = start or options.first
+                end = end or options.last
                 values["date_from"] = None if start <= options.first else start
                 values["date_to"] = None if end >= options.last else end
             elif name == "actors":
-                values["actors"] = tuple(st.multiselect("Actors", options.actors, key=f"{prefix}.actors", placeholder="All actors"))
+                values["actors"] = tuple(st.multiselect("Actors", options.actors, key="actor", bind=BIND, placeholder="All actors"))
             elif name == "domains":
-                values["domains"] = tuple(st.multiselect("Domains", options.domains, key=f"{prefix}.domains", placeholder="All domains"))
+                values["domains"] = tuple(st.multiselect("Domains", options.domains, key="domain", bind=BIND, placeholder="All domains"))
             elif name == "cred":
-                values["min_credibility"] = st.select_slider(
-                    "Minimum credibility", options=list(CREDIBILITY_LABELS), format_func=CREDIBILITY_LABELS.get, key=f"{prefix}.cred",
-                    help="Keep rows graded this or better (1 confirmed … 6 cannot be judged).",
-                )
+                values["min_credibility"] = int(st.slider("Minimum credibility", 1, 6, 6, key="cred", bind=BIND, help=CREDIBILITY_HELP))
             elif name == "sources":
                 values["sources"] = tuple(st.multiselect(
-                    "Sources", options.sources, key=f"{prefix}.sources", placeholder="All seeds",
-                    format_func=lambda s: f"{s} · {source_titles.get(s, '')[:40]}",
+                    "Sources", options.sources, key="source", bind=BIND, placeholder="All seeds",
+                    format_func=lambda s: source_label(s, source_titles),
                 ))
     return Filters(**values)
 
@@ -218,46 +310,70 @@ def filter_options(frame: pd.DataFrame, sources: pd.DataFrame | None) -> FilterO
 
 
 def as_of(loaded: Tables) -> dt.date | None:
-    return export.data_as_of(loaded.frames.get("sources"))
+    return getattr(loaded, "as_of", None) or export.data_as_of(loaded.frames.get("sources"))
 
 
-EAGER_CSV_ROWS = 5_000
 TABLE_ROWS = 1_000  # rows a table sends to the browser; the CSV download has them all
 
 
-def download_csv(frame: pd.DataFrame, file_name: str, loaded: Tables, *, label: str | None = None,
+def download_csv(frame: pd.DataFrame | Callable[[], pd.DataFrame], file_name: str, loaded: Tables, *, label: str | None = None,
                  title: str | None = None, filters: Filters | None = None, key: str | None = None) -> None:
-    """A download button for ``frame`` as CSV: cited sources and the data's date in # lines, formula-safe cells."""
-    def data_bytes() -> bytes:
-        return export.safe_csv(
-            frame, loaded.frames.get("sources"), as_of(loaded), title=title or file_name,
-            filters=filters.describe() if filters is not None else None,
-        )
+    """A download button for ``frame`` (or a callable giving it) as CSV, written only when it is clicked: cited
+    sources and the data's date in # lines, formula-safe cells."""
+    sources, date = loaded.frames.get("sources"), as_of(loaded)
+    described = filters.describe() if filters is not None else None
 
-    # Small tables are written at once; a large one only when the button is clicked,
-    # so a rerun at 100,000 rows does not build a CSV nobody asked for.
-    data = data_bytes() if len(frame) <= EAGER_CSV_ROWS else data_bytes
-    st.download_button(label or f"Download {file_name}", data=data, file_name=file_name, mime="text/csv",
+    def data_bytes() -> bytes:
+        rows = frame() if callable(frame) else frame
+        return export.safe_csv(rows, sources, date, title=title or file_name, filters=described)
+
+    st.download_button(label or f"Download {file_name}", data=data_bytes, file_name=file_name, mime="text/csv",
                        icon=":material/download:", key=key or f"csv-{file_name}", on_click="ignore")
 
 
-def chart_block(chart, summary: str, name: str, *, key: str | None = None, selectable: bool = False):
-    """The chart, its one-line text summary under it, and PNG/SVG downloads; returns the selection state if selectable.
+def spec(chart: Any, *, dark_theme: bool = False) -> dict:
+    """An Altair chart as its Vega-Lite dict, for the dark theme if asked.
 
-    On the dark theme the chart's own text is drawn light; the downloads are always the light version.
+    Built once per view and cached by the pages (st.cache_data): without schema validation, which is the chart
+    builders' tests' job, so a rerun neither rebuilds nor validates Altair objects.
     """
     from dashboard.charts import for_dark
 
-    shown = for_dark(chart) if getattr(st.context.theme, "type", None) == "dark" else chart
-    if selectable:
-        state = st.altair_chart(shown, width="stretch", alt=summary, on_select="rerun", key=key)
+    shown = for_dark(chart) if dark_theme else chart
+    return shown.to_dict(validate=False)
+
+
+class _Spec:
+    """What :mod:`dashboard.export` needs of a chart (``to_dict()``), for a chart kept as its spec."""
+
+    def __init__(self, spec_dict: dict) -> None:
+        self._spec = spec_dict
+
+    def to_dict(self) -> dict:
+        return copy.deepcopy(self._spec)
+
+
+def chart_block(shown: dict, summary: str, name: str, *, light: Callable[[], dict] | dict | None = None,
+                key: str | None = None, on_select: Callable[[], None] | str | None = None):
+    """The chart (a Vega-Lite spec), its one-line text summary under it, and PNG/SVG downloads written on click.
+
+    ``light`` gives the light-theme spec for the downloads (a callable, built only on click) when the theme is dark
+    and ``shown`` is the dark one. With ``on_select`` (a callback, or "rerun") a click on a mark selects it; returns the selection state.
+    """
+    if on_select:
+        state = st.vega_lite_chart(shown, width="stretch", alt=summary, on_select=on_select, key=key)
     else:
-        state = st.altair_chart(shown, width="stretch", alt=summary, key=key)
+        state = st.vega_lite_chart(shown, width="stretch", alt=summary, key=key)
     st.caption(summary)
+    export_spec = light if light is not None and dark() else shown
+
+    def drawn() -> _Spec:
+        return _Spec(export_spec() if callable(export_spec) else export_spec)
+
     columns = st.columns([1, 1, 6])
-    columns[0].download_button("PNG", data=lambda: export.chart_png(chart), file_name=f"{name}.png", mime="image/png",
+    columns[0].download_button("PNG", data=lambda: export.chart_png(drawn()), file_name=f"{name}.png", mime="image/png",
                                icon=":material/image:", key=f"png-{name}", on_click="ignore", help="The chart as a PNG image")
-    columns[1].download_button("SVG", data=lambda: export.chart_svg(chart), file_name=f"{name}.svg", mime="image/svg+xml",
+    columns[1].download_button("SVG", data=lambda: export.chart_svg(drawn()), file_name=f"{name}.svg", mime="image/svg+xml",
                                icon=":material/draw:", key=f"svg-{name}", on_click="ignore", help="The chart as an SVG drawing")
     return state
 
@@ -278,14 +394,12 @@ def selection_values(state, param: str, field: str) -> list[str]:
     return []
 
 
-def chart_pick(chart_key: str, param: str, field: str) -> str | None | bool:
-    """The value the user just clicked in a chart: a value, None when they cleared it, False when nothing changed."""
-    current = selection_values(st.session_state.get(chart_key), param, field)
-    seen_key = f"_seen.{chart_key}"
-    if st.session_state.get(seen_key, []) == current:
-        return False
-    st.session_state[seen_key] = current
-    return current[0] if current else None
+def select_into_url(chart_key: str, param: str, field: str, url_name: str) -> Callable[[], None]:
+    """An on_select callback: the clicked mark's ``field`` (of selection ``param``) into the URL as ``url_name``."""
+    def picked() -> None:
+        values = selection_values(st.session_state.get(chart_key), param, field)
+        set_url_value(url_name, values[0] if values else None)
+    return picked
 
 
 # --------------------------------------------------------------------------
@@ -339,14 +453,29 @@ def table(frame: pd.DataFrame, loaded: Tables | None = None, name: str | None = 
     return st.dataframe(shown, hide_index=True, width="stretch", column_config=config, height=height, key=key, column_order=order)
 
 
+_SEED_HEADS: dict[int, tuple[weakref.ref, dict[str, tuple[str, str]]]] = {}
+
+
+def _seed_heads(sources: pd.DataFrame) -> dict[str, tuple[str, str]]:
+    """source_id -> (title, reliability) of a sources table, worked out once per table object (the tables are shared)."""
+    held = _SEED_HEADS.get(id(sources))
+    if held is not None and held[0]() is sources:
+        return held[1]
+    heads = {str(r.get("source_id")): (str(r.get("title", "")), str(r.get("reliability", ""))) for r in sources.to_dict("records")}
+    if len(_SEED_HEADS) > 16:
+        _SEED_HEADS.clear()
+    _SEED_HEADS[id(sources)] = (weakref.ref(sources), heads)
+    return heads
+
+
 def quote_card(row: dict, sources: pd.DataFrame | None, *, key: str) -> None:
     """One row's evidence: seed title and grade, the verbatim quote, any correction, and a link to the passage."""
     sid = str(row.get("source_id") or "")
     title, grade = sid, ""
-    if sources is not None and sid in set(sources["source_id"]):
-        record = sources[sources["source_id"] == sid].iloc[0]
-        title = f"{sid} · {record.get('title', '')}"
-        grade = f" · reliability {record.get('reliability', '')}"
+    head = _seed_heads(sources).get(sid) if sources is not None else None
+    if head is not None:
+        title = f"{sid} · {head[0]}"
+        grade = f" · reliability {head[1]}"
     st.markdown(f"**{row.get('id', '')}** · {_md(title)}{grade}")
     if row.get("quote"):
         st.markdown("> " + _md(str(row["quote"])))

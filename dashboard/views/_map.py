@@ -1,0 +1,170 @@
+"""Map page: the CPC and Azerbaijan routes and the Kazakhstan–Russia border, offline."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import geo, maps, ui
+from dashboard.data import Tables
+
+PAGE = "map"
+#: URL parameters: ``layers`` is the layer picker (bound; all layers, the default, is left out), ``online=1`` the basemap
+#: toggle, ``object`` the map object clicked (not widgets: read from and written to the URL)
+LAYERS, ONLINE, OBJECT = "layers", "online", "object"
+ONLINE_TOGGLE = f"{PAGE}.online"
+MAP = f"{PAGE}.deck"
+
+
+@st.cache_resource(show_spinner=False)
+def geometry() -> tuple[dict, dict]:
+    """The country outlines and the border (read-only, shared: no copy on each rerun)."""
+    return geo.load_countries(), geo.load_border()
+
+
+class _Drawn:
+    """A pydeck map as ``st.pydeck_chart`` reads it (its JSON and tooltip), serialised once and cached."""
+
+    layers = None
+    width = None
+    mapbox_key = None
+
+    def __init__(self, deck) -> None:
+        for layer in deck.layers or []:  # pandas 3: pydeck cannot serialise a DataFrame itself (as st.pydeck_chart does)
+            if isinstance(getattr(layer, "data", None), pd.DataFrame):
+                layer.data = layer.data.to_dict(orient="records")
+        self.json = deck.to_json()
+        widget = getattr(deck, "deck_widget", None)
+        tooltip = getattr(widget, "tooltip", None) if widget is not None else None
+        self._tooltip = tooltip if isinstance(tooltip, dict) else getattr(deck, "_tooltip", None)
+        self.width = deck.width if isinstance(getattr(deck, "width", None), (int, float)) else None
+        self.mapbox_key = getattr(deck, "mapbox_key", None)
+
+    def to_json(self) -> str:
+        return self.json
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def drawn_map(version: str, visible: tuple[str, ...], online: bool, _loaded: Tables) -> _Drawn:
+    countries, border = geometry()
+    return _Drawn(maps.deck(_loaded.frames, countries, border, visible=set(visible), online_basemap=online))
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def map_facts(version: str, _loaded: Tables) -> dict:
+    """What the page states beside the map: the assets it cannot place, and the lengths (seeds, published, drawn)."""
+    frames = _loaded.frames
+    _, border = geometry()
+    facts = maps.border_facts(frames, border)
+    lengths = [
+        {
+            "object": maps.BORDER,
+            "seeds (km)": facts["seed_km"],
+            "published (km)": None,
+            "drawn (km)": round(facts["drawn_km"]),
+            "source of the published length": "—",
+        }
+    ] + [
+        {
+            "object": r.name,
+            "seeds (km)": None,
+            "published (km)": r.published_km,
+            "drawn (km)": round(r.computed_km),
+            "source of the published length": r.length_source or "none published",
+        }
+        for r in (maps.route_lengths(frames["routes"], frames["route_waypoints"]) if "routes" in frames and "route_waypoints" in frames else [])
+    ]
+    return {"unplaced": maps.unplaced_assets(frames, border).to_dict("records"), "lengths": pd.DataFrame(lengths),
+            "explanation": facts["explanation"]}
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def object_rows(version: str, key: str, _loaded: Tables) -> pd.DataFrame:
+    return maps.object_rows(_loaded.frames, key)
+
+
+def clicked() -> None:
+    """A click on the map: the object's key into the URL (a click on nothing clears it)."""
+    state = st.session_state.get(MAP)
+    objects = getattr(getattr(state, "selection", None), "objects", None) or {}
+    picked = next((objs[0] for objs in objects.values() if objs), None)
+    if picked is not None:
+        ui.set_url_value(OBJECT, picked.get("key"))
+
+
+def toggled() -> None:
+    ui.set_url_value(ONLINE, "1" if st.session_state.get(ONLINE_TOGGLE) else None)
+
+
+@st.fragment
+def explore() -> None:
+    """The layer and basemap controls, the map and the selected object: a change reruns only this."""
+    loaded = ui.tables()
+    version = ui.version(loaded)
+    controls = st.columns([3, 1])
+    shown = controls[0].pills("Layers", maps.LAYERS, selection_mode="multi", default=list(maps.LAYERS), key=LAYERS, bind=ui.BIND)
+    st.session_state[ONLINE_TOGGLE] = ui.url_value(ONLINE) == "1"
+    online = controls[1].toggle(
+        "Online basemap",
+        key=ONLINE_TOGGLE,
+        on_change=toggled,
+        help="Off by default: the map is drawn from local geometry and requests nothing from the internet. "
+        "Turn on only where there is a connection; it loads CARTO tiles under the local layers.",
+    )
+    visible = tuple(name for name in maps.LAYERS if name in set(shown or ()))
+    st.pydeck_chart(drawn_map(version, visible, online, _loaded=loaded), height=640, width="stretch", on_select=clicked,
+                    selection_mode="single-object", key=MAP)
+
+    st.markdown(
+        "  \n".join(
+            f'<span style="color:{colour}; font-size:1.4em">■</span> **{name}** — {what}' for name, colour, what in maps.legend()
+        ),
+        unsafe_allow_html=True,  # fixed legend text from maps.legend(), no data-derived content
+    )
+
+    unplaced = map_facts(version, loaded)["unplaced"]
+    if unplaced:
+        st.caption(
+            "Named in the seeds but not drawn, for want of a reference position: "
+            + "; ".join(f"{r['asset']} ({r['company']} {r['as_stated'].split('(')[-1].rstrip(')')}, {r['source_id']})" for r in unplaced)
+            + "."
+        )
+
+    selected_key = ui.url_value(OBJECT)
+    ui.share_link()
+    if selected_key:
+        st.subheader(maps.object_title(selected_key))
+        rows = object_rows(version, selected_key, loaded)
+        if rows.empty:
+            st.info("The seeds give no dated event or figure for this object.")
+        else:
+            for row in rows.to_dict("records"):
+                st.markdown(f"**{ui._md(row['what'])}** · {row['when']} · `{row['table']}` `{row['id']}` · seed {row['source_id']}")
+                st.caption(f"“{ui._md(row['quote'])}”")  # verbatim: markup in a quote is shown, not rendered
+    else:
+        st.caption("Select a route, the border, a site or a city on the map to list its quotes and events here.")
+
+
+def main() -> None:
+    """Draw the page."""
+    st.title("Map: export routes and the border")
+    st.markdown(
+        "Kazakhstan's two oil export corridors and its border with Russia. Figures and quotes come from the seeds; "
+        "country outlines (Natural Earth 1:50m, UN borders), route waypoints and published route lengths are "
+        "**outside reference data**, named in each tooltip. Hover for figures; click an object for its quotes."
+    )
+
+    loaded = ui.tables()
+    ui.problem_panel(loaded)
+    # today's links write "no layer" as layers=none; the bound picker reads it as an empty layers=
+    if "none" in st.query_params.get_all(LAYERS):
+        ui.redirect({LAYERS: [name for name in st.query_params.get_all(LAYERS) if name in maps.LAYERS] or ""})
+    explore()
+
+    st.subheader("Lengths: seeds, published and drawn")
+    facts = map_facts(ui.version(loaded), loaded)
+    st.dataframe(facts["lengths"], hide_index=True, width="stretch")
+    st.caption(
+        f"{facts['explanation']} Drawn route lengths are geodesic distances along the approximate waypoints in "
+        "`data/route_waypoints.csv`, so they run shorter than the built pipelines."
+    )

@@ -1,0 +1,176 @@
+"""Present: the briefing one slide at a time, in the deck's order and words, the slide number in the URL."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import brief, ui
+from dashboard.brief import layout
+from dashboard.data import Tables
+from dashboard.filters import Filters
+
+PAGE = "present"
+FILTERS = ("dates", "actors", "domains", "cred", "sources")
+#: the ``slide`` parameter (1-based) is the slide picker (bound); the first slide, its default, is left out of the URL
+SLIDE = "slide"
+GOTO = f"{PAGE}.goto"
+#: chart height on the page, so a slide fits a 1600 × 900 screen with the controls above it
+CHART_HEIGHT = 500
+
+
+@st.cache_resource(max_entries=8, show_spinner="Building the briefing…")
+def build(version: str, filters: Filters, _loaded: Tables) -> brief.Brief:
+    """The briefing for these tables and filters (the same function the command line calls); shared, read-only."""
+    return brief.build_brief(_loaded.frames, filters)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def chart_png(version: str, filters: Filters, index: int, _loaded: Tables) -> bytes:
+    """A slide's chart exactly as the deck draws it (vl-convert PNG)."""
+    from dashboard.brief import deck
+
+    return deck.chart_png(build(version, filters, _loaded).slides[index])
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def chart_spec(version: str, filters: Filters, index: int, dark: bool, _loaded: Tables) -> dict:
+    """A slide's chart for the screen, as a Vega-Lite spec: built once per slide, filters and theme."""
+    return ui.spec(layout.for_screen(build(version, filters, _loaded).slides[index].chart, CHART_HEIGHT), dark_theme=dark)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def filter_options(version: str, _loaded: Tables) -> ui.FilterOptions:
+    events = _loaded.frames.get("events")
+    return ui.filter_options(events if events is not None else pd.DataFrame({"date_from": [], "date_to": []}), _loaded.frames.get("sources"))
+
+
+def pptx_bytes(version: str, filters: Filters, loaded: Tables) -> bytes:
+    from dashboard.brief import deck
+
+    return deck.to_pptx(build(version, filters, loaded))
+
+
+def pdf_bytes(version: str, filters: Filters, loaded: Tables) -> bytes:
+    from dashboard.brief import pdf
+
+    return pdf.to_pdf(build(version, filters, loaded))
+
+
+def slide_number(raw: str | None, total: int) -> int | None:
+    """The slide a ``slide=`` parameter asks for, clamped to the deck (None when it is not a number)."""
+    text = (raw or "").strip()
+    return min(max(1, int(text)), total) if text.isdigit() else None
+
+
+def go_to() -> None:
+    """The title picker's choice: the slide (the bound picker, so the URL follows)."""
+    st.session_state[SLIDE] = st.session_state[GOTO]
+
+
+def bullets(items: tuple[str, ...]) -> None:
+    st.markdown("\n".join(f"- {ui._md(item)}" for item in items))
+
+
+def draw_chart(slide: brief.Slide, spec: Callable[[], dict], png: Callable[[], bytes], number: int) -> None:
+    if layout.is_map(slide.chart):
+        # the map as the deck draws it: its two-line border label needs vl-convert's Vega-Lite
+        st.image(png(), width="stretch", caption=None)
+        return
+    st.vega_lite_chart(spec(), width="stretch", alt=slide.summary or slide.title, key=f"{PAGE}.chart.{number}")
+
+
+def show(slide: brief.Slide, number: int, spec: Callable[[], dict], png: Callable[[], bytes]) -> None:
+    """One slide, in large type: title, content, summary, caveat and source line; notes folded away."""
+    if slide.kind == "title":
+        st.title(slide.title)
+        st.subheader(slide.subtitle)
+    else:
+        st.header(slide.title)
+        if slide.subtitle:
+            st.markdown(f"*{ui._md(slide.subtitle)}*")
+    if slide.kind == "figures":
+        for start in range(0, len(slide.figures), 3):
+            for column, figure in zip(st.columns(3), slide.figures[start : start + 3]):
+                with column, st.container(border=True):
+                    st.metric(figure.label, figure.value)
+                    st.caption(figure.detail)
+    elif slide.kind == "chart" and slide.chart is not None:
+        if slide.bullets:
+            left, right = st.columns([2.3, 1])
+            with left:
+                draw_chart(slide, spec, png, number)
+            with right:
+                bullets(slide.bullets)
+        else:
+            draw_chart(slide, spec, png, number)
+    elif slide.bullets:
+        bullets(slide.bullets)
+    if slide.summary:
+        st.markdown(ui._md(slide.summary))
+    if slide.caveat:
+        st.markdown(f":orange[{ui._md(slide.caveat)}]")
+    st.caption(slide.source_line)
+    with st.expander("Speaker notes: the quotes behind the figures"):
+        st.markdown("  \n".join(ui._md(line) for line in slide.notes.splitlines()) or "No notes.")
+
+
+@st.fragment
+def present(options: ui.FilterOptions, titles: dict[str, str]) -> None:
+    """The slide, its controls and the filters: stepping or filtering reruns only this."""
+    loaded = ui.tables()
+    version = ui.version(loaded)
+    # the slide first, the filters under it: draw the filters (they decide the slides) into a container placed below
+    top, bottom = st.container(), st.container()
+    with bottom:
+        with st.expander("Filters: the stance slides apply all of them, the indicator slides the dates and sources"):
+            filters = ui.filter_controls(options, FILTERS, titles)
+
+    built = build(version, filters, loaded)
+    total = len(built.slides)
+    raw = ui.url_value(SLIDE)
+    asked = slide_number(raw, total)
+    if asked is not None and str(asked) != raw:
+        ui.redirect({SLIDE: str(asked) if asked > 1 else None})  # a link past the last slide opens the last
+    if int(st.session_state.get(SLIDE) or 1) > total:  # fewer slides under new filters: the last one
+        st.session_state[SLIDE] = total
+    with top:
+        tools = st.columns([3.2, 3.2, 1.75, 1.6])
+        with tools[0]:
+            current = st.pagination(total, key=SLIDE, bind=ui.BIND, max_visible_pages=7)
+        current = min(max(1, int(current or 1)), total)
+        st.session_state[GOTO] = current
+        tools[1].selectbox("Slide", list(range(1, total + 1)), key=GOTO, label_visibility="collapsed", on_change=go_to,
+                           format_func=lambda n: f"{n} / {total} · {built.slides[n - 1].title}")
+        tools[2].download_button("Briefing (.pptx)", data=lambda: pptx_bytes(version, filters, loaded), file_name=f"{built.stem}.pptx",
+                                 mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                                 icon=":material/slideshow:", key=f"{PAGE}.pptx", on_click="ignore", width="stretch",
+                                 help="Download briefing (.pptx): these slides with speaker notes, for the filters below")
+        tools[3].download_button("Briefing (.pdf)", data=lambda: pdf_bytes(version, filters, loaded), file_name=f"{built.stem}.pdf",
+                                 mime="application/pdf", icon=":material/picture_as_pdf:", key=f"{PAGE}.pdf", on_click="ignore",
+                                 width="stretch", help="Download briefing (.pdf): the same pages, for readers without PowerPoint")
+        with ui.section("This slide"):
+            index, dark = current - 1, ui.dark()
+            show(built.slides[index], current, lambda: chart_spec(version, filters, index, dark, _loaded=loaded),
+                 lambda: chart_png(version, filters, index, _loaded=loaded))
+
+    with bottom:
+        st.caption("Presentation mode: the briefing deck one slide at a time, the same slides as the PowerPoint and PDF "
+                   "downloads, built from the curated tables in `data/`. The slide number is in the URL.")
+        ui.share_link()
+
+
+def main() -> None:
+    """Draw the page."""
+    # presentation mode: less empty space above the slide (a fixed style rule, no data in it)
+    st.html("<style>[data-testid='stMainBlockContainer'] { padding-top: 3.75rem; }</style>")
+
+    loaded = ui.tables()
+    ui.problem_panel(loaded)
+    sources = loaded.frames.get("sources")
+    titles = dict(zip(sources["source_id"], sources["title"])) if sources is not None else {}
+    options = filter_options(ui.version(loaded), loaded)
+    ui.redirect(ui.filter_redirects(options, FILTERS, titles))
+    present(options, titles)

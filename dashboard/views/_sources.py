@@ -1,0 +1,125 @@
+"""Sources: each seed's provenance record and grade, and its full text with every quoted passage highlighted."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import facts, seeds, ui
+from dashboard.data import Tables
+
+PAGE = "sources"
+#: the URL's ``seed`` is the seed picker (bound); ``row`` is the row a link points at
+SEED, ROW = "seed", "row"
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def seed_view(version: str, seed: str, row_id: str | None, _loaded: Tables) -> dict:
+    """The seed's citing rows and its text and rows as highlighted HTML (escaped by dashboard.seeds), for one row."""
+    citing = seeds.citing_rows(_loaded.frames, seed)
+    if row_id and row_id not in set(citing["id"]):
+        row_id = None
+    text = _loaded.seed_texts.get(seed)
+    out = {"citing": citing, "row_id": row_id, "text": text is not None, "page_html": "", "rows_html": "", "missing": []}
+    if text is not None:
+        page_html, missing = seeds.highlight(text, zip(citing["id"], citing["quote"]), current=row_id)
+        out.update(page_html=page_html, missing=missing,
+                   rows_html=seeds.rows_html(citing, current=row_id, found=set(citing["id"]) - set(missing)))
+    return out
+
+
+def provenance_table(loaded: Tables, record: dict) -> pd.DataFrame:
+    descriptions = loaded.descriptions("sources")
+    return pd.DataFrame(
+        [
+            {"field": name, "value": value, "description": descriptions.get(name, "")}
+            for name, value in (
+                (k, v.date().isoformat() if isinstance(v, pd.Timestamp) else ("" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)))
+                for k, v in record.items()
+            )
+        ]
+    )
+
+
+def clear_row() -> None:
+    """A different seed: the row in the link does not belong to it."""
+    ui.set_url_value(ROW, None)
+
+
+@st.fragment
+def reader(ids: list[str]) -> None:
+    """The seed picker and the seed: picking another seed reruns only this."""
+    loaded = ui.tables()
+    sources = loaded.frames["sources"]
+    titles = dict(zip(sources["source_id"], sources["title"]))
+    seed = st.segmented_control("Seed", ids, key=SEED, bind=ui.BIND, default=ids[0], required=True, on_change=clear_row,
+                                help="\n\n".join(f"**{s}** · {ui._md(titles.get(s, ''))}" for s in ids)) or ids[0]
+    asked = ui.url_value(ROW)
+    shown = seed_view(ui.version(loaded), seed, asked, _loaded=loaded)
+    citing, row_id = shown["citing"], shown["row_id"]
+
+    record = sources[sources["source_id"] == seed].iloc[0].to_dict()
+    grade = record.get("reliability") or ""
+    left, right = st.columns([3, 2])
+    with left:
+        st.subheader(f"{seed} · {record.get('title', '')}")
+        st.markdown(
+            f"**Reliability {grade}** — {facts.RELIABILITY.get(grade, 'not graded')}. "
+            f"{ui._md(record.get('reliability_reason') or '')}"
+        )
+    with right:
+        share = st.container()
+        ui.download_csv(sources, "sources.csv", loaded, title="Seed provenance", key=f"{PAGE}.csv")
+
+    with st.expander("Provenance record", expanded=not row_id):
+        st.dataframe(provenance_table(loaded, record), hide_index=True, width="stretch",
+                     column_config={"value": st.column_config.TextColumn("value", width="large")})
+
+    if not shown["text"]:
+        st.error(f"The text of {seed} could not be read (seeds/{record.get('file', '')}); see the error panel or run "
+                 "`python -m dashboard check`.")
+        return
+    if asked and not row_id:
+        st.info(f"Row {asked} does not cite {seed}.")
+    if row_id:
+        current = citing[citing["id"] == row_id].iloc[0]
+        with st.container(border=True):
+            st.markdown(f"**Selected: {row_id}** ({current['table']}) · {ui._md(current['label'])}")
+            st.markdown("> " + ui._md(current["quote"]))
+
+    with ui.section("The highlighted text"):
+        page_html, rows_html, missing = shown["page_html"], shown["rows_html"], shown["missing"]
+        if missing:
+            st.warning(f"{len(missing)} quotes were not found in the text: {', '.join(missing)}")
+        text_col, rows_col = st.columns([3, 2])
+        with text_col:
+            st.markdown(f"**Full text** · `seeds/{record['file']}` · {len(citing)} rows quote it")
+            with st.container(height=720, border=True):
+                st.html(seeds.STYLE + page_html)
+        with rows_col:
+            st.markdown(f"**Rows citing {seed}**")
+            with st.container(height=720, border=True):
+                st.html(seeds.STYLE + rows_html)
+        if row_id:
+            st.html(seeds.scroll_script(row_id), unsafe_allow_javascript=True)
+
+    with share:
+        ui.share_link()
+
+
+def main() -> None:
+    """Draw the page."""
+    ui.page_intro(
+        "Sources",
+        "The five seed texts the tables were curated from (`seeds/`), each with its provenance record "
+        "(`seeds/provenance.csv`) and reliability grade. In the text, every passage a table row quotes is highlighted: "
+        "click it to jump to the rows that cite it, and click a row's ↑ link to jump back to its passage.",
+    )
+
+    loaded = ui.tables()
+    ui.problem_panel(loaded)
+    sources = loaded.frames.get("sources")
+    if sources is None or sources.empty:
+        st.info("The seed provenance table did not pass validation, so the seeds cannot be listed.")
+        st.stop()
+    reader(list(sources["source_id"]))

@@ -1,0 +1,215 @@
+"""Stance over time: every scored event on a time axis, a rolling index per actor, and the quote behind any mark."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, ui
+from dashboard.data import Tables
+from dashboard.filters import Filters, apply, interval_bounds
+
+#: tables whose rows may tell the same act as an events row (they share its event_key)
+LINKED_TABLES = ("sanctions_stance", "security_cooperation")
+#: bin resolution -> pandas period frequency, as charts bins marks
+BIN_FREQ = dict(charts._BINS)
+
+PAGE = "stance"
+FILTERS = ("dates", "actors", "domains", "cred", "sources")
+#: the selected event is the URL's ``event``: a chart click or the picker writes it
+EVENT = "event"
+CHART = f"{PAGE}.chart"
+PICKER = f"{PAGE}.event"
+ROWS = f"{PAGE}.rows"
+
+
+def event_choices(marks: pd.DataFrame, context: pd.DataFrame) -> dict[str, str]:
+    """Selectable events: one per mark (scored) and per context marker, labelled date · actor · summary."""
+    choices = {m.key: f"{m.date_label} · {m.actor} · {m.summary}" for m in marks.itertuples()}
+    for m in context.itertuples():
+        choices.setdefault(m.key, f"{m.date_label} · context · {m.summary}")
+    return choices
+
+
+def rows_of(picked: str, rows: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+    """Every row behind a selection: all rows sharing the event's event_key, or the rows in a bin."""
+    if picked.startswith("bin:"):
+        _, resolution, actor, domain, start = picked.split(":", 4)
+        shown = rows[(rows["actor"] == actor) & (rows["domain"] == domain) & ~charts.is_context(rows)]
+        first = interval_bounds(shown)[0]
+        in_bin = first.dt.to_period(BIN_FREQ.get(resolution, "M")).dt.start_time == pd.Timestamp(start)
+        return shown[in_bin.fillna(False).to_numpy(dtype=bool)].head(50)
+    row = rows[rows["id"] == picked]
+    key = row["event_key"].iloc[0] if len(row) else None
+    return events[events["event_key"] == key] if isinstance(key, str) else events[events["id"] == picked]
+
+
+def linked_rows(frames: dict[str, pd.DataFrame], shown: pd.DataFrame) -> list[tuple[str, dict]]:
+    """Rows of the other tables that tell the same act (share an event_key with the shown rows), as (table, row)."""
+    keys = set(shown["event_key"].dropna()) if "event_key" in shown.columns else set()
+    out = []
+    for name in LINKED_TABLES:
+        frame = frames.get(name)
+        if keys and frame is not None and "event_key" in frame.columns:
+            out += [(name, row) for row in frame[frame["event_key"].isin(keys)].to_dict("records")]
+    return out
+
+
+def show_rows(shown: pd.DataFrame, sources: pd.DataFrame | None, frames: dict[str, pd.DataFrame] | None = None) -> None:
+    for i, record in enumerate(shown.to_dict("records")):
+        with st.container(border=True):
+            scored = not charts.is_context(pd.DataFrame([record])).iloc[0]
+            stance = charts.STANCE_TEXT.get(int(record["stance"]), "") if scored else "context (unscored)"
+            who = record.get("actor_detail") if isinstance(record.get("actor_detail"), str) else record["actor"]
+            act = f" · act `{record['act']}`" if isinstance(record.get("act"), str) and record["act"].isidentifier() else ""
+            st.markdown(
+                f"**{charts.date_label(record.get('date_from'), record.get('date_to'))}** · {ui._md(who)} · {record['domain']} · "
+                f"stance {stance}{act} · credibility {record['credibility']}"
+            )
+            st.markdown(ui._md(record["summary"] or ""))
+            ui.quote_card(record, sources, key=f"{PAGE}.quote.{i}")
+    linked = linked_rows(frames or {}, shown)
+    if linked:
+        st.caption("The same act in the thematic tables (one act, one mark: these rows are not counted again):")
+        for i, (table, record) in enumerate(linked):
+            with st.container(border=True):
+                what = record.get("position") or record.get("summary") or ""
+                st.markdown(f"**{charts.date_label(record.get('date_from'), record.get('date_to'))}** · `{table}` · {ui._md(what)}")
+                ui.quote_card(record, sources, key=f"{PAGE}.linked.{i}")
+
+
+# --------------------------------------------------------------------------
+# what the page derives from the tables: once per version of the data and filters
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def prepared(version: str, _loaded: Tables) -> pd.DataFrame:
+    """The events as the charts take them (read-only, shared like the tables)."""
+    return charts.prepare_events(_loaded.frames["events"])
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def filter_options(version: str, _loaded: Tables) -> ui.FilterOptions:
+    return ui.filter_options(prepared(version, _loaded), _loaded.frames.get("sources"))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def view(version: str, filters: Filters, _loaded: Tables) -> dict:
+    """The marks, the picker's choices, the summaries and the index's left-out acts for these filters."""
+    events = prepared(version, _loaded)
+    marks, _ = charts.event_marks(events, filters)
+    context = charts.context_marks(events, filters)
+    _, left_out = charts.index_events(events, filters)
+    return {
+        "n_rows": int(len(apply(events, filters))),
+        "marks": marks,
+        "choices": event_choices(marks, context),
+        "summary": charts.stance_summary(events, filters),
+        "index_summary": charts.index_summary(events, filters),
+        "left_out": [(m.date_label, m.actor, m.summary, m.ids) for m in left_out.itertuples()],
+    }
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def stance_spec(version: str, filters: Filters, selected: str | None, dark: bool, _loaded: Tables) -> dict:
+    return ui.spec(charts.stance_chart(prepared(version, _loaded), filters, selected=selected), dark_theme=dark)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def index_spec(version: str, filters: Filters, dark: bool, _loaded: Tables) -> dict:
+    return ui.spec(charts.index_chart(prepared(version, _loaded), filters), dark_theme=dark)
+
+
+# --------------------------------------------------------------------------
+# the page
+
+
+def pick_event() -> None:
+    """The picker's choice into the URL."""
+    ui.set_url_value(EVENT, st.session_state.get(PICKER))
+
+
+@st.fragment
+def explore(options: ui.FilterOptions, titles: dict[str, str]) -> None:
+    """Filters, chart, selected event and index: a filter change or a click reruns only this."""
+    loaded = ui.tables()
+    version, dark = ui.version(loaded), ui.dark()
+    sources = loaded.frames.get("sources")
+    filters = ui.filter_controls(options, FILTERS, titles)
+    shown = view(version, filters, _loaded=loaded)
+    events = prepared(version, loaded)
+
+    def rows() -> pd.DataFrame:
+        return apply(events, filters)
+
+    tools = st.columns([1.4, 1.6, 3])
+    with tools[1]:
+        ui.download_csv(rows, "events-filtered.csv", loaded, label="Download these events (CSV)",
+                        title="Events (filtered view)", filters=filters, key=f"{PAGE}.csv")
+
+    if not shown["n_rows"]:
+        st.info("No events match these filters. Widen the date range, clear an actor, domain or source, or lower the credibility bar.")
+    else:
+        with ui.section("The stance chart"):
+            choices = shown["choices"]
+            selected = ui.url_value(EVENT)
+            if selected and selected not in choices:
+                # a link may name any row of an event; the mark carries the event's first row
+                selected = charts.mark_for_row(shown["marks"], selected) or (selected if selected.startswith("bin:") else None)
+                if selected is None:
+                    st.info("The event in the link is not among the events these filters keep.")
+            if selected and selected.startswith("bin:"):
+                choices[selected] = "Binned marks: " + selected.removeprefix("bin:")
+            ui.set_url_value(EVENT, selected)
+            ui.chart_block(stance_spec(version, filters, selected, dark, _loaded=loaded), shown["summary"], "stance-over-time",
+                           light=lambda: ui.spec(charts.stance_chart(events, filters, selected=selected)),
+                           key=CHART, on_select=ui.select_into_url(CHART, "event", "key", EVENT))
+
+            st.subheader("Selected event")
+            st.session_state[PICKER] = selected
+            st.selectbox("Event", [None, *choices], key=PICKER, on_change=pick_event,
+                         placeholder="Pick an event, or click a mark in the chart",
+                         format_func=lambda k: "— none —" if k is None else choices.get(k, k))
+            if selected:
+                show_rows(rows_of(selected, rows(), events), sources, loaded.frames)
+
+        with ui.section("The stance index"):
+            ui.chart_block(index_spec(version, filters, dark, _loaded=loaded), shown["index_summary"], "stance-index",
+                           light=lambda: ui.spec(charts.index_chart(events, filters)))
+            left_out = shown["left_out"]
+            if left_out:
+                text = charts.left_out_text(len(left_out))
+                with st.expander(f"{text[:1].upper()}{text[1:]}: which"):
+                    st.markdown("\n".join(f"- **{ui._md(when)}** · {ui._md(actor)} · {ui._md(summary)} ({ui._md(ids)})"
+                                           for when, actor, summary, ids in left_out))
+
+        # built only while open
+        table = st.expander(f"The {shown['n_rows']} rows behind these charts", key=ROWS, on_change="rerun")
+        if table.open:
+            with table:
+                ui.table(rows(), loaded, "events", key=f"{PAGE}.table")
+
+    with tools[0]:
+        ui.share_link()
+
+
+def main() -> None:
+    """Draw the page."""
+    ui.page_intro(
+        "Stance over time",
+        "Each mark is an act from the seeds, scored from −2 (distance from Moscow) to +2 (alignment) "
+        "on the codebook's scale; an act told by several seeds is one mark. A point is an act dated to a day; a bar, "
+        "one the seeds date only to an interval, drawn from its first to its last possible day. "
+        "Source: `data/events.csv`. Click a mark, or pick an event below, to read its quote.",
+    )
+
+    loaded = ui.tables()
+    ui.problem_panel(loaded)
+    if "events" not in loaded.frames:
+        st.info("The events table did not pass validation, so there is no stance chart to draw.")
+        st.stop()
+    sources = loaded.frames.get("sources")
+    titles = dict(zip(sources["source_id"], sources["title"])) if sources is not None else {}
+    options = filter_options(ui.version(loaded), loaded)
+    ui.redirect(ui.filter_redirects(options, FILTERS, titles))
+    explore(options, titles)
