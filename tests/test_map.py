@@ -217,14 +217,35 @@ def test_map_link_restores_layers_and_selected_object(monkeypatch) -> None:
 
 
 def test_map_layer_toggle_writes_the_url(monkeypatch) -> None:
+    from test_pages import bound_widgets, browser_url
+
     at = open_map(monkeypatch)
     assert "layers" not in at.query_params  # all layers: the default, not spelled out
-    at.get("button_group")[0].set_value([maps.COUNTRIES, maps.BORDER]).run()
+    bound_widgets(at)["layers"].set_value([maps.COUNTRIES, maps.BORDER]).run()
     assert not at.exception
-    layers = at.query_params["layers"]
-    assert list(layers) == [maps.COUNTRIES, maps.BORDER]
+    assert browser_url(at) == {"layers": [maps.COUNTRIES, maps.BORDER]}  # the picker is bound to ?layers=
     spec = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
     assert maps.CPC not in [layer["id"] for layer in spec["layers"]]
+    again = open_map(monkeypatch, **browser_url(at))
+    assert json.loads(again.get("deck_gl_json_chart")[0].proto.json) == spec
+
+
+@pytest.mark.parametrize("given", [["none"], [""]])
+def test_map_link_with_no_layer(monkeypatch, given: list[str]) -> None:
+    """No layer: today's links say layers=none, the bound picker writes an empty layers=."""
+    at = open_map(monkeypatch, layers=given)
+    spec = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    assert not [layer["id"] for layer in spec["layers"] if layer["id"] in maps.LAYERS]
+    assert at.query_params["layers"] == ""
+
+
+def test_map_online_basemap_lives_in_the_url(monkeypatch) -> None:
+    at = open_map(monkeypatch)
+    at.toggle(key="map.online").set_value(True).run()
+    assert at.query_params["online"] == "1"
+    assert open_map(monkeypatch, online="1").toggle(key="map.online").value is True
+    at.toggle(key="map.online").set_value(False).run()
+    assert "online" not in at.query_params
 
 
 def test_stakes_without_a_position_are_listed_not_dropped(tables, border) -> None:

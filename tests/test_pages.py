@@ -14,6 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 import streamlit.testing.v1.app_test as app_test_module
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
@@ -41,15 +42,32 @@ class _CapturedMedia(MemoryMediaFileStorage):
         return file_id
 
 
+class _CapturedDownloads(MediaFileManager):
+    """AppTest's media manager, keeping the callables of downloads built on click so a test can click them."""
+
+    deferred: dict[str, object] = {}
+
+    def add_deferred(self, callable_, mimetype, coordinates, file_name=None, **kwargs):
+        file_id = super().add_deferred(callable_, mimetype, coordinates, file_name=file_name, **kwargs)
+        _CapturedDownloads.deferred[file_id] = callable_
+        return file_id
+
+
 @pytest.fixture
 def media(monkeypatch) -> dict[str, bytes]:
     monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", _CapturedMedia)
+    monkeypatch.setattr(app_test_module, "MediaFileManager", _CapturedDownloads)
     _CapturedMedia.files = {}
+    _CapturedDownloads.deferred = {}
     return _CapturedMedia.files
 
 
 def download(at: AppTest, media: dict[str, bytes], label: str) -> str:
+    """The file a download button delivers: built now, as a click would (the buttons build their files on click)."""
     button = next(b for b in at.get("download_button") if b.proto.label == label)
+    if button.proto.deferred_file_id:
+        content = _CapturedDownloads.deferred[button.proto.deferred_file_id]()
+        return content.decode("utf-8") if isinstance(content, bytes) else content
     return media[PurePosixPath(button.proto.url).stem].decode("utf-8")
 
 
@@ -91,7 +109,75 @@ def stance_keys(at: AppTest) -> list[str]:
 
 
 def url(at: AppTest) -> dict[str, list[str]]:
+    """The query string as the server last set it (AppTest does not play the browser's part: see browser_url)."""
     return {k: v if isinstance(v, list) else [v] for k, v in at.query_params.items()}
+
+
+def _nodes(node):
+    for child in getattr(node, "children", {}).values():
+        yield child
+        yield from _nodes(child)
+
+
+def _number(value) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def bound_widgets(at: AppTest) -> dict[str, object]:
+    """The widgets bound to a query parameter (``bind="query-params"``), by parameter name."""
+    return {n.proto.query_param_key: n for n in _nodes(at._tree)
+            if getattr(getattr(n, "proto", None), "query_param_key", "")}
+
+
+def browser_url(at: AppTest) -> dict[str, list[str]]:
+    """The query string the browser holds after the run: the server's parameters, and each bound widget's value as the
+    browser writes it (its formatted option, its date, its number), left out at its default.
+
+    In a browser Streamlit's front end rewrites the URL when a bound widget changes; AppTest has no front end, so
+    this plays its part from the widgets' protos.
+    """
+    widgets = bound_widgets(at)
+    out = {k: v for k, v in url(at).items() if k not in widgets}
+    for key, widget in widgets.items():
+        proto, kind = widget.proto, type(widget).__name__
+        if kind == "DateInput":
+            value = widget.value
+            values = [d.isoformat() for d in (value if isinstance(value, (tuple, list)) else [value]) if d is not None]
+            default = list(proto.default)
+        elif kind == "Multiselect":
+            values, default = list(widget.values), [proto.options[i] for i in proto.default]
+        elif kind == "ButtonGroup":
+            labels = [option.content for option in proto.options]
+            values, default = [labels[i] for i in widget.indices], [labels[i] for i in proto.default]
+        elif kind in ("Slider", "NumberInput"):
+            value = widget.value
+            values = [_number(v) for v in (value if isinstance(value, (tuple, list)) else [value])]
+            default = [_number(v) for v in proto.default]
+        elif kind == "Pagination":
+            values, default = [str(widget.value)], [str(proto.default)]
+        else:
+            raise AssertionError(f"no browser serialisation for {kind} ({key})")
+        if values != default:
+            out[key] = values
+    return out
+
+
+def share_link_query(at: AppTest) -> dict[str, list[str]]:
+    """The query string of the page's 'Copy link to this view' (its one st.code block)."""
+    from urllib.parse import parse_qs, urlsplit
+
+    codes = [c.value for c in at.code]
+    assert len(codes) == 1, codes
+    return parse_qs(urlsplit(codes[0]).query, keep_blank_values=True)
+
+
+def expected_url(filters: Filters, shipped) -> dict[str, list[str]]:
+    """The filters' query parameters as the bound widgets write them: seeds by their label."""
+    titles = dict(zip(shipped["sources"]["source_id"], shipped["sources"]["title"]))
+    params = {k: v if isinstance(v, list) else [v] for k, v in filters.to_query_params(DEFAULT).items()}
+    if "source" in params:
+        params["source"] = [ui.source_label(s, titles) for s in params["source"]]
+    return params
 
 
 # --------------------------------------------------------------------------
@@ -181,18 +267,24 @@ def _most_told_act(events: pd.DataFrame, filters: Filters = DEFAULT) -> pd.Serie
     return marks.sort_values(["n_rows", "start", "key"], ascending=[False, True, True], kind="stable").iloc[0]
 
 
+def _dates(start: dt.date, end: dt.date):
+    def change(at: AppTest):
+        at.date_input(key="from").set_value(start)
+        return at.date_input(key="to").set_value(end)
+    return change
+
+
 @pytest.mark.parametrize(
     ("change", "filters"),
     [
-        (lambda at: at.date_input(key="stance.dates").set_value((D(2022, 3, 1), D(2022, 6, 30))),
-         Filters(date_from=D(2022, 3, 1), date_to=D(2022, 6, 30))),
-        (lambda at: at.multiselect(key="stance.actors").select("Russia government"),
+        (_dates(D(2022, 3, 1), D(2022, 6, 30)), Filters(date_from=D(2022, 3, 1), date_to=D(2022, 6, 30))),
+        (lambda at: at.multiselect(key="actor").select("Russia government"),
          Filters(date_from=D(2022, 1, 1), actors=("Russia government",))),
-        (lambda at: at.multiselect(key="stance.domains").select("security"),
+        (lambda at: at.multiselect(key="domain").select("security"),
          Filters(date_from=D(2022, 1, 1), domains=("security",))),
-        (lambda at: at.select_slider(key="stance.cred").set_value(1),
+        (lambda at: at.slider(key="cred").set_value(1),
          Filters(date_from=D(2022, 1, 1), min_credibility=1)),
-        (lambda at: at.multiselect(key="stance.sources").select("S004"),
+        (lambda at: at.multiselect(key="source").select("S004"),
          Filters(date_from=D(2022, 1, 1), sources=("S004",))),
     ],
     ids=["dates", "actors", "domains", "credibility", "sources"],
@@ -201,12 +293,18 @@ def test_stance_each_filter_changes_what_the_chart_receives_and_the_url(shipped,
     at = open_page("stance")
     before = stance_keys(at)
     assert before == _expected_keys(shipped["events"], DEFAULT)
+    assert browser_url(at) == {} and share_link_query(at) == {}  # the default view: nothing in the URL
     change(at).run()
     assert not at.exception
     after = stance_keys(at)
     expected = _expected_keys(shipped["events"], filters)
     assert after == expected and after != before
-    assert url(at) == {k: v if isinstance(v, list) else [v] for k, v in filters.to_query_params(DEFAULT).items()}
+    # each filter is bound to its parameter: the URL the browser writes opens the same view in a new session
+    link = browser_url(at)
+    assert link == expected_url(filters, shipped)
+    again = open_page("stance", **link)
+    assert stance_keys(again) == expected
+    assert share_link_query(again) == link
 
 
 def test_stance_query_params_restore_filters_and_selection(shipped) -> None:
@@ -222,13 +320,13 @@ def test_stance_query_params_restore_filters_and_selection(shipped) -> None:
               "source": [row["source_id"]], "event": row["id"]}
     if int(row["credibility"]) < 6:
         params["cred"] = str(int(row["credibility"]))
-    at = open_page("stance", **params)
-    assert at.date_input(key="stance.dates").value == (first, last)
-    assert at.multiselect(key="stance.actors").value == [act["actor"]]
-    assert at.multiselect(key="stance.domains").value == [act["domain"]]
-    assert at.multiselect(key="stance.sources").value == [row["source_id"]]
+    at = open_page("stance", **params)  # today's links name a seed by its id
+    assert (at.date_input(key="from").value, at.date_input(key="to").value) == (first, last)
+    assert at.multiselect(key="actor").value == [act["actor"]]
+    assert at.multiselect(key="domain").value == [act["domain"]]
+    assert at.multiselect(key="source").value == [row["source_id"]]
     filters = Filters.from_query_params(params, DEFAULT)
-    assert at.select_slider(key="stance.cred").value == filters.min_credibility
+    assert at.slider(key="cred").value == filters.min_credibility
     shown, _ = charts.event_marks(events, filters)
     assert stance_keys(at) == shown["key"].tolist()
     selected = charts.mark_for_row(shown, row["id"])
@@ -240,13 +338,16 @@ def test_stance_query_params_restore_filters_and_selection(shipped) -> None:
         (f"Open {row['source_id']} at {row['id']}", f"seed={row['source_id']}&row={row['id']}")}
     # the ring around the selected mark is in the chart's data
     assert any(list(f["key"]) == [selected] for f in chart_frames(at, 0) if "key" in f.columns)
-    assert url(at) == {k: v if isinstance(v, list) else [v] for k, v in params.items()} | {"event": [selected]}
+    # the link is kept, in the form the widgets write it: the seed by its label, the event by its mark
+    kept = {k: v if isinstance(v, list) else [v] for k, v in params.items()} | expected_url(filters, shipped) | {"event": [selected]}
+    assert url(at) == kept == share_link_query(at)
 
 
 def test_stance_selecting_an_event_shows_every_row_that_tells_it(shipped) -> None:
     act = _most_told_act(shipped["events"])
     at = open_page("stance")
     at.selectbox(key="stance.event").select(act["key"]).run()
+    assert url(at) == {"event": [act["key"]]}  # the picker writes the selection into the URL
     cards = [m.value for m in at.markdown if m.value.startswith("**EV")]
     told = shipped["events"][shipped["events"]["event_key"] == act["event_key"]]
     assert [c.split("**")[1] for c in cards] == told["id"].tolist()  # one mark, every row that tells the act
@@ -374,14 +475,17 @@ def test_indicators_filters_change_the_charts_and_restore_from_the_url(shipped) 
     at = open_page("indicators", view="sanctions")
     frames = lambda: [f for f in chart_frames(at) if "slot" in f.columns][0]["id"].tolist()  # noqa: E731
     assert frames() == before_ids
-    at.multiselect(key="indicators.sources").select(source).run()
+    at.multiselect(key="source").select(source).run()
     expected = charts.sanctions_frame(apply(sanctions, Filters(date_from=D(2022, 1, 1), sources=(source,))))["id"].tolist()
     assert frames() == expected and expected != before_ids
-    assert url(at) == {"source": [source], "view": ["sanctions"]}
-    again = open_page("indicators", view="sanctions", source=[source], **{"from": ""})
-    assert again.multiselect(key="indicators.sources").value == [source]
+    assert browser_url(at) == {"source": expected_url(Filters(sources=(source,)), shipped)["source"], "view": ["sanctions"]}
+    assert open_page("indicators", **browser_url(at)).multiselect(key="source").value == [source]
+    again = open_page("indicators", view="sanctions", source=[source], **{"from": ""})  # today's form: from= is all dates
+    assert again.multiselect(key="source").value == [source]
     dated = [shipped[n] for n in ("oil_routes", "sanctions_stance", "public_sentiment")]
-    assert again.date_input(key="indicators.dates").value[0] == min(f["date_from"].min() for f in dated).date()  # from= : all dates
+    first = min(f["date_from"].min() for f in dated).date()
+    assert again.date_input(key="from").value == first
+    assert url(again)["from"] == [first.isoformat()]
     ids = [f for f in chart_frames(again) if "slot" in f.columns][0]["id"].tolist()
     assert ids == charts.sanctions_frame(apply(sanctions, Filters(sources=(source,))))["id"].tolist()
 
@@ -418,21 +522,32 @@ def test_indicators_selecting_a_shared_act_shows_every_row_that_tells_it(shipped
 
 def test_sources_page_lists_every_seed(shipped) -> None:
     at = open_page("sources")
-    box = at.selectbox(key="sources.seed")
-    assert [o.split(" · ")[0] for o in box.options] == shipped["sources"]["source_id"].tolist()
+    picker = bound_widgets(at)["seed"]
+    assert [o.content for o in picker.proto.options] == shipped["sources"]["source_id"].tolist()
+    assert picker.value == shipped["sources"]["source_id"].iloc[0]
 
 
 def test_sources_link_restores_the_seed_and_highlights_the_row(shipped) -> None:
     row = shipped["events"].iloc[0]
     seed, rid = row["source_id"], row["id"]
     at = open_page("sources", seed=seed, row=rid)
-    assert at.selectbox(key="sources.seed").value == seed
+    assert bound_widgets(at)["seed"].value == seed
     assert any(m.value.startswith(f"**Selected: {rid}** (events)") for m in at.markdown)
     html = "".join(h.proto.body for h in at.get("html"))
     assert f'<span class="qa" id="q-{rid}"></span><mark class="q cur"' in html
     assert f'<div class="row cur" id="row-{rid}"><a href="#q-{rid}"' in html
     assert "scrollIntoView" in html
-    assert url(at) == {"seed": [seed], "row": [rid]}
+    default = shipped["sources"]["source_id"].iloc[0]  # the first seed, the picker's default, is left out of the URL
+    assert url(at) == {"row": [rid]} | ({"seed": [seed]} if seed != default else {}) == share_link_query(at)
+
+
+def test_sources_another_seed_drops_the_row(shipped) -> None:
+    row = shipped["events"].iloc[0]
+    other = next(s for s in shipped["sources"]["source_id"] if s != row["source_id"])
+    at = open_page("sources", seed=row["source_id"], row=row["id"])
+    bound_widgets(at)["seed"].set_value(other).run()
+    assert not any(m.value.startswith("**Selected:") for m in at.markdown)
+    assert "row" not in url(at) and browser_url(at) == {"seed": [other]}
 
 
 def test_every_quote_is_highlighted_in_its_seed(shipped) -> None:
@@ -450,7 +565,7 @@ def test_every_quote_is_highlighted_in_its_seed(shipped) -> None:
 
 
 def test_method_page_documents_every_table_and_column(shipped) -> None:
-    at = open_page("method")
+    at = open_page("method", tab="tables")
     package = json.loads((REPO / "data" / "datapackage.json").read_text(encoding="utf-8"))
     headers = [s.value for s in at.subheader]
     field_tables = [d.value for d in at.dataframe if list(d.value.columns) == ["name", "type", "description", "constraints"]]
@@ -464,14 +579,30 @@ def test_method_page_documents_every_table_and_column(shipped) -> None:
 
 
 def test_method_page_lists_conflicts_corrections_and_the_codebook(shipped) -> None:
-    at = open_page("method")
+    assert "## The stance score" in "\n".join(m.value for m in open_page("method").markdown)  # the codebook, one level down
+    at = open_page("method", tab="conflicts")
     text = "\n".join(m.value for m in at.markdown)
     for key in shipped["conflicts"]["conflict_key"]:
         assert f"`{key}`" in text
-    assert "## The stance score" in text  # the codebook, one heading level down
     corrections = next(d.value for d in at.dataframe if "correction" in d.value.columns and "passage" in d.value.columns)
     assert corrections["id"].tolist() == facts.corrections(shipped.frames)["id"].tolist()
     assert len(corrections) > 0
+
+
+@pytest.mark.parametrize("tab", ["codebook", "grades", "rules", "conflicts", "tables"])
+def test_method_builds_only_the_open_tab(shipped, tab: str) -> None:
+    """The tabs are lazy: a closed tab's tables, conflicts and codebook are not built."""
+    at = open_page("method", tab=tab)
+    markdown = "\n".join(m.value for m in at.markdown)
+    columns = [list(d.value.columns) for d in at.dataframe]
+    built = {
+        "codebook": "## The stance score" in markdown,
+        "grades": ["grade", "meaning"] in columns,
+        "rules": ["name", "description", "tables", "fields"] in columns,
+        "conflicts": any("`" + k + "`" in markdown for k in shipped["conflicts"]["conflict_key"]),
+        "tables": ["name", "type", "description", "constraints"] in columns,
+    }
+    assert built == {name: name == tab for name in built}
 
 
 def test_method_page_shows_every_declared_rule_and_every_act(shipped) -> None:
@@ -496,8 +627,13 @@ def test_method_page_shows_every_declared_rule_and_every_act(shipped) -> None:
 
 @pytest.mark.parametrize("tab", ["tables", "rules"])
 def test_method_tab_lives_in_the_url(shipped, tab: str) -> None:
+    """Today's links name the tab by its key; the tabs are bound to ``tab`` by label, so the link is kept in that form."""
+    from dashboard.views import _method
+
     at = open_page("method", tab=tab)
-    assert url(at) == {"tab": [tab]}
+    assert url(at) == {"tab": [_method.TABS[tab]]} == share_link_query(at)
+    again = open_page("method", tab=_method.TABS[tab])
+    assert [d.value.columns.tolist() for d in again.dataframe] == [d.value.columns.tolist() for d in at.dataframe]
 
 
 # --------------------------------------------------------------------------
@@ -537,7 +673,7 @@ def test_broken_tables_show_the_error_panel_and_the_page_still_renders(broken, p
     elif page == "sources":
         assert at.get("html"), "the seed text still shows, highlighted from the tables that loaded"
     elif page == "method":
-        assert len(at.subheader) > 10
+        assert len(open_page("method", tab="tables").subheader) > 10
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from dashboard.brief import layout
 from dashboard.filters import DEFAULT, Filters
 
 from conftest import REPO
+from test_pages import browser_url, share_link_query
 
 APP = str(REPO / "dashboard" / "app.py")
 
@@ -49,52 +50,55 @@ def url(at: AppTest) -> dict[str, list[str]]:
     return {k: v if isinstance(v, list) else [v] for k, v in at.query_params.items()}
 
 
+def slide_picker(at: AppTest):
+    return at.pagination(key="slide")
+
+
 def test_present_opens_on_the_title_slide(shipped) -> None:
     at = open_present()
     assert shown_title(at) == shipped.slides[0].title
-    assert at.selectbox(key="present.slide").value == 1
-    assert url(at) == {"slide": ["1"]}
-    assert at.button(key="present.previous").disabled and not at.button(key="present.next").disabled
+    assert slide_picker(at).value == 1 and at.selectbox(key="present.goto").value == 1
+    assert url(at) == {} == share_link_query(at)  # the first slide is the default: not spelled out
+    assert slide_picker(at).proto.num_pages == len(shipped.slides)
 
 
 def test_present_slide_in_the_url_restores_that_slide(shipped) -> None:
     number = next(i for i, s in enumerate(shipped.slides, 1) if s.chart is not None and layout.is_map(s.chart))
     at = open_present(slide=str(number))
     assert shown_title(at) == shipped.slides[number - 1].title
-    assert at.selectbox(key="present.slide").value == number
-    assert url(at) == {"slide": [str(number)]}
+    assert slide_picker(at).value == number
+    assert url(at) == {"slide": [str(number)]} == share_link_query(at)
     assert len(at.get("image")) == 1  # the map, drawn as the deck draws it
 
 
-def test_present_next_and_previous_change_the_slide_and_the_url(shipped) -> None:
+def test_present_stepping_and_picking_change_the_slide_and_the_url(shipped) -> None:
     stance = next(i for i, s in enumerate(shipped.slides, 1) if s.title == "Stance over time")
     at = open_present(slide=str(stance - 1))
-    at.button(key="present.next").click().run()
-    assert (shown_title(at), url(at)) == (shipped.slides[stance - 1].title, {"slide": [str(stance)]})
+    slide_picker(at).set_value(stance).run()  # the picker's next arrow
+    assert (shown_title(at), browser_url(at)) == (shipped.slides[stance - 1].title, {"slide": [str(stance)]})
     assert len(at.get("vega_lite_chart")) == 1
-    at.button(key="present.previous").click().run()
-    at.button(key="present.previous").click().run()
-    assert (shown_title(at), url(at)) == (shipped.slides[stance - 3].title, {"slide": [str(stance - 2)]})
+    assert open_present(**browser_url(at)).get("vega_lite_chart")[0].proto.spec == at.get("vega_lite_chart")[0].proto.spec
+    slide_picker(at).set_value(stance - 2).run()
+    assert (shown_title(at), browser_url(at)) == (shipped.slides[stance - 3].title, {"slide": [str(stance - 2)]})
     total = len(shipped.slides)
-    at.selectbox(key="present.slide").set_value(total).run()
-    assert (shown_title(at), url(at)) == (shipped.slides[-1].title, {"slide": [str(total)]})
+    at.selectbox(key="present.goto").set_value(total).run()  # the title picker sets the bound slide, so the URL follows
+    assert (shown_title(at), slide_picker(at).value, url(at)) == (shipped.slides[-1].title, total, {"slide": [str(total)]})
     assert shipped.slides[-1].title == "Sources"
-    assert at.button(key="present.next").disabled
 
 
 @pytest.mark.parametrize(("given", "last"), [("999", True), ("0", False), ("two", False)])
 def test_present_out_of_range_slide_numbers_are_clamped(shipped, given: str, last: bool) -> None:
     shown = len(shipped.slides) if last else 1
     at = open_present(slide=given)
-    assert at.selectbox(key="present.slide").value == shown
-    assert url(at) == {"slide": [str(shown)]}
+    assert slide_picker(at).value == shown
+    assert url(at) == ({"slide": [str(shown)]} if last else {})
 
 
 def test_present_shows_each_slide_as_the_deck_does(shipped) -> None:
     at = open_present()
     for number, slide in enumerate(shipped.slides, 1):
         if number > 1:
-            at.button(key="present.next").click().run()
+            slide_picker(at).set_value(number).run()
         assert not at.exception, [e.value for e in at.exception]
         assert shown_title(at) == slide.title
         assert slide.source_line in [c.value for c in at.caption], slide.title
@@ -125,11 +129,11 @@ def test_present_filters_come_from_the_url_and_reach_the_slides() -> None:
     filters = Filters(date_from=dt.date(2022, 3, 1), actors=("Russia government",))
     events = data.load_tables(REPO / "data")["events"]
     assert ui._md(charts.stance_summary(events, filters)) in [m.value for m in at.markdown]
-    assert at.multiselect(key="present.actors").value == ["Russia government"]
-    assert url(at) == {"from": ["2022-03-01"], "actor": ["Russia government"], "slide": ["4"]}
-    at.multiselect(key="present.actors").unselect("Russia government").run()
+    assert at.multiselect(key="actor").value == ["Russia government"]
+    assert url(at) == {"from": ["2022-03-01"], "actor": ["Russia government"], "slide": ["4"]} == share_link_query(at)
+    at.multiselect(key="actor").unselect("Russia government").run()
     assert ui._md(charts.stance_summary(events, Filters(date_from=dt.date(2022, 3, 1)))) in [m.value for m in at.markdown]
-    assert url(at) == {"from": ["2022-03-01"], "slide": ["4"]}
+    assert browser_url(at) == {"from": ["2022-03-01"], "slide": ["4"]}
 
 
 def test_present_offers_both_downloads() -> None:
