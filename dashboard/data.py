@@ -1,10 +1,13 @@
 """Load the curated tables as typed DataFrames, after validation.
 
-``load_tables()`` runs :func:`dashboard.validate.run` and loads every table
-that passed; a table with any problem is left out and its problems are kept,
-so one bad table never hides the others.  Column types follow the field types
-in ``datapackage.json`` (dates as datetime64, integers as nullable Int64,
-numbers as float64, booleans as nullable boolean, strings as text).
+``load_tables()`` runs :func:`dashboard.validate.run`, which reads each CSV
+once and casts it from ``datapackage.json`` (:mod:`dashboard.contract`); every
+table that passed becomes a DataFrame of those same cast columns, so nothing is
+parsed or typed twice.  A table with any problem is left out and its problems
+are kept, so one bad table never hides the others.  Column types follow the
+field types (dates as datetime64, integers as nullable Int64, numbers as
+float64, booleans as nullable boolean, strings as text): see
+:data:`dashboard.contract.FIELD_TYPES`.
 """
 
 from __future__ import annotations
@@ -13,11 +16,11 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pandas as pd
 
-from dashboard import validate
+from dashboard import contract, validate
 from dashboard.paths import DATA_ENV, REPO_ROOT, SEEDS_ENV, default_data_dir, default_seeds_dir  # noqa: F401 (re-exported)
 from dashboard.validate import Problem
 
@@ -77,10 +80,10 @@ def load_tables(data_dir: Path | str | None = None, seeds_dir: Path | str | None
         name = resource.get("name") if isinstance(resource, dict) else None
         if name in report.files:
             tables.resources[name] = resource
-        if name not in report.files or name in tables.problems:
+        if name not in report.columns or name in tables.problems:
             continue
         try:
-            tables.frames[name] = read_frame(report.files[name], resource)
+            tables.frames[name] = contract.to_pandas(report.columns[name])
         except Exception as exc:  # noqa: BLE001 - a table that cannot load is a problem, not a crash
             tables.problems[name] = [Problem(report.paths[name], 0, "-", f"could not be loaded: {type(exc).__name__}: {exc}")]
     tables.as_of = _as_of(tables.frames.get(validate.SOURCES))
@@ -93,66 +96,6 @@ def _as_of(sources: pd.DataFrame | None) -> dt.date | None:
         return None
     latest = sources[validate.PUBLISHED_TO].dropna()
     return None if latest.empty else pd.Timestamp(latest.max()).date()
-
-
-# --------------------------------------------------------------------------
-# typing columns from the schema
-
-
-def _to_int(series: pd.Series, spec: dict[str, Any]) -> pd.Series:
-    return pd.to_numeric(series).astype("Int64")
-
-
-def _to_number(series: pd.Series, spec: dict[str, Any]) -> pd.Series:
-    return pd.to_numeric(series).astype("float64")
-
-
-def _to_bool(series: pd.Series, spec: dict[str, Any]) -> pd.Series:
-    true = spec.get("trueValues", ["true", "True", "TRUE", "1"])
-    false = spec.get("falseValues", ["false", "False", "FALSE", "0"])
-    mapping = {**{v: True for v in true}, **{v: False for v in false}}
-    return series.map(mapping).astype("boolean")
-
-
-def _to_date(series: pd.Series, spec: dict[str, Any]) -> pd.Series:
-    fmt = spec.get("format", "default")
-    fmt = "%Y-%m-%d" if fmt == "default" else None if fmt == "any" else fmt
-    return pd.to_datetime(series, format=fmt)
-
-
-def _to_datetime(series: pd.Series, spec: dict[str, Any]) -> pd.Series:
-    fmt = spec.get("format", "default")
-    fmt = "ISO8601" if fmt == "default" else None if fmt == "any" else fmt
-    return pd.to_datetime(series, format=fmt)
-
-
-_CONVERTERS: dict[str, Callable[[pd.Series, dict[str, Any]], pd.Series]] = {
-    "integer": _to_int,
-    "year": _to_int,
-    "number": _to_number,
-    "boolean": _to_bool,
-    "date": _to_date,
-    "datetime": _to_datetime,
-}
-
-
-def read_frame(path: Path, resource: dict[str, Any]) -> pd.DataFrame:
-    """Read one validated CSV and type its columns from the resource's schema."""
-    schema = resource.get("schema") or {}
-    fields = [f for f in schema.get("fields", []) if isinstance(f, dict)]
-    missing = schema.get("missingValues", [""])
-    encoding = resource.get("encoding") or "utf-8"
-    if encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
-        encoding = "utf-8-sig"
-    frame = pd.read_csv(
-        path, dtype=str, keep_default_na=False, na_values=missing, encoding=encoding, skip_blank_lines=True
-    )
-    frame = frame[[f["name"] for f in fields if f["name"] in frame.columns]]
-    for spec in fields:
-        convert = _CONVERTERS.get(spec.get("type", "string"))
-        if convert is not None and spec["name"] in frame.columns:
-            frame[spec["name"]] = convert(frame[spec["name"]], spec)
-    return frame
 
 
 # --------------------------------------------------------------------------

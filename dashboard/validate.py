@@ -5,37 +5,44 @@ whose ``str`` is ``path:row:field: message``:
 
 * the schema part (types, required, enums, ranges, patterns, unique,
   primaryKey, foreignKeys, missing columns) is driven entirely by
-  ``data/datapackage.json`` through frictionless;
+  ``data/datapackage.json``, through :mod:`dashboard.contract`, which reads
+  each CSV once and casts it from the declaration (the same typed columns the
+  app's DataFrames are made of);
 * the project-specific part is declared there too, as the package's list of
   ``rules``: each names a ``check`` kind (one function per kind, registered in
   :data:`RULE_CHECKS`), the resources it applies to and the fields it reads.
   A rule applies to those of its resources that are readable and have its
   columns, and skips cells that already failed the schema.  A rule that cannot
   run as declared (unknown kind, missing parameter, undeclared resource or
-  field) is a problem on datapackage.json.
+  field) is a problem on datapackage.json.  The rules are vectorised over the
+  typed columns: they look at single rows only where there is a problem to word.
 
-Row numbers are the ones frictionless reports: the header line is row 1, so
-the first data row is row 2.  File-level problems (missing, empty, unreadable
-or malformed file) are reported on row 0 with field ``-``; a missing column on
-row 1 with the column's name as field.
+Row numbers count the header as row 1, so the first data row is row 2 (a blank
+line is a row, a quoted value over several lines is one).  File-level problems
+(missing, empty, unreadable or malformed file) are reported on row 0 with field
+``-``; a missing column on row 1 with the column's name as field.
 
 Nothing here raises on bad input: every failure becomes a Problem.
 """
 
 from __future__ import annotations
 
-import copy
-import csv
 import datetime as dt
 import hashlib
-import io
 import json
 import re
-import threading
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterable
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from dashboard import contract
+from dashboard.contract import FIRST_ROW, array, false_where_null, flags, positions, rows_where
+from dashboard.contract import short as _short
 
 #: Resource holding one provenance row per seed; its path points into the seeds dir.
 SOURCES = "sources"
@@ -48,12 +55,8 @@ SEED_FILE = "file"
 PUBLISHED_TO = "published_to"
 
 FILE_ROW = 0
-HEADER_ROW = 1
-NO_FIELD = "-"
-
-_MAX_CELL = 60
-# frictionless' trusted context is process-wide: one check at a time (the app serves sessions from threads)
-_LOCK = threading.Lock()
+HEADER_ROW = contract.HEADER_ROW
+NO_FIELD = contract.NO_FIELD
 
 
 @dataclass(frozen=True, order=True)
@@ -93,6 +96,9 @@ class Report:
     rules_run: list[str] = field(default_factory=list)
     #: source_id -> the seed file's text as read (UTF-8, not whitespace-normalised), for every readable seed
     seed_texts: dict[str, str] = field(default_factory=dict)
+    #: resource name -> its columns cast from the declaration (field -> Arrow array), readable tables only;
+    #: :func:`dashboard.contract.to_pandas` makes the DataFrame
+    columns: dict[str, dict[str, pa.Array]] = field(default_factory=dict)
 
     @property
     def package_path(self) -> str:
@@ -118,8 +124,7 @@ def run(data_dir: Path | str, seeds_dir: Path | str | None = None) -> Report:
     data_dir = Path(data_dir)
     report = Report(problems=[], data_dir=data_dir)
     try:
-        with _LOCK:
-            _Checker(report, data_dir, Path(seeds_dir) if seeds_dir is not None else None).run()
+        _Checker(report, data_dir, Path(seeds_dir) if seeds_dir is not None else None).run()
     except Exception as exc:  # noqa: BLE001 - the contract is: never raise
         report.problems.append(
             Problem(report.package_path, FILE_ROW, NO_FIELD, f"internal error while checking: {type(exc).__name__}: {exc}")
@@ -134,12 +139,6 @@ def run(data_dir: Path | str, seeds_dir: Path | str | None = None) -> Report:
 
 def _dir_name(path: Path) -> str:
     return path.resolve().name or str(path)
-
-
-def _short(value: Any) -> str:
-    text = "" if value is None else str(value)
-    text = text.replace("\n", " ")
-    return text if len(text) <= _MAX_CELL else text[: _MAX_CELL - 1] + "…"
 
 
 def normalise_space(text: str) -> str:
@@ -166,42 +165,12 @@ def _is_tabular(resource: dict[str, Any]) -> bool:
     return isinstance(resource.get("schema"), dict)
 
 
-def _primary_key(resource: dict[str, Any]) -> list[str]:
-    pk = resource.get("schema", {}).get("primaryKey") or []
-    return [pk] if isinstance(pk, str) else list(pk)
-
-
 def _as_date(value: Any) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
     return None
-
-
-# Frictionless error types that concern the whole file.
-_FILE_ERRORS = {
-    "scheme-error": "file cannot be opened",
-    "source-error": "file cannot be read as a table",
-    "format-error": "file is not in the declared format",
-    "encoding-error": "file is not valid text in the declared encoding",
-    "compression-error": "file cannot be decompressed",
-    "hash-count": "file hash does not match the declared one",
-    "byte-count": "file size does not match the declared one",
-    "resource-error": "resource cannot be read",
-    "dialect-error": "CSV dialect is invalid",
-    "schema-error": "schema is invalid",
-    "field-error": "a field of the schema is invalid",
-}
-
-_TYPE_HINTS = {
-    "date": "a date (YYYY-MM-DD)",
-    "datetime": "a date and time (ISO 8601)",
-    "integer": "a whole number",
-    "number": "a number",
-    "year": "a year",
-    "boolean": "true or false",
-}
 
 
 # --------------------------------------------------------------------------
@@ -215,9 +184,73 @@ class _Table:
     descriptor: dict[str, Any]
     labels: list[str] = field(default_factory=list)
     readable: bool = False
-    rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
-    #: row number -> fields whose cell failed the schema (the rules skip them)
-    invalid: dict[int, frozenset[str]] = field(default_factory=dict)
+    raw: contract.RawTable | None = None
+    cast: contract.CastTable | None = None
+
+    @property
+    def num_rows(self) -> int:
+        return self.cast.num_rows if self.cast is not None else 0
+
+    def has(self, columns: Iterable[str]) -> bool:
+        """Readable, with every one of ``columns``."""
+        return self.readable and self.cast is not None and all(c in self.cast.values for c in columns)
+
+    def column(self, name: str) -> pa.Array:
+        assert self.cast is not None
+        return self.cast.values[name]
+
+    def failed(self, columns: Iterable[str]) -> pa.Array | None:
+        """True where one of ``columns`` failed the schema (None: none did)."""
+        assert self.cast is not None
+        masks = [self.cast.invalid[c] for c in columns if c in self.cast.invalid]
+        if not masks:
+            return None
+        mask = masks[0]
+        for other in masks[1:]:
+            mask = pc.or_(mask, other)
+        return mask
+
+    def ok(self, columns: Iterable[str], mask: pa.Array | None = None) -> pa.Array:
+        """``mask`` (default: every row) where none of ``columns`` failed the schema."""
+        failed = self.failed(columns)
+        if mask is None:
+            mask = flags(True, self.num_rows) if failed is None else pc.invert(failed)
+        elif failed is not None:
+            mask = pc.and_(mask, pc.invert(failed))
+        return mask
+
+    def values(self, name: str, rows: list[int]) -> list[Any]:
+        """The typed values of column ``name`` at ``rows``."""
+        return self.column(name).take(positions(rows)).to_pylist() if rows else []
+
+
+_EMPTY = contract.scalar("", pa.string())
+
+
+def _blank_mask(column: pa.Array) -> pa.Array:
+    """Blank cells: missing, or (text) only whitespace."""
+    missing = pc.is_null(column)
+    if pa.types.is_string(column.type):
+        return pc.or_(missing, false_where_null(pc.equal(pc.utf8_trim_whitespace(column), _EMPTY)))
+    return missing
+
+
+def _given(column: pa.Array) -> pa.Array:
+    return false_where_null(pc.invert(_blank_mask(column)))
+
+
+def _and_all(masks: list[pa.Array]) -> pa.Array:
+    mask = masks[0]
+    for other in masks[1:]:
+        mask = pc.and_(mask, other)
+    return mask
+
+
+def _or_all(masks: list[pa.Array]) -> pa.Array:
+    mask = masks[0]
+    for other in masks[1:]:
+        mask = pc.or_(mask, other)
+    return mask
 
 
 class _Checker:
@@ -240,15 +273,19 @@ class _Checker:
             return
         self.report.package = package
         self.resolve_tables(package)
-        if not self.metadata_ok(package):
+        if not self.declaration_ok(package):
             return
         for table in self.tables.values():
-            self.check_file(table)
-        self.validate_schema(package)
-        self.read_rows(package)
+            self.read_table(table)
+        for table in self.tables.values():
+            self.cast_table(table)
+        for table in self.tables.values():
+            self.check_foreign_keys(table)
         self.run_rules(package)
         self.seeds()
-        self.report.rows = {t.name: len(t.rows) for t in self.tables.values() if t.readable}
+        readable = [t for t in self.tables.values() if t.readable and t.cast is not None]
+        self.report.rows = {t.name: t.num_rows for t in readable}
+        self.report.columns = {t.name: t.cast.values for t in readable}  # type: ignore[union-attr]
 
     # -- datapackage.json
     def read_package(self) -> dict[str, Any] | None:
@@ -297,36 +334,16 @@ class _Checker:
             self.report.paths[name] = display
             self.report.files[name] = file
 
-    def metadata_ok(self, package: dict[str, Any]) -> bool:
-        """Is the descriptor itself valid Frictionless metadata? Problems go against datapackage.json."""
-        from frictionless import FrictionlessException, Package, Resource, system
+    def declaration_ok(self, package: dict[str, Any]) -> bool:
+        """Can the checks read the descriptor as declared? Problems go against datapackage.json."""
+        problems = contract.declaration_problems(package)
+        for message in problems:
+            self.problem(self.report.package_path, FILE_ROW, NO_FIELD, message)
+        return not problems
 
-        where = self.report.package_path
-        found = False
-        with system.use_context(trusted=True):
-            for index, resource in enumerate(package["resources"]):
-                label = f'resource "{resource.get("name", index)}"' if isinstance(resource, dict) else f"resource {index}"
-                try:
-                    errors = list(Resource.metadata_validate(resource))
-                except FrictionlessException as exc:
-                    errors = [exc.error]
-                for error in errors:
-                    found = True
-                    self.problem(where, FILE_ROW, NO_FIELD, f"{label}: {error.message}")
-            if not found:
-                try:
-                    errors = list(Package.metadata_validate(package))
-                except FrictionlessException as exc:
-                    errors = [exc.error]
-                for error in errors:
-                    found = True
-                    self.problem(where, FILE_ROW, NO_FIELD, error.message)
-        return not found
-
-    # -- file level
-    def check_file(self, table: _Table) -> None:
+    # -- one file: read once, then cast once
+    def read_table(self, table: _Table) -> None:
         where = table.display
-        encoding = table.descriptor.get("encoding") or "utf-8"
         if not table.file.is_file():
             self.problem(where, FILE_ROW, NO_FIELD, "file not found")
             return
@@ -335,145 +352,79 @@ class _Checker:
         except OSError as exc:
             self.problem(where, FILE_ROW, NO_FIELD, f"file cannot be read: {exc.strerror or exc}")
             return
-        if not raw.strip():
-            self.problem(where, FILE_ROW, NO_FIELD, "file is empty")
-            return
-        if encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
-            encoding = "utf-8-sig"  # a byte-order mark is not part of the header
+        self.check_declared_size(table, raw)
         try:
-            text = raw.decode(encoding)
-        except (UnicodeDecodeError, LookupError) as exc:
-            detail = f" (byte {exc.start})" if isinstance(exc, UnicodeDecodeError) else ""
-            self.problem(where, FILE_ROW, NO_FIELD, f"file is not valid {encoding.removesuffix('-sig')} text{detail}")
+            parsed = contract.read_csv(raw, table.descriptor.get("encoding") or "utf-8")
+        except contract.FileProblem as exc:
+            self.problem(where, FILE_ROW, NO_FIELD, str(exc))
             return
-        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-        try:
-            records = list(reader)
-        except csv.Error as exc:
-            self.problem(where, FILE_ROW, NO_FIELD, f"malformed CSV near line {reader.line_num}: {exc}")
-            return
-        if not records or not any(cell.strip() for cell in records[0]):
+        if not parsed.labels or not any(label.strip() for label in parsed.labels):
             self.problem(where, FILE_ROW, NO_FIELD, "no header row")
             return
-        table.labels = records[0]
-        table.readable = True
-        declared = set(_field_names(table.descriptor))
+        table.labels, table.raw = parsed.labels, parsed
+        declared = _field_names(table.descriptor)
         seen: set[str] = set()
+        duplicated = False
         for position, label in enumerate(table.labels, start=1):
             if not label.strip():
                 self.problem(where, HEADER_ROW, NO_FIELD, f"blank column name at position {position}")
             elif label in seen:
+                duplicated = True
                 self.problem(where, HEADER_ROW, label, "column appears more than once")
             elif label not in declared:
                 self.problem(where, HEADER_ROW, label, "column not declared in datapackage.json")
             seen.add(label)
-        # frictionless matches columns by name and lets an optional one be absent; a rule reading it would then
-        # silently skip the table, so every declared column must be there
-        for name in _field_names(table.descriptor):
+        # every declared column must be there: a rule reading a missing one would silently skip the table
+        for name in declared:
             if name not in seen:
                 self.problem(where, HEADER_ROW, name, "missing column (declared in datapackage.json)")
-
-    # -- schema, through frictionless
-    def frictionless_descriptor(self) -> dict[str, Any]:
-        """A copy of the descriptor holding only the readable tables, with absolute paths."""
-        package = copy.deepcopy(self.report.package or {})
-        readable = {name: t for name, t in self.tables.items() if t.readable}
-        resources = []
-        for resource in package.get("resources", []):
-            table = readable.get(resource.get("name")) if isinstance(resource, dict) else None
-            if table is None:
-                continue
-            resource["path"] = str(table.file.resolve())
-            # Pin the CSV layout: frictionless otherwise guesses the header row
-            # and the delimiter from a sample, which long quotes can mislead.
-            dialect = dict(resource.get("dialect") or {})
-            if "header" not in dialect and "headerRows" not in dialect:
-                dialect["headerRows"] = [1]
-            if "delimiter" not in dialect:
-                dialect["csv"] = {"delimiter": ",", **(dialect.get("csv") or {})}
-            resource["dialect"] = dialect
-            schema = resource["schema"]
-            kept = []
-            for fk in schema.get("foreignKeys", []) or []:
-                ref = fk.get("reference", {}) if isinstance(fk, dict) else {}
-                target = readable.get(ref.get("resource") or resource.get("name"))
-                fields = fk.get("fields") if isinstance(fk, dict) else None
-                ref_fields = ref.get("fields")
-                fields = [fields] if isinstance(fields, str) else list(fields or [])
-                ref_fields = [ref_fields] if isinstance(ref_fields, str) else list(ref_fields or [])
-                # A reference to an unreadable table, or through a missing column,
-                # cannot be checked; that table's own problem is reported already.
-                if target is not None and set(fields) <= set(table.labels) and set(ref_fields) <= set(target.labels):
-                    kept.append(fk)
-            if kept:
-                schema["foreignKeys"] = kept
-            else:
-                schema.pop("foreignKeys", None)
-            resources.append(resource)
-        package["resources"] = resources
-        return package
-
-    def new_package(self, descriptor: dict[str, Any]):
-        from frictionless import Detector, Package, Schema
-
-        # Match columns by name, so a missing column is reported once
-        # (missing-label) rather than shifting every column after it: the
-        # "partial" fieldsMatch of datapackage v2 where this frictionless has
-        # it, else the older schema_sync option it replaces.
-        if hasattr(Schema, "fields_match"):
-            for resource in descriptor["resources"]:
-                resource["schema"].setdefault("fieldsMatch", "partial")
-            detector = Detector()
-        else:  # pragma: no cover - frictionless before fieldsMatch
-            detector = Detector(schema_sync=True)
-        return Package(descriptor, basepath=str(self.data_dir.resolve()), detector=detector)
-
-    def validate_schema(self, package: dict[str, Any]) -> None:
-        from frictionless import FrictionlessException, system
-
-        descriptor = self.frictionless_descriptor()
-        if not descriptor["resources"]:
+        if duplicated:
+            self.problem(where, FILE_ROW, NO_FIELD,
+                         "file cannot be read as a table: columns are matched by name, so no name may appear twice")
             return
-        with system.use_context(trusted=True):
+        table.readable = True
+
+    def check_declared_size(self, table: _Table, raw: bytes) -> None:
+        """The file's declared ``hash`` and ``bytes``, where the descriptor gives them."""
+        declared = table.descriptor.get("hash")
+        if isinstance(declared, str):
+            algorithm, _, expected = declared.rpartition(":")
+            actual = hashlib.new(algorithm or "md5", raw).hexdigest()
+            if actual != expected:
+                self.problem(table.display, FILE_ROW, NO_FIELD,
+                             f'file hash does not match the declared one: expected is "{expected}" and actual is "{actual}"')
+        size = table.descriptor.get("bytes")
+        if isinstance(size, int) and size != len(raw):
+            self.problem(table.display, FILE_ROW, NO_FIELD,
+                         f'file size does not match the declared one: expected is "{size}" and actual is "{len(raw)}"')
+
+    def cast_table(self, table: _Table) -> None:
+        if not table.readable or table.raw is None:
+            return
+        try:
+            table.cast = contract.cast(table.raw, table.descriptor)
+        except Exception as exc:  # noqa: BLE001 - one table that cannot be cast never hides the others
+            table.readable = False
+            self.problem(table.display, FILE_ROW, NO_FIELD, f"file cannot be cast as declared: {type(exc).__name__}: {exc}")
+            return
+        for row, name, message in table.cast.problems:
+            self.problem(table.display, row, name, message)
+
+    def check_foreign_keys(self, table: _Table) -> None:
+        """Each foreign key of a readable table whose reference is readable (else that table's problem says why)."""
+        if not table.readable or table.cast is None or table.raw is None:
+            return
+        for fk in table.descriptor["schema"].get("foreignKeys") or []:
+            target = self.tables.get(fk["reference"].get("resource") or table.name)
+            if target is None or not target.readable or target.cast is None:
+                continue
             try:
-                result = self.new_package(descriptor).validate()
-            except FrictionlessException as exc:
-                self.problem(self.report.package_path, FILE_ROW, NO_FIELD, exc.error.message)
-                return
-        for error in result.errors:
-            self.problem(self.report.package_path, FILE_ROW, NO_FIELD, error.message)
-        for task in result.tasks:
-            table = self.tables.get(task.name or "")
-            if table is None:
+                found = contract.foreign_key_problems(fk, table.cast, table.raw, target.name, target.cast)
+            except Exception as exc:  # noqa: BLE001
+                self.problem(table.display, FILE_ROW, NO_FIELD, f"foreign key cannot be checked: {type(exc).__name__}: {exc}")
                 continue
-            for problem in _translate(task.errors, table):
-                self.report.problems.append(problem)
-
-    def read_rows(self, package: dict[str, Any]) -> None:
-        """Typed rows of every readable table, for the project-specific checks."""
-        from frictionless import system
-
-        descriptor = self.frictionless_descriptor()
-        if not descriptor["resources"]:
-            return
-        for resource in descriptor["resources"]:
-            resource["schema"].pop("foreignKeys", None)  # checked above; skip the lookups
-        with system.use_context(trusted=True):
-            fl_package = self.new_package(descriptor)
-            for resource in fl_package.resources:
-                table = self.tables[resource.name]
-                try:
-                    with resource:
-                        for row in resource.row_stream:  # type: ignore[attr-defined]
-                            table.rows.append((row.row_number, row.to_dict()))
-                            if row.errors:
-                                table.invalid[row.row_number] = frozenset(
-                                    e.field_name for e in row.errors if getattr(e, "field_name", None))
-                except Exception as exc:  # noqa: BLE001
-                    table.readable = False
-                    table.rows = []
-                    table.invalid = {}
-                    self.problem(table.display, FILE_ROW, NO_FIELD, f"file cannot be read as a table: {exc}")
+            for row, name, message in found:
+                self.problem(table.display, row, name, message)
 
     # -- the declared rules (package["rules"])
     def run_rules(self, package: dict[str, Any]) -> None:
@@ -506,19 +457,14 @@ class _Checker:
                 continue
             self.report.rules_run.append(rule.name)
 
-    def rule_rows(self, rule: "_Rule", columns: Iterable[str]) -> Iterable[tuple[_Table, int, dict[str, Any]]]:
-        """Rows of the rule's resources that are readable and have ``columns``, skipping rows where one of those
-        cells already failed the schema (that problem is reported; the rule has nothing sound to compare)."""
-        needed = set(columns)
+    def rule_tables(self, rule: "_Rule", columns: Iterable[str]) -> Iterable[tuple[_Table, pa.Array]]:
+        """The rule's resources that are readable and have ``columns``, each with the mask of its rows where none of
+        those cells failed the schema (that problem is reported; the rule has nothing sound to compare)."""
+        columns = list(columns)
         for name in rule.resources:
             table = self.tables.get(name)
-            if table is None or not table.readable or not needed <= set(table.labels):
-                continue
-            for row_number, row in table.rows:
-                bad = table.invalid.get(row_number)
-                if bad and not bad.isdisjoint(needed):
-                    continue
-                yield table, row_number, row
+            if table is not None and table.has(columns):
+                yield table, table.ok(columns)
 
     # -- the seed texts, shared by the seed and quote rules
     def seed_file(self, name: str) -> tuple[bytes | None, str | None]:
@@ -540,13 +486,16 @@ class _Checker:
             return self._seeds
         self._seeds = seeds = _Seeds()
         table = self.tables.get(SOURCES)
-        if table is None or not table.readable:
+        if table is None or not table.has([SOURCE_ID]):
             return seeds
-        for _, row in table.rows:
-            source_id, name = row.get(SOURCE_ID), row.get(SEED_FILE)
+        n = table.num_rows
+        ids = table.column(SOURCE_ID).to_pylist()
+        files = table.column(SEED_FILE).to_pylist() if table.has([SEED_FILE]) else [None] * n
+        dates = table.column(PUBLISHED_TO).to_pylist() if table.has([PUBLISHED_TO]) else [None] * n
+        for source_id, name, published in zip(ids, files, dates):
             if not isinstance(source_id, str):
                 continue
-            published_to = _as_date(row.get(PUBLISHED_TO))
+            published_to = _as_date(published)
             if published_to is not None:
                 seeds.published_to[source_id] = published_to
             if not isinstance(name, str) or not name:
@@ -586,14 +535,19 @@ class _When:
     field: str
     values: tuple[str, ...] | None = None
 
-    def holds(self, row: dict[str, Any]) -> bool:
-        value = row.get(self.field)
-        if _blank(value):
-            return False
-        return self.values is None or str(value) in self.values
+    def holds(self, table: "_Table") -> pa.Array:
+        """Where the condition holds, row by row."""
+        column = table.column(self.field)
+        given = _given(column)
+        if self.values is None:
+            return given
+        if pa.types.is_string(column.type):
+            return pc.and_(given, pc.is_in(column, value_set=array(self.values, pa.string())))
+        return array([v is not None and str(v) in self.values for v in column.to_pylist()], pa.bool_())
 
-    def describe(self, row: dict[str, Any]) -> str:
-        return f"{self.field} is given" if self.values is None else f'{self.field} is "{row.get(self.field)}"'
+    def describe(self, value: Any) -> str:
+        """The condition, for a row where its field has ``value``."""
+        return f"{self.field} is given" if self.values is None else f'{self.field} is "{value}"'
 
 
 @dataclass(frozen=True)
@@ -738,6 +692,8 @@ def _shown(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, str):
         return f'"{_short(value)}"'
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # a number as written: 2500, not 2500.0
     return _short(value)
 
 
@@ -746,87 +702,118 @@ def _and(names: Iterable[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
+
+
+def _pairs(columns: dict[str, pa.Array], mask: pa.Array) -> list[tuple[Any, ...]]:
+    """The distinct combinations of ``columns`` over the rows of ``mask``."""
+    rows = rows_where(mask)
+    if not rows:
+        return []
+    firsts = contract.first_rows(list(columns.values()), rows).tolist()
+    return list(zip(*(c.take(positions(firsts)).to_pylist() for c in columns.values())))
+
+
 def _quote_in_seed(checker: _Checker, rule: _Rule) -> None:
     """Every ``field`` (the quote) occurs verbatim in the seed of the row's source_id, whitespace runs collapsed."""
     seeds = checker.seeds()
-    for table, row_number, row in checker.rule_rows(rule, rule.columns()):
-        quote, source_id = row.get(rule.field), row.get(SOURCE_ID)
-        if not isinstance(quote, str) or not quote.strip() or source_id not in seeds.texts:
+    known = array(sorted(seeds.texts), pa.string())
+    for table, ok in checker.rule_tables(rule, rule.columns()):
+        quotes, ids = table.column(rule.field), table.column(SOURCE_ID)
+        if not (pa.types.is_string(quotes.type) and pa.types.is_string(ids.type)):
             continue
-        if normalise_space(quote) not in seeds.texts[source_id]:
-            checker.problem(
-                table.display, row_number, rule.field,
-                f"not found verbatim in {source_id} ({seeds.files[source_id]}): \"{_short(quote)}\"",
-            )
+        mask = _and_all([ok, _given(quotes), pc.is_in(ids, value_set=known)])
+        # each distinct (quote, seed) is looked up once
+        missing = {(q, s) for q, s in _pairs({"q": quotes, "s": ids}, mask) if normalise_space(q) not in seeds.texts[s]}
+        if not missing:
+            continue
+        rows = rows_where(mask)
+        for row, quote, source_id in zip(rows, table.values(rule.field, rows), table.values(SOURCE_ID, rows)):
+            if (quote, source_id) in missing:
+                checker.problem(table.display, row + FIRST_ROW, rule.field,
+                                f"not found verbatim in {source_id} ({seeds.files[source_id]}): \"{_short(quote)}\"")
 
 
 def _seed_sha256(checker: _Checker, rule: _Rule) -> None:
     """Each row's seed ``file`` exists in the seeds dir, is UTF-8 text and has the sha256 in ``field``."""
-    for table, row_number, row in checker.rule_rows(rule, rule.columns()):
-        name = row.get(SEED_FILE)
-        if not isinstance(name, str) or not name:
-            continue
-        data, why = checker.seed_file(name)
-        if data is None:
-            checker.problem(table.display, row_number, SEED_FILE, why or f"seed file {name} cannot be read")
-            continue
-        actual = hashlib.sha256(data).hexdigest()
-        expected = row.get(rule.field)
-        if isinstance(expected, str) and expected and expected != actual:
-            checker.problem(table.display, row_number, rule.field, f"does not match {name}, whose sha256 is {actual}")
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            checker.problem(table.display, row_number, SEED_FILE, f"seed file {name} is not valid UTF-8 text")
+    for table, ok in checker.rule_tables(rule, rule.columns()):
+        rows = rows_where(pc.and_(ok, _given(table.column(SEED_FILE))))
+        for row, name, expected in zip(rows, table.values(SEED_FILE, rows), table.values(rule.field, rows)):
+            if not isinstance(name, str) or not name:
+                continue
+            data, why = checker.seed_file(name)
+            if data is None:
+                checker.problem(table.display, row + FIRST_ROW, SEED_FILE, why or f"seed file {name} cannot be read")
+                continue
+            actual = hashlib.sha256(data).hexdigest()
+            if isinstance(expected, str) and expected and expected != actual:
+                checker.problem(table.display, row + FIRST_ROW, rule.field, f"does not match {name}, whose sha256 is {actual}")
+            try:
+                data.decode("utf-8")
+            except UnicodeDecodeError:
+                checker.problem(table.display, row + FIRST_ROW, SEED_FILE, f"seed file {name} is not valid UTF-8 text")
 
 
 def _both_or_neither(checker: _Checker, rule: _Rule) -> None:
     """The ``fields`` are all given or all blank; each blank one beside a given one is reported."""
-    for table, row_number, row in checker.rule_rows(rule, rule.columns()):
-        given = [f for f in rule.fields if not _blank(row.get(f))]
-        if not given or len(given) == len(rule.fields):
+    for table, ok in checker.rule_tables(rule, rule.columns()):
+        given = [_given(table.column(f)) for f in rule.fields]
+        rows = rows_where(_and_all([ok, _or_all(given), pc.invert(_and_all(given))]))
+        if not rows:
             continue
-        for blank in (f for f in rule.fields if f not in given):
-            checker.problem(
-                table.display, row_number, blank,
-                f"blank while {_and(given)} {'is' if len(given) == 1 else 'are'} given: "
-                f"{_and(rule.fields)} are given together or not at all",
-            )
+        cells = {f: table.column(f).take(positions(rows)) for f in rule.fields}
+        for position, row in enumerate(rows):
+            present = [f for f in rule.fields if not _blank(cells[f][position].as_py())]
+            for blank in (f for f in rule.fields if f not in present):
+                checker.problem(
+                    table.display, row + FIRST_ROW, blank,
+                    f"blank while {_and(present)} {'is' if len(present) == 1 else 'are'} given: "
+                    f"{_and(rule.fields)} are given together or not at all",
+                )
 
 
 def _not_after(checker: _Checker, rule: _Rule) -> None:
     """``field`` is not after (greater than) ``other`` where both are given."""
-    for table, row_number, row in checker.rule_rows(rule, rule.columns()):
-        value, other = row.get(rule.field), row.get(rule.other)
-        if _blank(value) or _blank(other):
-            continue
+    for table, ok in checker.rule_tables(rule, rule.columns()):
+        value, other = table.column(rule.field), table.column(rule.other)
         try:
-            after = value > other
-        except TypeError:
-            continue
-        if after:
-            checker.problem(table.display, row_number, rule.field, f"{_shown(value)} is after {rule.other} {_shown(other)}")
+            after = pc.greater(value, other)
+        except (pa.ArrowNotImplementedError, pa.ArrowInvalid, pa.ArrowTypeError):
+            continue  # values that do not compare: nothing to say
+        rows = rows_where(_and_all([ok, _given(value), _given(other), false_where_null(after)]))
+        for row, a, b in zip(rows, table.values(rule.field, rows), table.values(rule.other, rows)):
+            checker.problem(table.display, row + FIRST_ROW, rule.field, f"{_shown(a)} is after {rule.other} {_shown(b)}")
 
 
 def _not_after_publication(checker: _Checker, rule: _Rule) -> None:
     """The date in ``field`` is not after the latest publication date (sources.published_to) of the row's seed."""
     published_to = checker.seeds().published_to
-    for table, row_number, row in checker.rule_rows(rule, rule.columns()):
-        date, source_id = _as_date(row.get(rule.field)), row.get(SOURCE_ID)
-        latest = published_to.get(source_id) if isinstance(source_id, str) else None
-        if date is not None and latest is not None and date > latest:
+    if not published_to:
+        return
+    ids = list(published_to)
+    latest_dates = array([published_to[i] for i in ids], pa.date32())
+    for table, ok in checker.rule_tables(rule, rule.columns()):
+        dates, sources = table.column(rule.field), table.column(SOURCE_ID)
+        if pa.types.is_timestamp(dates.type):
+            dates = dates.cast(pa.date32())
+        if not pa.types.is_date(dates.type) or not pa.types.is_string(sources.type):
+            continue
+        latest = latest_dates.take(pc.index_in(sources, value_set=array(ids, pa.string())))
+        rows = rows_where(pc.and_(ok, false_where_null(pc.greater(dates, latest))))
+        for row, date, source_id in zip(rows, dates.take(positions(rows)).to_pylist(), table.values(SOURCE_ID, rows)):
+            latest_date = published_to[source_id]
             checker.problem(
-                table.display, row_number, rule.field,
-                f"{date.isoformat()} is after {source_id}'s latest publication date {latest.isoformat()}",
+                table.display, row + FIRST_ROW, rule.field,
+                f"{date.isoformat()} is after {source_id}'s latest publication date {latest_date.isoformat()}",
             )
 
 
 def _required_when(checker: _Checker, rule: _Rule) -> None:
     """``field`` is given whenever the rule's ``when`` holds (a field given, or one of the listed values)."""
     assert rule.when is not None
-    for table, row_number, row in checker.rule_rows(rule, rule.columns()):
-        if rule.when.holds(row) and _blank(row.get(rule.field)):
-            checker.problem(table.display, row_number, rule.field, f"required when {rule.when.describe(row)}")
+    for table, ok in checker.rule_tables(rule, rule.columns()):
+        rows = rows_where(_and_all([ok, rule.when.holds(table), _blank_mask(table.column(rule.field))]))
+        for row, value in zip(rows, table.values(rule.when.field, rows)):
+            checker.problem(table.display, row + FIRST_ROW, rule.field, f"required when {rule.when.describe(value)}")
 
 
 _SEED_ID = re.compile(r"(?<![A-Za-z0-9])S[0-9]{3}(?![0-9])")
@@ -834,14 +821,22 @@ _SEED_ID = re.compile(r"(?<![A-Za-z0-9])S[0-9]{3}(?![0-9])")
 
 def _no_other_seed(checker: _Checker, rule: _Rule) -> None:
     """``field`` names no seed (S000-S999) other than the row's own source_id, where ``when`` holds (if given)."""
-    for table, row_number, row in checker.rule_rows(rule, rule.columns()):
-        text, own = row.get(rule.field), row.get(SOURCE_ID)
-        if not isinstance(text, str) or (rule.when is not None and not rule.when.holds(row)):
+    for table, ok in checker.rule_tables(rule, rule.columns()):
+        texts = table.column(rule.field)
+        if not pa.types.is_string(texts.type):
             continue
-        others = list(dict.fromkeys(s for s in _SEED_ID.findall(text) if s != own))
-        if others:
-            why = f", while {rule.when.describe(row)}" if rule.when is not None else ""
-            checker.problem(table.display, row_number, rule.field, f"names {_and(others)}, not the row's own seed {own}{why}")
+        # the rows that name any seed at all; the exact pattern and the row's own seed are looked at only there
+        masks = [ok, false_where_null(pc.match_substring_regex(texts, "S[0-9]{3}"))]
+        if rule.when is not None:
+            masks.append(rule.when.holds(table))
+        rows = rows_where(_and_all(masks))
+        whens = table.values(rule.when.field, rows) if rule.when is not None else [None] * len(rows)
+        for row, text, own, when in zip(rows, table.values(rule.field, rows), table.values(SOURCE_ID, rows), whens):
+            others = list(dict.fromkeys(s for s in _SEED_ID.findall(text) if s != own))
+            if others:
+                why = f", while {rule.when.describe(when)}" if rule.when is not None else ""
+                checker.problem(table.display, row + FIRST_ROW, rule.field,
+                                f"names {_and(others)}, not the row's own seed {own}{why}")
 
 
 def _lookup_allows(checker: _Checker, rule: _Rule) -> None:
@@ -850,32 +845,39 @@ def _lookup_allows(checker: _Checker, rule: _Rule) -> None:
     ref = rule.reference
     assert ref is not None and rule.by is not None and rule.field is not None
     lookup = checker.tables.get(ref.resource)
-    if lookup is None or not lookup.readable or not {ref.key, ref.values} <= set(lookup.labels):
+    if lookup is None or not lookup.has([ref.key, ref.values]):
         return  # the lookup table's own problems are reported
     allowed: dict[str, tuple[str, ...]] = {}
-    for row_number, row in lookup.rows:
-        bad = lookup.invalid.get(row_number)
-        key, values = row.get(ref.key), row.get(ref.values)
-        if _blank(key) or (bad and not bad.isdisjoint({ref.key, ref.values})):
-            continue
-        allowed.setdefault(str(key), tuple(_score(v) for v in str(values or "").split()))
+    rows = rows_where(lookup.ok([ref.key, ref.values]))
+    for key, values in zip(lookup.values(ref.key, rows), lookup.values(ref.values, rows)):
+        if not _blank(key):
+            allowed.setdefault(str(key), tuple(_score(v) for v in str(values or "").split()))
     where = f"{ref.resource}.{ref.values}"
-    for table, row_number, row in checker.rule_rows(rule, rule.columns()):
-        key, value = row.get(rule.by), row.get(rule.field)
+
+    def verdict(key: Any, value: Any) -> str | None:
         if _blank(key) or str(key) not in allowed:
-            continue  # a blank or unknown key is the schema's (required, foreign key) to report
+            return None  # a blank or unknown key is the schema's (required, foreign key) to report
         scores = allowed[str(key)]
         named = f'{rule.by} "{key}"'
         if not scores:
             if not _blank(value):
-                checker.problem(table.display, row_number, rule.field,
-                                f"{_shown(value)} given, but {named} allows none ({where} is blank): leave {rule.field} blank")
+                return f"{_shown(value)} given, but {named} allows none ({where} is blank): leave {rule.field} blank"
         elif _blank(value):
-            checker.problem(table.display, row_number, rule.field,
-                            f"blank, but {named} needs one of {', '.join(scores)} ({where})")
+            return f"blank, but {named} needs one of {', '.join(scores)} ({where})"
         elif _score(value) not in scores:
-            checker.problem(table.display, row_number, rule.field,
-                            f"{_shown(value)} is not allowed for {named}, which allows {', '.join(scores)} ({where})")
+            return f"{_shown(value)} is not allowed for {named}, which allows {', '.join(scores)} ({where})"
+        return None
+
+    for table, ok in checker.rule_tables(rule, rule.columns()):
+        # each distinct (key, value) is judged once; rows are looked at only for the pairs that fail
+        bad = {pair: message for pair in _pairs({"k": table.column(rule.by), "v": table.column(rule.field)}, ok)
+               if (message := verdict(*pair)) is not None}
+        if not bad:
+            continue
+        rows = rows_where(ok)
+        for row, key, value in zip(rows, table.values(rule.by, rows), table.values(rule.field, rows)):
+            if (key, value) in bad:
+                checker.problem(table.display, row + FIRST_ROW, rule.field, bad[(key, value)])
 
 
 def _score(value: Any) -> str:
@@ -887,48 +889,78 @@ def _score(value: Any) -> str:
         return text
 
 
+def _comparable_column(column: pa.Array) -> pa.Array:
+    """Blank cells as null, so that every blank compares equal."""
+    if pa.types.is_string(column.type):
+        return pc.if_else(pc.equal(pc.utf8_trim_whitespace(column), _EMPTY), pa.nulls(len(column), column.type), column)
+    return column
+
+
 def _group_agrees(checker: _Checker, rule: _Rule) -> None:
     """Rows sharing a non-blank ``group`` value, across the rule's resources, agree on each of ``fields`` that
     their tables have; each later row that differs from the first row with that field is reported."""
     assert rule.group is not None
-    first: dict[tuple[str, str], tuple[_Table, int, Any]] = {}
-    for table, row_number, row in checker.rule_rows(rule, [rule.group]):
-        key = row.get(rule.group)
-        if _blank(key):
+    tables = list(checker.rule_tables(rule, [rule.group]))
+    for column in rule.fields:
+        # (table, rows, keys, values) of the rows that have the field, valid, and a non-blank key
+        parts = []
+        for table, ok in tables:
+            if column not in table.cast.values:  # type: ignore[union-attr]
+                continue
+            keys = table.column(rule.group)
+            mask = _and_all([ok, _given(keys), table.ok([column])])
+            parts.append((table, mask, keys, _comparable_column(table.column(column))))
+        if not parts:
             continue
-        bad = table.invalid.get(row_number) or frozenset()
-        for column in rule.fields:
-            if column not in table.labels or column in bad:
+        # the keys whose rows hold more than one value; only those rows are compared one by one
+        key_types = {p[2].type for p in parts}
+        value_types = {p[3].type for p in parts}
+        suspects: set[str] | None = None
+        if len(key_types) == 1 and len(value_types) == 1 and pa.types.is_string(next(iter(key_types))):
+            keys = pa.concat_arrays([p[2].filter(p[1]) for p in parts])
+            values = pa.concat_arrays([p[3].filter(p[1]) for p in parts])
+            if not len(keys):
                 continue
-            value = row.get(column)
-            seen = first.setdefault((str(key), column), (table, row_number, value))
-            if seen[:2] == (table, row_number):
+            # distinct (key, value) pairs, then the keys that have more than one
+            pairs = contract.first_rows([keys, values])
+            key_ids = contract.group_ids([keys])
+            several = np.bincount(key_ids[pairs]) > 1
+            suspects = set(keys.take(positions(np.flatnonzero(several[key_ids]).tolist())).to_pylist())
+            if not suspects:
                 continue
-            if _comparable(value) != _comparable(seen[2]):
-                checker.problem(
-                    table.display, row_number, column,
-                    f"{_shown(value)} differs from {seen[0].display}:{seen[1]}, which has {_shown(seen[2])} "
-                    f'(same {rule.group} "{key}")',
-                )
-
-
-def _comparable(value: Any) -> Any:
-    return None if _blank(value) else value
+        first: dict[str, tuple[_Table, int, Any]] = {}
+        for table, mask, keys, values in parts:
+            if suspects is not None:
+                mask = pc.and_(mask, pc.is_in(keys, value_set=array(sorted(suspects), pa.string())))
+            rows = rows_where(mask)
+            for row, key, value in zip(rows, table.values(rule.group, rows), values.take(positions(rows)).to_pylist()):
+                seen = first.setdefault(str(key), (table, row, value))
+                if seen[:2] == (table, row):
+                    continue
+                if value != seen[2]:
+                    checker.problem(
+                        table.display, row + FIRST_ROW, column,
+                        f"{_shown(value)} differs from {seen[0].display}:{seen[1] + FIRST_ROW}, which has {_shown(seen[2])} "
+                        f'(same {rule.group} "{key}")',
+                    )
 
 
 def _unique_together(checker: _Checker, rule: _Rule) -> None:
     """No two rows of one resource share the same values in all of ``fields`` (rows with a blank one are exempt)."""
-    for name in rule.resources:
+    for table, ok in checker.rule_tables(rule, rule.columns()):
+        mask = _and_all([ok, *(_given(table.column(f)) for f in rule.fields)])
+        count = pc.sum(mask.cast(pa.int64())).as_py() or 0
+        if len(_pairs({f: table.column(f) for f in rule.fields}, mask)) == count:
+            continue
+        rows = rows_where(mask)
         seen: dict[tuple[Any, ...], int] = {}
-        for table, row_number, row in checker.rule_rows(replace(rule, resources=(name,)), rule.columns()):
-            values = tuple(row.get(f) for f in rule.fields)
-            if any(_blank(v) for v in values):
-                continue
+        for row, values in zip(rows, zip(*(table.values(f, rows) for f in rule.fields))):
             if values in seen:
                 described = " with ".join(f"{f} {_shown(v)}" for f, v in zip(rule.fields, values))
-                checker.problem(table.display, row_number, ",".join(rule.fields), f"{described} is already in row {seen[values]}")
+                checker.problem(table.display, row + FIRST_ROW, ",".join(rule.fields),
+                                f"{described} is already in row {seen[values]}")
             else:
-                seen[values] = row_number
+                seen[values] = row + FIRST_ROW
 
 
 def _conflict_links_two(checker: _Checker, rule: _Rule) -> None:
@@ -936,24 +968,31 @@ def _conflict_links_two(checker: _Checker, rule: _Rule) -> None:
     a value used once is reported on its row, and a key declared in the rule's resources on the declaring row."""
     key_field = rule.field
     assert key_field is not None
-    uses: dict[str, list[tuple[_Table, int]]] = defaultdict(list)
-    for table in checker.tables.values():
-        if table.name in rule.resources or not table.readable or key_field not in table.labels:
+    users = [t for t in checker.tables.values()
+             if t.name not in rule.resources and t.has([key_field]) and pa.types.is_string(t.column(key_field).type)]
+    uses: dict[str, int] = defaultdict(int)
+    for table in users:
+        keys = table.column(key_field).filter(_given(table.column(key_field)))
+        for item in pc.value_counts(keys).to_pylist():
+            uses[item["values"]] += item["counts"]
+    once = [key for key, count in uses.items() if count == 1]
+    if once:
+        value_set = array(once, pa.string())
+        for table in users:
+            rows = rows_where(pc.is_in(table.column(key_field), value_set=value_set))
+            for row, key in zip(rows, table.values(key_field, rows)):
+                checker.problem(table.display, row + FIRST_ROW, key_field,
+                                f'"{key}" is used by no other row; a conflict links at least two')
+    for table, ok in checker.rule_tables(rule, rule.columns()):
+        keys = table.column(key_field)
+        if not pa.types.is_string(keys.type):
             continue
-        for row_number, row in table.rows:
-            key = row.get(key_field)
-            if isinstance(key, str) and key.strip():
-                uses[key].append((table, row_number))
-    for key, places in uses.items():
-        if len(places) == 1:
-            table, row_number = places[0]
-            checker.problem(table.display, row_number, key_field, f'"{key}" is used by no other row; a conflict links at least two')
-    for table, row_number, row in checker.rule_rows(rule, rule.columns()):
-        key = row.get(key_field)
-        if isinstance(key, str) and key.strip() and len(uses.get(key, [])) < 2:
-            count = len(uses.get(key, []))
+        linked = array([key for key, count in uses.items() if count >= 2], pa.string())
+        rows = rows_where(_and_all([ok, _given(keys), pc.invert(pc.is_in(keys, value_set=linked))]))
+        for row, key in zip(rows, table.values(key_field, rows)):
+            count = uses.get(key, 0)
             checker.problem(
-                table.display, row_number, key_field,
+                table.display, row + FIRST_ROW, key_field,
                 f'"{key}" is used by {count} row{"" if count == 1 else "s"} in the tables; a conflict links at least two',
             )
 
@@ -1007,105 +1046,3 @@ def rule_fields(rule: Any) -> list[str]:
     return [n for n in dict.fromkeys(names) if n]
 
 
-# --------------------------------------------------------------------------
-# frictionless error -> Problem
-
-
-def _translate(errors: Iterable[Any], table: _Table) -> list[Problem]:
-    errors = list(errors)
-    fields = {f.get("name"): f for f in _fields(table.descriptor)}
-    pk = _primary_key(table.descriptor)
-    where = table.display
-    missing_cells = {(e.row_number, e.field_name) for e in errors if e.type == "missing-cell"}
-    unique_rows = {(e.row_number, e.field_name) for e in errors if e.type == "unique-error"}
-    blank_rows = {e.row_number for e in errors if e.type == "blank-row"}
-    problems: list[Problem] = []
-
-    def add(row: int | None, field_name: str | None, message: str) -> None:
-        problems.append(Problem(where, int(row or 0), field_name or NO_FIELD, message))
-
-    for error in errors:
-        kind = error.type
-        row = getattr(error, "row_number", None)
-        name = getattr(error, "field_name", None)
-        cell = getattr(error, "cell", None)
-        note = getattr(error, "note", "") or ""
-        if kind in _FILE_ERRORS:
-            detail = f": {note}" if note else ""
-            add(FILE_ROW, NO_FIELD, f"{_FILE_ERRORS[kind]}{detail}")
-        elif kind == "missing-label":
-            add(HEADER_ROW, name, "missing column (declared in datapackage.json)")
-        elif kind == "incorrect-label":
-            add(HEADER_ROW, name, f'column is labelled "{getattr(error, "label", "")}"')
-        elif kind == "extra-label":
-            add(HEADER_ROW, getattr(error, "label", None), "column not declared in datapackage.json")
-        elif kind in ("duplicate-label", "blank-label"):
-            pass  # reported from the header by check_file
-        elif kind == "blank-header":
-            add(HEADER_ROW, NO_FIELD, "header row is blank")
-        elif kind == "type-error":
-            spec = fields.get(name, {})
-            wanted = _TYPE_HINTS.get(spec.get("type", ""), spec.get("type", "the declared type"))
-            add(row, name, f'"{_short(cell)}" is not {wanted}')
-        elif kind == "constraint-error":
-            if (row, name) in missing_cells:
-                continue
-            add(row, name, _constraint_message(note, cell, fields.get(name, {})))
-        elif kind == "unique-error":
-            first = re.search(r"row at position (\d+)", note)
-            also = f" (first in row {first.group(1)})" if first else ""
-            add(row, name, f'duplicate value "{_short(cell)}"{also}')
-        elif kind == "primary-key":
-            if row in blank_rows or (len(pk) == 1 and (row, pk[0]) in unique_rows):
-                continue
-            if "all" in note and "None" in note:
-                add(row, ",".join(pk), "primary key is blank")
-            else:
-                first = re.search(r"row at position (\d+)", note)
-                also = f" (first in row {first.group(1)})" if first else ""
-                add(row, ",".join(pk), f"duplicate primary key{also}")
-        elif kind == "foreign-key":
-            names = list(getattr(error, "field_names", []) or [])
-            cells = list(getattr(error, "field_cells", []) or [])
-            ref_name = getattr(error, "reference_name", "") or table.name
-            ref_fields = list(getattr(error, "reference_field_names", []) or [])
-            value = ", ".join(f'"{_short(c)}"' for c in cells)
-            add(row, ",".join(names), f"{value} not found in {ref_name}.{','.join(ref_fields)}")
-        elif kind == "missing-cell":
-            add(row, name, "missing value: the row has fewer values than the header")
-        elif kind == "extra-cell":
-            position = getattr(error, "field_number", None)
-            at = f" at position {position}" if position else ""
-            add(row, NO_FIELD, f"extra value{at}: the row has more values than the header")
-        elif kind == "blank-row":
-            add(row, NO_FIELD, "blank row")
-        else:
-            add(row, name, error.message)
-    return problems
-
-
-def _constraint_message(note: str, cell: Any, spec: dict[str, Any]) -> str:
-    match = re.search(r'constraint "(\w+)"', note)
-    constraint = match.group(1) if match else ""
-    value = (spec.get("constraints") or {}).get(constraint)
-    shown = _short(cell)
-    if constraint == "required":
-        return "required value is blank"
-    if constraint == "enum":
-        allowed = ", ".join(str(v) for v in value or [])
-        return f'"{shown}" is not one of the allowed values: {allowed}'
-    if constraint == "minimum":
-        return f"{shown} is below the minimum {value}"
-    if constraint == "maximum":
-        return f"{shown} is above the maximum {value}"
-    if constraint == "exclusiveMinimum":
-        return f"{shown} is not above {value}"
-    if constraint == "exclusiveMaximum":
-        return f"{shown} is not below {value}"
-    if constraint == "pattern":
-        return f'"{shown}" does not match the pattern {value}'
-    if constraint == "minLength":
-        return f'"{shown}" is shorter than {value} characters'
-    if constraint == "maxLength":
-        return f'"{shown}" is longer than {value} characters'
-    return f'"{shown}" breaks the constraint {constraint or note}'

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from dashboard import data
 from dashboard.data import load_tables
@@ -84,3 +86,82 @@ def test_tables_carry_seed_texts_package_and_date(pkg: Pkg) -> None:
     assert tables.seed_texts["S000"] == seed
     assert tables.package["resources"][0]["name"] == "sources"
     assert tables.as_of == tables["sources"]["published_to"].max().date()
+
+
+def test_load_tables_reads_and_parses_each_csv_once(pkg: Pkg, monkeypatch) -> None:
+    """One read of each file, one parse, one cast: the frames are the validated columns, nothing reads them again."""
+    from collections import Counter
+
+    import pyarrow.csv
+
+    from dashboard import contract
+
+    reads: Counter[str] = Counter()
+    parses: list[int] = []
+    real_read_bytes, real_parse = Path.read_bytes, pyarrow.csv.read_csv
+
+    def read_bytes(self: Path) -> bytes:
+        if self.suffix == ".csv":
+            reads[self.name] += 1
+        return real_read_bytes(self)
+
+    def parse(source, *args, **kwargs):
+        parses.append(1)
+        return real_parse(source, *args, **kwargs)
+
+    def no_second_reader(*args, **kwargs):
+        raise AssertionError("a CSV was parsed a second time")
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(pyarrow.csv, "read_csv", parse)
+    monkeypatch.setattr(contract, "_read_strict", no_second_reader)
+    monkeypatch.setattr(pd, "read_csv", no_second_reader)
+    tables = load_tables(pkg.data)
+    assert tables.problems == {} and len(tables.frames) == 4
+    assert reads == {"provenance.csv": 1, "conflicts.csv": 1, "events.csv": 1, "figures.csv": 1}
+    assert len(parses) == 4
+
+
+CSV_CASES = [
+    b"id,text\nA1,plain\n",
+    b'\xef\xbb\xbfid,text\r\nA1,"two\r\nlines"\r\nA2,"a ""quoted"" word"\r\n',
+    b"id,text\nA1,x\n\nA2,y\n\n",
+    b'id,text\nA1,"comma, inside"\nA2,\n',
+    b"id,text\n",
+]
+
+
+@pytest.mark.parametrize("raw", CSV_CASES)
+def test_the_fast_and_the_strict_reader_agree(raw: bytes) -> None:
+    """pyarrow's reader and Python's strict csv give the same labels and cells (blank lines are rows)."""
+    from dashboard import contract
+
+    fast = contract._read_fast(raw.removeprefix(b"\xef\xbb\xbf"))
+    strict = contract._read_strict(raw, "utf-8")
+    assert fast is not None
+    assert fast.labels == strict.labels and fast.num_rows == strict.num_rows
+    blank = lambda cells: [c or "" for c in cells]  # noqa: E731 - a blank line: "" from pyarrow, no cells from csv
+    assert [blank(c.to_pylist()) for c in fast.columns] == [blank(c.to_pylist()) for c in strict.columns]
+
+
+@pytest.mark.parametrize(
+    "raw, message",
+    [
+        (b'id,text\nA1,"never closed\n', "malformed CSV near line 2: unexpected end of data"),
+        (b"id,text\nA1,\xff\n", "file is not valid utf-8 text (byte 11)"),
+        (b"  \n", "file is empty"),
+    ],
+)
+def test_a_file_pyarrow_would_misread_goes_to_the_strict_reader(raw: bytes, message: str) -> None:
+    from dashboard import contract
+
+    with pytest.raises(contract.FileProblem, match=re.escape(message)):
+        contract.read_csv(raw)
+
+
+def test_ragged_rows_are_read_strictly() -> None:
+    from dashboard import contract
+
+    table = contract.read_csv(b"id,text\nA1\nA2,x,y\nA3,z\n")
+    assert table.ragged == {0: 1, 1: 3} and table.num_rows == 3
+    assert [c.to_pylist() for c in table.columns] == [["A1", "A2", "A3"], [None, "x", "z"]]
