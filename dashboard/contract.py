@@ -111,6 +111,15 @@ class _Invalid:
 INVALID = _Invalid()
 
 
+def as_text(value: Any) -> str:
+    """A cast value written out, as Frictionless words it: blank for none, a whole number without ".0"."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def short(value: Any) -> str:
     """A cell as shown in a message: one line, at most 60 characters."""
     text = "" if value is None else str(value)
@@ -417,9 +426,9 @@ def _resource_problems(resource: dict[str, Any]) -> list[str]:
         problems += [f'field "{spec["name"]}": {p}' for p in _field_problems(spec)]
     pk = schema.get("primaryKey")
     if pk is not None:
-        keys = [pk] if isinstance(pk, str) else pk
-        if not isinstance(keys, list) or not keys or not all(isinstance(k, str) for k in keys):
-            problems.append('"primaryKey" is not a field name or a list of them')
+        keys = key_names(pk)
+        if not keys:
+            problems.append('"primaryKey" is not a list of field names')
         else:
             problems += [f'primary key field "{k}" is not declared' for k in keys if k not in seen]
     fks = schema.get("foreignKeys")
@@ -454,10 +463,8 @@ def _foreign_key_problems(resource: dict[str, Any], resources: dict[str, dict[st
 
 
 def key_names(value: Any) -> list[str] | None:
-    """A key's field names (a name or a list of names), or None when it is neither."""
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+    """A key's field names (a non-empty list of names, as Data Package v2 has them), or None when it is not one."""
+    if isinstance(value, list) and value and all(isinstance(v, str) and v for v in value):
         return list(value)
     return None
 
@@ -584,7 +591,7 @@ def _read_fast(raw: bytes) -> RawTable | None:
             convert_options=pa_csv.ConvertOptions(column_types={n: pa.string() for n in names}, strings_can_be_null=False,
                                                   quoted_strings_can_be_null=False),
         )
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+    except pa.ArrowException:  # anything pyarrow cannot read: the strict reader says what is wrong
         return None
     if table.num_rows == 0 or [table.column(i)[0].as_py() for i in range(len(names))] != labels:
         return None
@@ -648,12 +655,6 @@ def rows_where(mask: pa.Array | None) -> list[int]:
 
 def _any(mask: pa.Array | None) -> bool:
     return mask is not None and bool(pc.any(mask).as_py())
-
-
-def _or(a: pa.Array | None, b: pa.Array | None) -> pa.Array | None:
-    if a is None:
-        return b
-    return a if b is None else pc.or_(a, b)
 
 
 def _integers(values: pa.Array, fill: int = 0) -> np.ndarray:
@@ -722,18 +723,17 @@ def cast(raw: RawTable, resource: dict[str, Any]) -> CastTable:
     problems: list[tuple[int, str, str]] = []
 
     # a row whose every cell is missing is one "blank row" problem, and nothing else
-    missing_masks = []
+    blank: pa.Array | None = flags(True, n) if raw.labels and n else None
     for label, column in zip(raw.labels, raw.columns):
+        if blank is None:
+            break
         missing = missing_values(schema, specs.get(label))
-        mask = pc.is_null(column) if column.null_count else None
-        mask = _or(mask, pc.is_in(column, value_set=array(missing, pa.string()))) if missing else mask
-        missing_masks.append(mask if mask is not None else flags(False, n))
-    blank = None
-    if missing_masks and n:
-        blank = missing_masks[0]
-        for mask in missing_masks[1:]:
-            blank = pc.and_(blank, mask)
-        blank = blank if _any(blank) else None
+        mask = pc.is_in(column, value_set=array(missing, pa.string())) if missing else flags(False, n)
+        if column.null_count:
+            mask = pc.or_(mask, pc.is_null(column))
+        blank = pc.and_(blank, mask)
+        if not _any(blank):
+            blank = None
     blank_rows = set(rows_where(blank))
     for row in sorted(blank_rows):
         problems.append((row + FIRST_ROW, NO_FIELD, "blank row"))
@@ -749,7 +749,7 @@ def cast(raw: RawTable, resource: dict[str, Any]) -> CastTable:
         if bad:
             invalid_rows[name] = bad
         if (spec.get("constraints") or {}).get("unique") is True:
-            _unique(name, typed, column, blank_rows, problems, invalid_rows)
+            _unique(name, typed, problems, invalid_rows)
 
     # rows with fewer or more values than the header
     width = len(raw.labels)
@@ -764,7 +764,7 @@ def cast(raw: RawTable, resource: dict[str, Any]) -> CastTable:
 
     pk = key_names(schema.get("primaryKey")) or []
     if pk and all(k in values for k in pk):
-        _primary_key(pk, values, invalid_rows, blank_rows, n, problems, specs)
+        _primary_key(pk, values, blank_rows, n, problems, specs)
 
     invalid = {name: _mask_of(rows, n) for name, rows in invalid_rows.items() if rows and name in specs}
     return CastTable(values, invalid, n, problems)
@@ -843,25 +843,22 @@ def _cast_column(column: pa.Array, spec: dict[str, Any], missing: list[str], bla
     return typed, bad
 
 
-def _unique(name: str, typed: pa.Array, column: pa.Array, blank_rows: set[int], problems: list[tuple[int, str, str]],
-            invalid_rows: dict[str, set[int]]) -> None:
+def _unique(name: str, typed: pa.Array, problems: list[tuple[int, str, str]], invalid_rows: dict[str, set[int]]) -> None:
     given = len(typed) - typed.null_count
     if not given or pc.count_distinct(typed).as_py() == given:
         return
     seen: dict[Any, int] = {}
-    texts = column.to_pylist()
     for row, value in enumerate(typed.to_pylist()):
         if value is None:
             continue
         first = seen.get(value)
         seen[value] = row + FIRST_ROW
         if first is not None:
-            problems.append((row + FIRST_ROW, name, f'duplicate value "{short(texts[row])}" (first in row {first})'))
+            problems.append((row + FIRST_ROW, name, f'duplicate value "{short(as_text(value))}" (first in row {first})'))
             invalid_rows.setdefault(name, set()).add(row)
 
 
-def _primary_key(pk: list[str], values: dict[str, pa.Array], invalid_rows: dict[str, set[int]], blank_rows: set[int],
-                 n: int, problems: list[tuple[int, str, str]], specs: dict[str, dict[str, Any]]) -> None:
+def _primary_key(pk: list[str], values: dict[str, pa.Array], blank_rows: set[int], n: int, problems: list[tuple[int, str, str]], specs: dict[str, dict[str, Any]]) -> None:
     columns = [values[k] for k in pk]
     if all(c.null_count == 0 for c in columns):
         distinct = pc.count_distinct(columns[0]).as_py() if len(pk) == 1 else len(first_rows(columns))
@@ -881,7 +878,7 @@ def _primary_key(pk: list[str], values: dict[str, pa.Array], invalid_rows: dict[
             problems.append((row + FIRST_ROW, where, f"duplicate primary key (first in row {first})"))
 
 
-def foreign_key_problems(fk: dict[str, Any], own: CastTable, own_raw: RawTable, ref_name: str, ref: CastTable) -> list[tuple[int, str, str]]:
+def foreign_key_problems(fk: dict[str, Any], own: CastTable, ref_name: str, ref: CastTable) -> list[tuple[int, str, str]]:
     """Rows of ``own`` whose key (not all blank) is not among the keys of ``ref`` (rows with a blank key aside)."""
     fields, ref_fields = key_names(fk["fields"]) or [], key_names(fk["reference"]["fields"]) or []
     if not all(f in own.values for f in fields) or not all(f in ref.values for f in ref_fields):
@@ -896,11 +893,10 @@ def foreign_key_problems(fk: dict[str, Any], own: CastTable, own_raw: RawTable, 
                 if any(c is not None for c in cells) and cells not in keys]
     if not rows:
         return []
-    position = {label: i for i, label in reversed(list(enumerate(own_raw.labels)))}
-    texts = [own_raw.columns[position[f]].take(positions(rows)).to_pylist() for f in fields]
+    cells = [own.values[f].take(positions(rows)).to_pylist() for f in fields]
     where, target = ",".join(fields), f"{ref_name}.{','.join(ref_fields)}"
-    return [(row + FIRST_ROW, where, f"{', '.join(chr(34) + short(t) + chr(34) for t in cells)} not found in {target}")
-            for row, cells in zip(rows, zip(*texts))]
+    return [(row + FIRST_ROW, where, f"{', '.join(chr(34) + short(as_text(v)) + chr(34) for v in values)} not found in {target}")
+            for row, values in zip(rows, zip(*cells))]
 
 
 # --------------------------------------------------------------------------

@@ -282,7 +282,11 @@ class _Checker:
         for table in self.tables.values():
             self.check_foreign_keys(table)
         self.run_rules(package)
-        self.seeds()
+        try:
+            self.seeds()  # the seed texts the app shows, read once here
+        except Exception as exc:  # noqa: BLE001
+            where = self.tables[SOURCES].display if SOURCES in self.tables else self.report.package_path
+            self.problem(where, FILE_ROW, NO_FIELD, f"the seeds cannot be read: {type(exc).__name__}: {exc}")
         readable = [t for t in self.tables.values() if t.readable and t.cast is not None]
         self.report.rows = {t.name: t.num_rows for t in readable}
         self.report.columns = {t.name: t.cast.values for t in readable}  # type: ignore[union-attr]
@@ -358,6 +362,9 @@ class _Checker:
         except contract.FileProblem as exc:
             self.problem(where, FILE_ROW, NO_FIELD, str(exc))
             return
+        except Exception as exc:  # noqa: BLE001 - one unreadable file never hides the others
+            self.problem(where, FILE_ROW, NO_FIELD, f"file cannot be read as a table: {type(exc).__name__}: {exc}")
+            return
         if not parsed.labels or not any(label.strip() for label in parsed.labels):
             self.problem(where, FILE_ROW, NO_FIELD, "no header row")
             return
@@ -412,14 +419,14 @@ class _Checker:
 
     def check_foreign_keys(self, table: _Table) -> None:
         """Each foreign key of a readable table whose reference is readable (else that table's problem says why)."""
-        if not table.readable or table.cast is None or table.raw is None:
+        if not table.readable or table.cast is None:
             return
         for fk in table.descriptor["schema"].get("foreignKeys") or []:
             target = self.tables.get(fk["reference"].get("resource") or table.name)
             if target is None or not target.readable or target.cast is None:
                 continue
             try:
-                found = contract.foreign_key_problems(fk, table.cast, table.raw, target.name, target.cast)
+                found = contract.foreign_key_problems(fk, table.cast, target.name, target.cast)
             except Exception as exc:  # noqa: BLE001
                 self.problem(table.display, FILE_ROW, NO_FIELD, f"foreign key cannot be checked: {type(exc).__name__}: {exc}")
                 continue

@@ -614,6 +614,41 @@ def test_bad_rule_declaration_is_a_problem_on_datapackage_json(pkg: RulesPkg, ed
         assert len({rule["name"] for rule in RULES} - set(report.rules_run)) <= 1
 
 
+def _set_field(name: str, **changes):
+    def edit(descriptor: dict) -> None:
+        spec = next(f for f in _resource_named(descriptor, "events")["schema"]["fields"] if f["name"] == name)
+        spec.update(changes)
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    "edit, message",
+    [
+        (_set_field("stance", type="geopoint"), 'resource "events": field "stance": type "geopoint" is not supported '
+         '(supported: string, integer, number, boolean, date, datetime, year)'),
+        (_set_field("quote", format="email"), 'resource "events": field "quote": format "email" is not supported for type string'),
+        (_set_field("stance", constraints={"pattern": "^-?[0-2]$"}),
+         'resource "events": field "stance": constraint "pattern" does not apply to type integer'),
+        (_set_field("date_from", constraints={"minimum": "soon"}),
+         'resource "events": field "date_from": constraint "minimum" is not a date (YYYY-MM-DD)'),
+        (lambda d: _resource_named(d, "events")["schema"].update(primaryKey="id"),
+         'resource "events": "primaryKey" is not a list of field names'),
+        (lambda d: _resource_named(d, "events").update(dialect={"delimiter": ";"}),
+         'resource "events": dialect "delimiter": ";" is not supported (the tables are plain CSV)'),
+        (lambda d: _resource_named(d, "events")["schema"]["foreignKeys"][1]["reference"].update(resource="deeds"),
+         'resource "events": foreign key 2: resource "deeds" is not declared'),
+    ],
+    ids=["type", "format", "constraint for the type", "constraint value", "primaryKey not a list", "dialect", "foreign key"],
+)
+def test_a_declaration_the_checks_cannot_read_is_a_problem_on_datapackage_json(pkg: RulesPkg, edit, message: str) -> None:
+    """What the checks interpret (types, formats, constraints, keys, CSV layout) must be declared as they read it."""
+    pkg.edit_package(edit)
+    report = run(pkg.data)
+    assert [str(p) for p in report.problems] == [f"data/datapackage.json:0:-: {message}"]
+    assert report.rules_run == [] and report.columns == {}
+
+
 def test_a_bad_rule_does_not_stop_the_others(pkg: RulesPkg) -> None:
     pkg.edit_package(_rules(lambda rules: rules.insert(0, {"name": "spelling", "check": "spell-check", "resources": ["events"]})))
     pkg.set_cell("data/events.csv", "EV001", "quote", "Kazakhstan will help Russia circumvent sanctions")

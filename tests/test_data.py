@@ -165,3 +165,22 @@ def test_ragged_rows_are_read_strictly() -> None:
     table = contract.read_csv(b"id,text\nA1\nA2,x,y\nA3,z\n")
     assert table.ragged == {0: 1, 1: 3} and table.num_rows == 3
     assert [c.to_pylist() for c in table.columns] == [["A1", "A2", "A3"], [None, "x", "z"]]
+
+
+def test_a_table_that_cannot_be_cast_is_its_own_problem(pkg: Pkg, monkeypatch) -> None:
+    """An unexpected failure while casting one table is a row-0 problem of that table; the others still load."""
+    from dashboard import contract
+
+    real_cast = contract.cast
+
+    def cast(raw, resource):
+        if resource["name"] == "events":
+            raise RuntimeError("boom")
+        return real_cast(raw, resource)
+
+    monkeypatch.setattr(contract, "cast", cast)
+    tables = load_tables(pkg.data)
+    assert set(tables.frames) == {"sources", "conflicts", "figures"}
+    assert [str(p) for p in tables.problems["events"]] == [
+        "data/events.csv:0:-: file cannot be cast as declared: RuntimeError: boom"
+    ]
