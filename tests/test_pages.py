@@ -410,6 +410,16 @@ def test_download_neutralises_formula_cells(monkeypatch, pkg: Pkg, media) -> Non
     ]
 
 
+def test_chart_downloads_are_the_light_chart_built_on_click(shipped, media) -> None:
+    at = open_page("overview")
+    buttons = {b.proto.label: b.proto for b in at.get("download_button")}
+    assert buttons["PNG"].deferred_file_id and buttons["SVG"].deferred_file_id  # nothing is drawn until a click
+    svg = download(at, media, "SVG")
+    assert svg.startswith("<svg") and "Russia government" in svg
+    png = _CapturedDownloads.deferred[buttons["PNG"].deferred_file_id]()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
 def test_data_page_download_is_formula_safe_and_cites_its_sources(shipped, media) -> None:
     at = AppTest.from_file(APP, default_timeout=90)
     at.switch_page("views/data.py")
