@@ -560,7 +560,7 @@ def _is_utf8(encoding: str) -> bool:
 
 def read_csv(raw: bytes, encoding: str = "utf-8") -> RawTable:
     """Parse a CSV file's bytes, once; raises :class:`FileProblem` when it cannot be read as a table."""
-    if not raw.strip():
+    if not raw or raw.isspace():  # (not raw.strip(): that copies the file)
         raise FileProblem("file is empty")
     if _is_utf8(encoding):
         if raw.startswith(_BOM):  # a byte-order mark is not part of the header
@@ -585,7 +585,7 @@ def _read_fast(raw: bytes) -> RawTable | None:
     try:
         table = pa_csv.read_csv(
             pa.py_buffer(raw),
-            read_options=pa_csv.ReadOptions(column_names=names, block_size=1 << 22),
+            read_options=pa_csv.ReadOptions(column_names=names, block_size=1 << 24),
             parse_options=pa_csv.ParseOptions(delimiter=",", quote_char='"', double_quote=True, escape_char=False,
                                               newlines_in_values=True, ignore_empty_lines=False),
             convert_options=pa_csv.ConvertOptions(column_types={n: pa.string() for n in names}, strings_can_be_null=False,
@@ -687,12 +687,16 @@ def _codes(ids: np.ndarray) -> np.ndarray:
 def group_ids(columns: list[pa.Array]) -> np.ndarray:
     """One integer per row, equal exactly where all of ``columns`` are equal (nulls equal to each other), numbered
     0, 1, 2... in order of first appearance.  (Arrow's own ``group_by`` would load pyarrow.dataset, and pandas.)"""
-    ids = np.zeros(len(columns[0]) if columns else 0, dtype=np.int64)
+    ids: np.ndarray | None = None
     for column in columns:
-        encoded = column.dictionary_encode()
+        encoded = column.dictionary_encode()  # codes in order of first appearance
         size = len(encoded.dictionary)
-        ids = _codes(ids * (size + 1) + _integers(encoded.indices, fill=size))
-    return ids
+        codes = _integers(encoded.indices, fill=size)
+        if ids is None and not encoded.indices.null_count:
+            ids = codes
+        else:  # combined (or with nulls coded last): numbered again in order of first appearance
+            ids = _codes(codes if ids is None else ids * (size + 1) + codes)
+    return ids if ids is not None else np.zeros(0, dtype=np.int64)
 
 
 def first_rows(columns: list[pa.Array], rows: list[int] | None = None) -> np.ndarray:

@@ -716,7 +716,8 @@ def _pairs(columns: dict[str, pa.Array], mask: pa.Array) -> list[tuple[Any, ...]
     rows = rows_where(mask)
     if not rows:
         return []
-    firsts = contract.first_rows(list(columns.values()), rows).tolist()
+    everywhere = len(rows) == len(mask)
+    firsts = contract.first_rows(list(columns.values()), None if everywhere else rows).tolist()
     return list(zip(*(c.take(positions(firsts)).to_pylist() for c in columns.values())))
 
 
