@@ -2,7 +2,8 @@
 
 This is the project's one type system.  Each Table Schema field type is declared once, in :data:`FIELD_TYPES`: how
 a cell's text is read (the Frictionless reading: ``int()`` of the stripped text, ``Decimal`` for numbers,
-``strptime`` for dates...), which constraints apply to it, its Arrow type and the pandas dtype the app gets.
+``strptime`` for dates...), which constraints apply to it, and its Arrow type, from which :func:`to_pandas` gives
+the app its dtypes.
 
 Everything is vectorised over Arrow arrays (pyarrow, which imports without pandas so ``python -m dashboard check``
 starts fast):
@@ -232,6 +233,10 @@ def _read_year(spec: dict[str, Any]) -> Callable[[str], Any]:
 _BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
 
 
+def _same(value: Any) -> Any:
+    return value
+
+
 @dataclass(frozen=True)
 class FieldType:
     """One Table Schema field type: how its cells are read, and what they become."""
@@ -247,22 +252,17 @@ class FieldType:
     arrow: Callable[[], pa.DataType]
     #: the declared "format"s understood: "default" and, where True, any strptime pattern
     strptime_formats: bool = False
-    #: the field properties (besides name, type, format, title, description, constraints...) the reader uses
-    options: tuple[str, ...] = ()
-    #: value -> what the Arrow column stores
-    store: Callable[[Any], Any] = staticmethod(lambda value: value)  # type: ignore[assignment]
+    #: value -> what the Arrow column stores (a number's Decimal as a float)
+    store: Callable[[Any], Any] = _same
 
 
 FIELD_TYPES: dict[str, FieldType] = {
     t.name: t
     for t in (
         FieldType("string", "a string", _read_string, ("required", "minLength", "maxLength", "pattern", "enum"), pa.string),
-        FieldType("integer", "a whole number", _read_integer, ("required", *_BOUNDS, "enum"), pa.int64,
-                  options=("bareNumber",)),
-        FieldType("number", "a number", _read_number, ("required", *_BOUNDS, "enum"), pa.float64,
-                  options=("bareNumber", "groupChar", "decimalChar"), store=float),
-        FieldType("boolean", "true or false", _read_boolean, ("required", "enum"), pa.bool_,
-                  options=("trueValues", "falseValues")),
+        FieldType("integer", "a whole number", _read_integer, ("required", *_BOUNDS, "enum"), pa.int64),
+        FieldType("number", "a number", _read_number, ("required", *_BOUNDS, "enum"), pa.float64, store=float),
+        FieldType("boolean", "true or false", _read_boolean, ("required", "enum"), pa.bool_),
         FieldType("date", "a date (YYYY-MM-DD)", _read_date, ("required", *_BOUNDS, "enum"), pa.date32, strptime_formats=True),
         FieldType("datetime", "a date and time (ISO 8601)", _read_datetime, ("required", *_BOUNDS, "enum"),
                   lambda: pa.timestamp("us"), strptime_formats=True),
