@@ -258,7 +258,7 @@ def filter_redirects(options: FilterOptions, show: Iterable[str], titles: dict[s
 def filter_controls(options: FilterOptions, show: tuple[str, ...], source_titles: dict[str, str],
                     default: Filters = DEFAULT) -> Filters:
     """Draw the chosen filter widgets in one row, bound to the URL, and return the Filters they set."""
-    widths = {"dates": 1.3}
+    widths = {"dates": 2.2}  # two pickers, From and To
     columns = st.columns([widths.get(name, 1) for name in show])
     values: dict[str, Any] = {}
     for column, name in zip(columns, show):

@@ -159,6 +159,25 @@ def test_deep_link_opens_the_view(page, app_server, link: str, proof: str, kept:
     assert page.recorder.errors() == [] and page.recorder.offsite() == []
 
 
+@pytest.mark.parametrize(("path", "param", "shown"), [("stance?actor=Russia+government", "event", "Selected event"),
+                                                      ("indicators?view=sanctions", "row", "Open S")])
+def test_clicking_a_chart_mark_selects_it(page, app_server, path: str, param: str, shown: str) -> None:
+    """The charts are sent as Vega-Lite specs; a click on a mark still comes back as the selection, into the URL."""
+    open_page(page, f"{app_server.url}/{path}")
+    wait_charts_drawn(page)
+    mark = page.get_by_test_id("stVegaLiteChart").first.locator("g.mark-symbol.role-mark > path").first
+    mark.scroll_into_view_if_needed()
+    box = mark.bounding_box()
+    rerun(page, lambda: page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2))
+    page.wait_for_url(re.compile(rf"[?&]{param}=\w+"))
+    wait_done(page)
+    picked = query(page.url)[param][0]
+    main = page.locator('[data-testid="stMain"]').inner_text()
+    assert shown in main and picked in main
+    assert query(share_link(page)) == query(page.url)
+    assert page.get_by_test_id("stException").count() == 0 and page.recorder.errors() == []
+
+
 def test_csv_download_delivers_the_table_with_its_sources(page, app_server) -> None:
     open_page(page, f"{app_server.url}/data")
     with page.expect_download() as download:
