@@ -16,7 +16,6 @@ PAGE = "present"
 FILTERS = ("dates", "actors", "domains", "cred", "sources")
 #: the ``slide`` parameter (1-based) is the slide picker (bound); the first slide, its default, is left out of the URL
 SLIDE = "slide"
-GOTO = f"{PAGE}.goto"
 #: chart height on the page, so a slide fits a 1600 × 900 screen with the controls above it
 CHART_HEIGHT = 500
 
@@ -63,11 +62,6 @@ def slide_number(raw: str | None, total: int) -> int | None:
     """The slide a ``slide=`` parameter asks for, clamped to the deck (None when it is not a number)."""
     text = (raw or "").strip()
     return min(max(1, int(text)), total) if text.isdigit() else None
-
-
-def go_to() -> None:
-    """The title picker's choice: the slide (the bound picker, so the URL follows)."""
-    st.session_state[SLIDE] = st.session_state[GOTO]
 
 
 def bullets(items: tuple[str, ...]) -> None:
@@ -137,13 +131,12 @@ def present(options: ui.FilterOptions, titles: dict[str, str]) -> None:
     if int(st.session_state.get(SLIDE) or 1) > total:  # fewer slides under new filters: the last one
         st.session_state[SLIDE] = total
     with top:
-        tools = st.columns([3.2, 3.2, 1.75, 1.6])
+        tools = st.columns([5.4, 1, 1.75, 1.6])
         with tools[0]:
-            current = st.pagination(total, key=SLIDE, bind=ui.BIND, max_visible_pages=7)
+            # Previous / Next and the slide numbers, bound to ?slide=
+            current = st.pagination(total, key=SLIDE, bind=ui.BIND, max_visible_pages=9)
         current = min(max(1, int(current or 1)), total)
-        st.session_state[GOTO] = current
-        tools[1].selectbox("Slide", list(range(1, total + 1)), key=GOTO, label_visibility="collapsed", on_change=go_to,
-                           format_func=lambda n: f"{n} / {total} · {built.slides[n - 1].title}")
+        tools[1].caption(f"{current} / {total}")
         tools[2].download_button("Briefing (.pptx)", data=lambda: pptx_bytes(version, filters, loaded), file_name=f"{built.stem}.pptx",
                                  mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
                                  icon=":material/slideshow:", key=f"{PAGE}.pptx", on_click="ignore", width="stretch",
