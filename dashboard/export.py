@@ -118,12 +118,30 @@ def safe_csv(
 # charts
 
 
-def _spec(chart: Any) -> str:
-    spec = chart.to_dict()
-    if spec.get("width") == "container":
-        spec["width"] = EXPORT_WIDTH
+#: vl-convert's default sans-serif lacks the tenge sign and draws a label with one in a serif face;
+#: charts with such text use DejaVu Sans (Debian's fonts-dejavu-core, a fontconfig dependency), which has it.
+#: Where it is not installed, vl-convert keeps its default.
+CHART_FONT = "DejaVu Sans"
+WIDE_FONT_CHARS = "₸"
+
+
+def vega_json(chart: Any, width: int | None = None) -> str:
+    """The chart as Vega-Lite JSON for vl-convert, not validated again (the chart builders' specs are checked by the
+    tests): white background, ``width`` for a chart that fills its container, and a font with every glyph its text
+    needs."""
+    spec = chart.to_dict(validate=False)
+    if width and spec.get("width") == "container":
+        spec["width"] = width
     spec.setdefault("background", "white")
-    return json.dumps(spec)
+    text = json.dumps(spec)
+    if any(f"\\u{ord(c):04x}" in text for c in WIDE_FONT_CHARS):
+        spec.setdefault("config", {})["font"] = CHART_FONT
+        text = json.dumps(spec)
+    return text
+
+
+def _spec(chart: Any) -> str:
+    return vega_json(chart, EXPORT_WIDTH)
 
 
 def chart_png(chart: Any, scale: float = 2) -> bytes:

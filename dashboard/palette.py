@@ -1,4 +1,4 @@
-"""One colour for each actor group, shared by every chart and the briefing slides.
+"""One colour for each actor group, shared by every chart and the briefing slides, and the projector type sizes.
 
 The colours are the Okabe–Ito palette (safe for the common forms of colour
 blindness), with its black replaced by a mid grey so that it reads on both the
@@ -76,3 +76,14 @@ def actor_group(actor: object) -> str:
 def actor_colour(actor: object) -> str:
     """The hex colour of an actor value."""
     return GROUP_COLOURS[actor_group(actor)]
+
+
+# --------------------------------------------------------------------------
+# projector type sizes (px), shared by the one chart theme (dashboard.charts) and the marks layer, which places
+# labels by their width (dashboard.marks); the briefing's floor is 18 for titles and 14 for labels
+
+TITLE_SIZE = 22
+SUBTITLE_SIZE = 16
+LABEL_SIZE = 16
+AXIS_TITLE_SIZE = 17
+TEXT_SIZE = 15

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from dashboard import charts, palette
+from dashboard import marks as M
 from dashboard.filters import Filters
 
 from conftest import REPO
@@ -99,6 +100,22 @@ def test_date_label_and_precision_come_from_the_interval(first, last, label: str
     assert charts.date_precision(first, last) == precision
 
 
+def test_marks_label_whole_columns_as_date_label_does_one_interval() -> None:
+    rng = np.random.default_rng(1)
+    first = pd.Timestamp("2019-01-01") + pd.to_timedelta(rng.integers(0, 2000, 3000), unit="D")
+    last = first + pd.to_timedelta(rng.choice([0, 0, 1, 30, 90, 400, -3], 3000), unit="D")  # −3: ends before it starts
+    month = pd.Series(first).dt.to_period("M").dt.start_time
+    frame = pd.DataFrame({
+        "start": [*first, *month, *month, pd.Timestamp("2022-01-01"), pd.Timestamp("2021-01-01"), pd.NaT],
+        "end": [*(last + pd.Timedelta(days=1)), *(month + pd.offsets.MonthBegin(1)), *(month + pd.offsets.MonthBegin(14)),
+                pd.Timestamp("2023-01-01"), pd.Timestamp("2023-01-01"), pd.NaT],
+    })
+    labelled = M.with_periods(pd.DataFrame({"date_from": frame["start"], "date_to": frame["end"] - pd.Timedelta(days=1)}))
+    expected = [(M.date_precision(a, b), M.date_label(a, b)) for a, b in zip(frame["start"], frame["end"] - pd.Timedelta(days=1))]
+    assert list(zip(labelled["precision"], labelled["date_label"])) == expected
+    assert {p for p, _ in expected} == {"day", "month", "year", "range", "undated"}
+
+
 # -- one mark per act
 
 
@@ -159,8 +176,8 @@ def test_one_mark_per_act(rows, marks) -> None:
 
 
 def test_sub_rows_keep_every_mark_of_a_level_apart() -> None:
-    marks, _ = charts.event_marks(EVENTS)
-    laid, step = charts.lay_out_marks(marks, charts._range(Filters(), marks))
+    found, _ = charts.event_marks(EVENTS)
+    laid, step = M.lay_out_marks(found, M.x_range(Filters(), found))
     got = {m.key: (m.slot, round(m.y, 3)) for m in laid.itertuples()}
     # −1: the year-long bar on the level, the 24 Feb – 8 May bar above it, the two points (apart in time) below
     assert got == {"EV006": (0, -1.0), "EV009": (1, -0.83), "EV002": (2, -1.17), "EV011": (2, -1.17),
@@ -170,12 +187,12 @@ def test_sub_rows_keep_every_mark_of_a_level_apart() -> None:
 
 def test_many_overlapping_intervals_get_distinct_sub_rows_within_their_level() -> None:
     rows = _rows(*[(f"EV{i:03d}", f"k{i}", "2022-03-01", "2022-03-31", KZ, -1, 1, "S000") for i in range(1, 11)])
-    marks, _ = charts.event_marks(rows)
-    laid, step = charts.lay_out_marks(marks, charts._range(Filters(), marks))
+    found, _ = charts.event_marks(rows)
+    laid, step = M.lay_out_marks(found, M.x_range(Filters(), found))
     assert sorted(laid["slot"]) == list(range(10))
     assert laid["y"].round(6).nunique() == 10  # none hides another
-    assert (laid["y"] - -1).abs().max() <= charts.SLOT_REACH + 1e-9  # all within reach of their level
-    assert step == pytest.approx(charts.SLOT_REACH / 5)
+    assert (laid["y"] - -1).abs().max() <= M.SLOT_REACH + 1e-9  # all within reach of their level
+    assert step == pytest.approx(M.SLOT_REACH / 5)
 
 
 def test_context_markers_are_not_marks_and_sit_in_their_own_strip() -> None:
@@ -188,7 +205,7 @@ def test_context_markers_are_not_marks_and_sit_in_their_own_strip() -> None:
     ]
     drawn = [rows for rows in datasets(charts.stance_chart(EVENTS)) if rows and "summary" in rows[0] and "stance_label" not in rows[0]]
     assert [[r["key"] for r in rows] for rows in drawn] == [["EV010", "EV005"]]
-    assert all(r["y"] < -2 - charts.SLOT_REACH for r in drawn[0])  # below every scored lane
+    assert all(r["y"] < -2 - M.SLOT_REACH for r in drawn[0])  # below every scored lane
 
 
 def test_turning_points_come_from_the_data() -> None:
@@ -207,9 +224,9 @@ def test_turning_point_labels_never_overlap() -> None:
         "label": ["First label", "Second label", "Third label", "Far away", "At the right edge"],
         "start": pd.to_datetime(["2022-01-01", "2022-01-03", "2022-01-05", "2022-07-01", "2022-12-20"]),
     })
-    placed = charts._label_rows(turns, (pd.Timestamp("2022-01-01"), pd.Timestamp("2023-01-01")))
+    placed = M.label_rows(turns, (pd.Timestamp("2022-01-01"), pd.Timestamp("2023-01-01")))
     assert placed[["label_row", "align"]].values.tolist() == [[0, "left"], [1, "left"], [2, "left"], [0, "left"], [0, "right"]]
-    assert placed["label_px"].tolist() == [charts.LABEL_PX[r] for r in placed["label_row"]]
+    assert placed["label_px"].tolist() == [M.LABEL_PX[r] for r in placed["label_row"]]
 
 
 def test_mark_for_row_finds_the_mark_of_any_row_of_an_act() -> None:
@@ -633,7 +650,53 @@ def test_empty_chart_says_why() -> None:
 def test_charts_use_projector_font_sizes() -> None:
     config = charts.stance_chart(EVENTS).to_dict()["config"]
     assert config["axis"]["labelFontSize"] >= 14 and config["legend"]["labelFontSize"] >= 14
-    assert charts.stance_chart(EVENTS).to_dict()["title"]["fontSize"] >= 18
+    assert config["title"]["fontSize"] >= 18  # title sizes now come from the one theme (config.title), not each chart's title
+
+
+def test_one_theme_registered_once_and_no_chart_styles_itself() -> None:
+    assert alt.theme.active == charts.THEME_NAME
+    for chart in (charts.stance_chart(EVENTS), charts.index_chart(EVENTS), charts.sanctions_chart(SANCTIONS),
+                  charts.sentiment_chart(SENTIMENT), charts.oil_timeline_chart(OIL), charts.oil_share_chart(OIL),
+                  charts.stakes_chart(OIL), charts.defence_chart(WIDE), charts.empty_chart("Nothing")):
+        assert "config" not in chart.spec  # no per-chart configure_*: the look is the theme's
+        assert chart.to_dict()["config"] == charts.THEME["config"]
+    dark = charts.for_dark(charts.stance_chart(EVENTS)).to_dict()["config"]
+    assert dark["text"] == {"fontSize": palette.TEXT_SIZE, "color": charts.DARK_TEXT}
+    assert dark["title"]["subtitleColor"] == charts.DARK_TEXT and dark["title"]["fontSize"] == palette.TITLE_SIZE
+
+
+def test_the_three_lane_charts_are_one_builder() -> None:
+    def shape(chart) -> list[tuple]:
+        return [(l["mark"]["type"], json.dumps(l.get("transform")), sorted(l["encoding"])) for l in layers(chart)]
+
+    sanctions, sentiment, oil = (charts.sanctions_chart(SANCTIONS), charts.sentiment_chart(SENTIMENT), charts.oil_timeline_chart(OIL))
+    assert shape(sentiment) == shape(oil)
+    assert shape(sanctions)[:-1] == [(m, t, sorted(set(e) - {"tooltip"}) if m != "rect" else e) for m, t, e in shape(oil)]
+    assert shape(sanctions)[-1][0] == "rect"  # plus the hit layer its selection is made in
+
+
+def test_summaries_are_counted_from_the_chart_s_own_marks() -> None:
+    stance = M.stance_marks(EVENTS)
+    assert charts.stance_summary(EVENTS) == stance.summary
+    assert len(dataset_with(charts.stance_spec(stance), "stance_label")) == len(stance.marks)
+    index = M.index_marks(EVENTS)
+    assert charts.index_summary(EVENTS) == index.summary and len(index.left_out) == charts.index_left_out(EVENTS)
+    lanes = M.sanctions_marks(SANCTIONS)
+    assert lanes.summary == charts.sanctions_summary(SANCTIONS)
+    assert [r["id"] for r in dataset_with(charts.lane_spec(lanes), "slot")] == lanes.rows["id"].tolist()
+    defence = M.defence_marks(WIDE)
+    assert (defence.summary, defence.label) == (charts.defence_summary(WIDE), charts.defence_label(WIDE))
+
+
+def test_marks_are_computed_once_per_table_and_filter() -> None:
+    events = EVENTS.copy()
+    first = M.stance_marks(events, Filters(actors=(RU,)))
+    assert M.stance_marks(events, Filters(actors=(RU,))) is first  # remembered
+    assert M.stance_marks(events, Filters()) is not first  # another filter, other marks
+    assert M.stance_marks(events.copy(), Filters(actors=(RU,))) is not first  # another table object
+    marks, _ = charts.event_marks(events, Filters(actors=(RU,)))
+    marks.loc[:, "summary"] = "changed by a caller"  # the older per-frame functions hand out copies
+    assert (M.acts(events, Filters(actors=(RU,))).marks["summary"] != "changed by a caller").all()
 
 
 def test_every_chart_compiles_in_vega() -> None:
@@ -642,7 +705,8 @@ def test_every_chart_compiles_in_vega() -> None:
 
     for chart in (charts.stance_chart(EVENTS), charts.stance_chart(EVENTS, compact=True, selected="EV009"),
                   charts.index_chart(EVENTS), charts.sanctions_chart(SANCTIONS), charts.sentiment_chart(SENTIMENT),
-                  charts.oil_timeline_chart(OIL), charts.defence_chart(WIDE)):
-        spec = chart.to_dict()
+                  charts.oil_timeline_chart(OIL), charts.defence_chart(WIDE), charts.oil_share_chart(OIL),
+                  charts.stakes_chart(OIL), charts.empty_chart("Nothing to draw")):
+        spec = chart.to_dict(validate=True)  # valid against the Vega-Lite schema (to_dict does not check by default)
         spec["width"] = 900 if spec.get("width") == "container" else spec.get("width")
         assert vlc.vegalite_to_svg(json.dumps(spec)).startswith("<svg")

@@ -8,16 +8,16 @@ a chart's font sizes in pixels map to the same point sizes on every slide
 
 from __future__ import annotations
 
-import json
 import math
 import textwrap
 from dataclasses import dataclass
 from typing import Any, Sequence
 
 import altair as alt
-import pandas as pd
 
+from dashboard import export
 from dashboard.brief.model import Slide
+from dashboard.charts import Spec
 
 SLIDE_W, SLIDE_H = 13.333, 7.5
 MARGIN = 0.5
@@ -45,11 +45,8 @@ LINE = 1.2  # line height, in font sizes
 EM = 0.55
 EM_BOLD = 0.64
 
-#: vl-convert's default sans-serif lacks the tenge sign and draws a label with one in a serif face;
-#: charts with such text use DejaVu Sans (Debian's fonts-dejavu-core, a fontconfig dependency), which has it.
-#: Where it is not installed, vl-convert keeps its default.
-CHART_FONT = "DejaVu Sans"
-WIDE_FONT_CHARS = "₸"
+#: the font charts with a tenge sign are drawn in (see dashboard.export.vega_json)
+CHART_FONT = export.CHART_FONT
 
 TEXT = "111111"
 MUTED = "444444"
@@ -161,6 +158,9 @@ def placed(box: Box, width: float, height_: float) -> Box:
 
 # --------------------------------------------------------------------------
 # charts on slides
+#
+# The chart builders' specs (dashboard.charts.Spec) are plain Vega-Lite JSON: the functions below move legends and
+# size charts by editing copies of that JSON. An Altair chart (the static map) is only sized.
 
 
 #: legend channels whose legend lists actor groups or kinds, one per line when moved beside the chart
@@ -176,119 +176,104 @@ def _get(obj: Any, name: str) -> Any:
         return alt.Undefined
 
 
-def _leaves(chart: Any) -> list[Any]:
-    """The single-view charts inside a layer or facet chart (the chart itself when it is one)."""
-    layers = _get(chart, "layer")
-    if layers is not alt.Undefined:
-        return [leaf for layer in layers for leaf in _leaves(layer)]
-    spec = _get(chart, "spec")
-    return _leaves(spec) if spec is not alt.Undefined else [chart]
+def _leaves(node: dict) -> list[dict]:
+    """The single-view specs inside a layer or facet spec (the spec itself when it is one)."""
+    if "layer" in node:
+        return [leaf for layer in node["layer"] for leaf in _leaves(layer)]
+    return _leaves(node["spec"]) if "spec" in node else [node]
 
 
-def _bottom_legends(leaf: Any) -> list[tuple[str, Any]]:
-    """(channel name, channel) for each encoding channel of a single-view chart whose legend sits under the chart."""
-    encoding = _get(leaf, "encoding")
-    if encoding is alt.Undefined:
-        return []
+def _bottom_legends(leaf: dict) -> list[tuple[str, dict]]:
+    """(channel name, channel) for each encoding channel of a single-view spec whose legend sits under the chart."""
+    encoding = leaf.get("encoding") or {}
     out = []
     for name in _LEGEND_CHANNELS:
-        channel = _get(encoding, name)
-        legend = _get(channel, "legend") if isinstance(channel, alt.SchemaBase) else alt.Undefined
-        if isinstance(legend, alt.Legend) and _get(legend, "orient") == "bottom":
+        channel = encoding.get(name)
+        legend = channel.get("legend") if isinstance(channel, dict) else None
+        if isinstance(legend, dict) and legend.get("orient") == "bottom":
             out.append((name, channel))
     return out
 
 
-def _legend_count(chart: Any) -> int:
+def _legend_count(spec: dict) -> int:
     """How many distinct legends (by title) the chart draws under it."""
-    return len({str(_get(channel, "title")) for leaf in _leaves(chart) for _, channel in _bottom_legends(leaf)})
+    return len({str(channel.get("title")) for leaf in _leaves(spec) for _, channel in _bottom_legends(leaf)})
 
 
-def _legends_right(chart: Any, channels: Sequence[str] = _LEGEND_CHANNELS, row_columns: int | None = None) -> Any:
+def _legends_right(node: dict, channels: Sequence[str] = _LEGEND_CHANNELS, row_columns: int | None = None) -> dict:
     """A copy with the legends the pages put under the chart moved to its right (a 16:9 slide is short and wide).
 
     Only the legends of ``channels`` move; colour legends become one column, the others keep their columns. With
     ``row_columns``, the legends that stay under the chart get that many columns (one or two rows instead of four).
+    The spec given is not changed (its unchanged parts are shared with the copy).
     """
-    out = chart.copy(deep=False)
-    layers = _get(out, "layer")
-    if layers is not alt.Undefined:
-        out.layer = [_legends_right(layer, channels, row_columns) for layer in layers]
-        return out
-    spec = _get(out, "spec")
-    if spec is not alt.Undefined:
-        out.spec = _legends_right(spec, channels, row_columns)
-        return out
-    moved = _bottom_legends(out)
+    if "layer" in node:
+        return {**node, "layer": [_legends_right(layer, channels, row_columns) for layer in node["layer"]]}
+    if "spec" in node:
+        return {**node, "spec": _legends_right(node["spec"], channels, row_columns)}
+    moved = _bottom_legends(node)
     if not moved:
-        return out
-    encoding = out.encoding.copy(deep=False)
+        return node
+    encoding = dict(node["encoding"])
     for name, channel in moved:
-        legend = _get(channel, "legend").copy(deep=False)
+        legend = dict(channel["legend"])
         if name not in channels:
             if row_columns:
                 legend["columns"] = row_columns
-                channel = channel.copy(deep=False)
-                channel["legend"] = legend
-                encoding[name] = channel
+                encoding[name] = {**channel, "legend": legend}
             continue
         legend["orient"] = "right"
         if name in _LIST_CHANNELS:
             legend["columns"] = 1
-        channel = channel.copy(deep=False)
-        channel["legend"] = legend
-        encoding[name] = channel
-    out.encoding = encoding
-    return out
+        encoding[name] = {**channel, "legend": legend}
+    return {**node, "encoding": encoding}
 
 
-def _facet_rows(chart: Any) -> int:
-    """How many rows a row facet of the chart's own DataFrame makes (0 when it cannot tell)."""
-    facet, data = _get(chart, "facet"), _get(chart, "data")
-    row = _get(facet, "row") if isinstance(facet, alt.SchemaBase) else alt.Undefined
-    field = _get(row, "shorthand") if isinstance(row, alt.SchemaBase) else alt.Undefined
-    if field is alt.Undefined:
-        field = _get(row, "field") if isinstance(row, alt.SchemaBase) else alt.Undefined
-    if not isinstance(field, str) or not isinstance(data, pd.DataFrame):
+def _facet_rows(spec: dict) -> int:
+    """How many rows a row facet of the spec's own dataset makes (0 when it cannot tell)."""
+    field = ((spec.get("facet") or {}).get("row") or {}).get("field")
+    name = (spec.get("data") or {}).get("name")
+    rows = (spec.get("datasets") or {}).get(name) if name else None
+    if not isinstance(field, str) or not isinstance(rows, list):
         return 0
-    name = field.split(":")[0]
-    return int(data[name].nunique()) if name in data.columns else 0
+    return len({str(row.get(field)) for row in rows})
 
 
 def chart_for(chart: Any, box: Box) -> Any:
     """The slide's chart sized to ``box`` (at :data:`PX_PER_IN`), with its legends beside it.
 
-    Text keeps the pages' projector sizes (``dashboard.charts.style``: labels 16 px,
+    Text keeps the pages' projector sizes (the theme in ``dashboard.charts``: labels 16 px,
     about 13 pt here). The legends go to the right of the plot, which then has
     the slide's full height (a 16:9 slide is short: the stance chart's sub-rows
     need the height more than the time axis needs the width).
     """
     width, height_ = round(box.w * PX_PER_IN), round(box.h * PX_PER_IN)
-    out = _legends_right(chart) if 1 <= _legend_count(chart) <= 3 else chart
-    if isinstance(out, alt.FacetChart):
+    if not isinstance(chart, Spec):  # an Altair chart (the map): its legend sits on the map already
+        return chart.properties(width=width, height=height_)
+    spec = chart.spec
+    out = _legends_right(spec) if 1 <= _legend_count(spec) <= 3 else spec
+    if "facet" in out:
         # a facet is sized per panel: the panels share the box's height (less headers, axes and legend) and its width
         # less the row labels and the legend beside them
+        config = dict(out.get("config") or {})
+        config["view"] = {**config.get("view", {}), "continuousWidth": width - 420}
+        out = {**out, "config": config}
         rows = _facet_rows(out)
-        out = out.configure_view(continuousWidth=width - 420)
         if rows:
-            out.spec = out.spec.properties(height=max(60, int((height_ - 40) / rows) - 75))
-        return out
-    return out.properties(width=width, height=height_)
+            out["spec"] = {**out["spec"], "height": max(60, int((height_ - 40) / rows) - 75)}
+        return Spec(out)
+    return Spec({**out, "width": width, "height": height_})
 
 
 def spec_json(chart: Any) -> str:
     """The chart as Vega-Lite JSON for vl-convert: white background, and a font with every glyph its text needs."""
-    spec = chart.to_dict(validate=False)  # vl-convert rejects an invalid spec anyway; validating the map takes long
-    spec.setdefault("background", "white")
-    text = json.dumps(spec)
-    if any(f"\\u{ord(c):04x}" in text for c in WIDE_FONT_CHARS):
-        spec.setdefault("config", {})["font"] = CHART_FONT
-        text = json.dumps(spec)
-    return text
+    return export.vega_json(chart)
 
 
 def is_map(chart: Any) -> bool:
     """True for a chart drawn in a map projection (``dashboard.maps.static_map``)."""
+    if isinstance(chart, Spec):
+        return "projection" in chart.spec
     return _get(chart, "projection") is not alt.Undefined
 
 
@@ -299,12 +284,15 @@ THREE_LEGENDS_EXTRA_PX = 140
 def for_screen(chart: Any, height_px: int) -> Any:
     """The slide's chart for the Present page, ``height_px`` tall (a facet keeps its panels'), its legends beside the
     plot as on the slide, so the plot keeps the height (the stance chart's sub-rows need it)."""
-    if isinstance(chart, alt.FacetChart):
+    if not isinstance(chart, Spec):
+        return chart.properties(height=height_px)
+    spec = chart.spec
+    if "facet" in spec:
         return chart
-    count = _legend_count(chart)
+    count = _legend_count(spec)
     if count == 3:
         # Streamlit's theme spaces legend rows widely, so three legends beside the plot would not fit its height:
         # the colour legend goes beside it, the others under it in one or two rows each
-        return _legends_right(chart, _LIST_CHANNELS, row_columns=6).properties(height=height_px + THREE_LEGENDS_EXTRA_PX)
-    out = _legends_right(chart) if 1 <= count <= 2 else chart
-    return out.properties(height=height_px)
+        return Spec({**_legends_right(spec, _LIST_CHANNELS, row_columns=6), "height": height_px + THREE_LEGENDS_EXTRA_PX})
+    out = _legends_right(spec) if 1 <= count <= 2 else spec
+    return Spec({**out, "height": height_px})

@@ -1,9 +1,10 @@
 """The briefing as data: a list of :class:`Slide` values built from the tables and the filters.
 
 Framework-free and deterministic: no clock, no randomness, no Streamlit. Every
-chart is the builder the pages use (``dashboard.charts``, ``dashboard.maps``);
-every text comes from the same summary functions and headline figures
-(``dashboard.facts``). Speaker notes carry the verbatim quotes behind each
+slide reads the marks the pages read (``dashboard.marks``: computed once per
+table and filter, with the chart's summary) and draws them with the builders
+the pages use (``dashboard.charts``, ``dashboard.maps``); the other texts
+come from the same headline figures (``dashboard.facts``). Speaker notes carry the verbatim quotes behind each
 figure. Which filters reach which slide follows the pages: the stance slides
 take all of them (like the Stance page), the indicator slides the date range
 and the sources (like the Indicators page), and the headline figures, map,
@@ -24,6 +25,7 @@ from altair.utils.schemapi import debug_mode
 import pandas as pd
 
 from dashboard import charts, export, facts, geo, maps
+from dashboard import marks as M
 from dashboard.filters import DEFAULT, PARAMS, Filters, apply, interval_bounds
 from dashboard.palette import ACTOR_GROUP, DOMAIN_SHAPES
 
@@ -191,14 +193,18 @@ def _text(value: Any) -> str:
 
 
 def _title_of(chart: Any) -> tuple[str, str]:
-    """The chart's title and subtitle texts."""
-    title = getattr(chart, "title", alt.Undefined)
-    if title is alt.Undefined or title is None:
-        return "", ""
-    if isinstance(title, str):
-        return title, ""
-    text = title.text if title.text is not alt.Undefined else ""
-    subtitle = title.subtitle if title.subtitle is not alt.Undefined else ""
+    """The chart's title and subtitle texts (a builder's spec, or an Altair chart: the map)."""
+    if isinstance(chart, charts.Spec):
+        title = chart.spec.get("title")
+        text, subtitle = (title.get("text", ""), title.get("subtitle", "")) if isinstance(title, dict) else (title or "", "")
+    else:
+        title = getattr(chart, "title", alt.Undefined)
+        if title is alt.Undefined or title is None:
+            return "", ""
+        if isinstance(title, str):
+            return title, ""
+        text = title.text if title.text is not alt.Undefined else ""
+        subtitle = title.subtitle if title.subtitle is not alt.Undefined else ""
     if isinstance(text, list):
         text = " ".join(text)
     if isinstance(subtitle, list):
@@ -210,11 +216,14 @@ def _take_title(chart: Any) -> tuple[str, str]:
     """Remove the chart's title (the slide shows it as text) and return its title and subtitle.
 
     The chart builders return a new chart on every call, so the slide owns it;
-    removing the title in place avoids an Altair copy, which deep-copies the
-    map's geometry.
+    removing the title in place avoids a copy (an Altair copy of the map
+    deep-copies its geometry).
     """
     title = _title_of(chart)
-    chart.title = alt.Undefined
+    if isinstance(chart, charts.Spec):
+        chart.spec.pop("title", None)
+    else:
+        chart.title = alt.Undefined
     return title
 
 
@@ -394,9 +403,9 @@ def _map_slide(frames: Frames, countries: dict, border: dict) -> Slide:
 
 
 def _turning_point_notes(events: pd.DataFrame, filters: Filters) -> list[str]:
-    rows = apply(charts.prepare_events(events), filters)
+    rows = M.event_rows(events, filters)
     out = []
-    for turn in charts.turning_points(events, filters).itertuples():
+    for turn in M.turning_points(events, filters).itertuples():
         for row in rows[rows["event_key"] == turn.event_key].sort_values("id").to_dict("records"):
             out.append(_quote(row, f"{turn.label} ({turn.date_label}) — "))
     return out
@@ -406,8 +415,8 @@ def _stance_slides(frames: Frames, filters: Filters) -> list[Slide]:
     if "events" not in frames:
         return [_missing("Stance over time", "events"), _missing("What moved, and when", "events"),
                 _missing("Stance index", "events")]
-    events = charts.prepare_events(frames["events"])
-    rows = apply(events, filters)
+    events = M.prepare_events(frames["events"])
+    rows = M.event_rows(events, filters)
     source = _source(["events.csv"], _seeds(rows), filters)
     coding = "Scores are the curators' coding of what each seed reports (codebook: data/README.md), not a measure of importance."
     turns = _turning_point_notes(events, filters)
@@ -415,22 +424,22 @@ def _stance_slides(frames: Frames, filters: Filters) -> list[Slide]:
         message = "No events match these filters."
         return [_empty("Stance over time", message, source), _empty("What moved, and when", message, source),
                 _empty("Stance index", message, source)]
-    summary = charts.stance_summary(events, filters)
-    stance = _chart_slide(charts.stance_chart(events, filters), summary, coding, source,
+    stance_marks = M.stance_marks(events, filters)
+    summary = stance_marks.summary
+    stance = _chart_slide(charts.stance_spec(stance_marks), summary, coding, source,
                           _notes(summary, "Turning points and their quotes:" if turns else "", turns))
     narrative = facts.narrative(events, filters)
     moved = Slide(title="What moved, and when", kind="text", bullets=_sentences(narrative),
                   caveat="Generated from the events each time the briefing is built; not hand-written.",
                   source_line=source, notes=_notes(narrative, "Turning points and their quotes:" if turns else "", turns))
-    index_summary = charts.index_summary(events, filters)
-    _, left_out = charts.index_events(events, filters)
-    left_text = charts.left_out_text(len(left_out))
+    index_marks = M.index_marks(events, filters)
+    index_summary, left_out, left_text = index_marks.summary, index_marks.left_out, index_marks.left_out_text
     index_caveat = ("An act the seeds date only to an interval longer than the window is not placed anywhere in it; "
                     "the acts left out are listed in the notes." if len(left_out) else "")
     index_notes = _notes(index_summary, coding, f"Not in the index ({left_text}):" if len(left_out) else "",
                          [f"  {m.date_label} · {m.actor} · {m.summary} ({m.ids})" for m in left_out.itertuples()])
-    index = (_chart_slide(charts.index_chart(events, filters), index_summary, index_caveat, source, index_notes)
-             if len(charts.stance_index(events, filters)) else _empty("Stance index", index_summary, source, index_notes))
+    index = (_chart_slide(charts.index_spec(index_marks), index_summary, index_caveat, source, index_notes)
+             if len(index_marks.frame) else _empty("Stance index", index_summary, source, index_notes))
     return [stance, moved, index]
 
 
@@ -461,12 +470,12 @@ def _indicator_slides(frames: Frames, filters: Filters) -> list[Slide]:
         scope = Filters(sources=filters.sources)
         budget = apply(frames["defense_budget"], scope)
         source = _source(["defense_budget.csv"], _seeds(budget), scope)
-        if charts.defence_frame(budget).empty:
+        marks = M.defence_marks(budget)
+        if marks.empty:
             return [_empty("Defence budget", "No defence figures match the filters.", source)]
-        derived = (charts.defence_frame(budget)["basis"] == "derived").any()
-        return [_chart_slide(charts.defence_chart(budget), charts.defence_summary(budget),
+        return [_chart_slide(charts.defence_spec(marks), marks.summary,
                              "Faint bars are derived from the source's own two figures (the implied exchange rate), not stated by it."
-                             if derived else "Every bar is a figure the source states; a budget of another year is not converted at this year's rate.",
+                             if marks.derived else "Every bar is a figure the source states; a budget of another year is not converted at this year's rate.",
                              source, _notes(_quotes(budget, lambda r: _text(r.get("item")))))]
 
     def oil() -> list[Slide]:
@@ -479,20 +488,21 @@ def _indicator_slides(frames: Frames, filters: Filters) -> list[Slide]:
             return [_empty(t, "No oil route rows match the filters.", source) for t in titles]
         shares = rows[(rows["kind"] == "export share") & rows["value"].notna()]
         disputed = shares["conflict_key"].notna().any() if len(shares) else False
-        timeline = charts.oil_timeline_frame(rows)
+        timeline = M.oil_timeline_marks(rows)
+        on_timeline = rows[rows["id"].isin(timeline.rows["id"])] if not timeline.empty else rows.iloc[0:0]
         stakes = rows[rows["kind"] == "stake"]
         drawn_stakes = stakes[(stakes["unit"] == "percent") & stakes["value"].notna()]
         slides = [
-            _chart_slide(charts.oil_share_chart(rows), charts.oil_share_summary(rows),
+            _chart_slide(charts.oil_share_spec(M.oil_share_frame(rows)), M.oil_share_summary(rows),
                          "The seeds give these shares on different bases (all oil loaded abroad vs exports to the west): both shown, not averaged."
                          if disputed else "", _source(["oil_routes.csv"], _seeds(shares), ind),
                          _notes(_quotes(shares, lambda r: _text(r.get("route"))))) if len(shares)
             else _empty(titles[0], "No export shares match the filters.", source),
-            _chart_slide(charts.oil_timeline_chart(rows), charts.oil_timeline_summary(rows), _correction_caveat(rows[rows["id"].isin(timeline["id"])]),
-                         _source(["oil_routes.csv"], _seeds(timeline), ind),
-                         _notes(_quotes(rows[rows["id"].isin(timeline["id"])], lambda r: f"{r['kind']} ({r['route']})")))
-            if len(timeline) else _empty(titles[1], "No dated disruption or alternative route matches the filters.", source),
-            _chart_slide(charts.stakes_chart(rows), charts.stakes_summary(rows), _correction_caveat(stakes),
+            _chart_slide(charts.lane_spec(timeline), timeline.summary, _correction_caveat(on_timeline),
+                         _source(["oil_routes.csv"], _seeds(timeline.rows), ind),
+                         _notes(_quotes(on_timeline, lambda r: f"{r['kind']} ({r['route']})")))
+            if not timeline.empty else _empty(titles[1], "No dated disruption or alternative route matches the filters.", source),
+            _chart_slide(charts.stakes_spec(M.stakes_frame(rows)), M.stakes_summary(rows), _correction_caveat(stakes),
                          _source(["oil_routes.csv"], _seeds(stakes), ind),
                          _notes(_quotes(stakes, lambda r: _text(r.get("asset")))))
             if len(drawn_stakes) else _empty(titles[2], "No named stakes match the filters.", source),
@@ -503,27 +513,28 @@ def _indicator_slides(frames: Frames, filters: Filters) -> list[Slide]:
         if "sanctions_stance" not in frames:
             return [_missing("Sanctions stance", "sanctions_stance")]
         listed = apply(frames["sanctions_stance"], ind, keep_undated=True)
-        dated = apply(listed, ind)
+        marks = M.sanctions_marks(listed, ind)  # the dated positions drawn; the summary counts the undated ones listed too
         source = _source(["sanctions_stance.csv"], _seeds(listed), ind)
-        if charts.sanctions_frame(dated).empty:
+        if marks.empty:
             return [_empty("Sanctions stance", "No dated position matches the filters.", source)]
-        label = lambda r: f"{charts.date_label(r.get('date_from'), r.get('date_to'))} · {_text(r.get('actor_detail')) or r['actor']} · {r['issue']}"  # noqa: E731
-        return [_chart_slide(charts.sanctions_chart(dated, ind), charts.sanctions_summary(listed, ind), _correction_caveat(listed),
+        label = lambda r: f"{M.date_label(r.get('date_from'), r.get('date_to'))} · {_text(r.get('actor_detail')) or r['actor']} · {r['issue']}"  # noqa: E731
+        return [_chart_slide(charts.lane_spec(marks), marks.summary, _correction_caveat(listed),
                              source, _notes(_quotes(listed, label)))]
 
     def sentiment() -> list[Slide]:
         if "public_sentiment" not in frames:
             return [_missing("Public sentiment", "public_sentiment")]
         listed = apply(frames["public_sentiment"], ind, keep_undated=True)
-        dated = apply(listed, ind)
+        marks = M.sentiment_marks(listed, ind)  # the dated signs drawn; the summary counts the undated ones listed too
         source = _source(["public_sentiment.csv"], _seeds(listed), ind)
-        if charts.sentiment_frame(dated).empty:
+        if marks.empty:
             return [_empty("Public sentiment", "No dated sign of public mood matches the filters.", source)]
         undated = int(interval_bounds(listed)[0].isna().sum())
-        caveat = f"{undated} undated signs are not drawn; their quotes are in the speaker notes." if undated else ""
-        label = lambda r: f"{charts.date_label(r.get('date_from'), r.get('date_to'))} · {r['indicator']} · {charts.figure_text(r)}"  # noqa: E731
+        caveat = ("1 undated sign is not drawn; its quote is in the speaker notes." if undated == 1 else
+                  f"{undated} undated signs are not drawn; their quotes are in the speaker notes." if undated else "")
+        label = lambda r: f"{M.date_label(r.get('date_from'), r.get('date_to'))} · {r['indicator']} · {M.figure_text(r)}"  # noqa: E731
         # the page's subtitle points at a table below the chart; the slide has the quotes in its notes instead
-        return [_chart_slide(charts.sentiment_chart(dated, ind), charts.sentiment_summary(listed, ind), caveat, source,
+        return [_chart_slide(charts.lane_spec(marks), marks.summary, caveat, source,
                              _notes(_quotes(listed, label)), subtitle="Dated signs only: a point for a day, a bar across an interval.")]
 
     for title, build in (("Defence budget", defence), ("Oil routes", oil), ("Sanctions stance", sanctions), ("Public sentiment", sentiment)):
