@@ -13,20 +13,8 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from dashboard.charts import (
-    ONE_DAY,
-    TURNING_POINTS,
-    date_label,
-    defence_figures,
-    defence_label,
-    defence_scope,
-    event_marks,
-    is_context,
-    prepare_events,
-    signed,
-    turning_points,
-)
-from dashboard.filters import Filters, apply, interval_bounds
+from dashboard.filters import ONE_DAY, Filters, interval_bounds
+from dashboard.marks import ALL, TURNING_POINTS, acts, date_label, defence_marks, signed, turning_points
 
 #: Source reliability (Admiralty scale), as the codebook words it (tests check it is verbatim in data/README.md)
 RELIABILITY: dict[str, str] = {
@@ -183,9 +171,8 @@ def _defence(frames: Frames) -> Headline:
     table = frames.get("defense_budget")
     if table is None:
         return _missing("defence", "Defence budget addition", "defense_budget")
-    label = defence_label(table)
-    scope = defence_scope(table)
-    f = defence_figures(table)
+    marks = defence_marks(table)
+    label, scope, f = marks.label, marks.scope, marks.figures
     parts, cites, detail = [], [], []
     if f["add_kzt"] is not None:
         parts.append(f"+₸{f['add_kzt']['amount']:,.0f}bn")
@@ -282,11 +269,10 @@ def narrative(events: pd.DataFrame, filters: Filters = Filters(), min_month_acts
     (a day, or part or all of one month); acts dated to intervals that run
     across months are counted but not placed in a month.
     """
-    marks, _ = event_marks(events, filters, max_marks=10**9)
+    found = acts(events, filters, ALL)  # the acts the stance index counts, one by one
+    marks, scored_rows = found.marks, found.rows
     if marks.empty:
         return "No scored events match the filters, so there is nothing to summarise."
-    rows = apply(prepare_events(events), filters)
-    scored_rows = int((~is_context(rows) & interval_bounds(rows)[0].notna()).sum())
     month = marks["start"].dt.to_period("M")
     in_month = month == (marks["end"] - ONE_DAY).dt.to_period("M")
     dated = marks[in_month.to_numpy(dtype=bool)].assign(month=month[in_month])

@@ -21,8 +21,8 @@ import pydeck as pdk
 from shapely.geometry import LineString, shape
 
 from dashboard import geo
-from dashboard.charts import date_label
 from dashboard.filters import ONE_DAY, interval_bounds
+from dashboard.marks import date_label
 
 # Layer names double as toggle labels and as pydeck layer ids (on_select keys).
 COUNTRIES = "Countries"

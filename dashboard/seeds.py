@@ -15,7 +15,7 @@ from typing import Any, Iterable, Mapping
 
 import pandas as pd
 
-from dashboard.charts import date_label
+from dashboard.marks import date_label
 from dashboard.validate import SOURCES
 
 #: columns tried in turn for a row's one-line label

@@ -172,3 +172,13 @@ def test_cpc_headline_adds_the_outside_reference_labelled_as_such(reference: str
 def test_narrative_compares_only_months_with_enough_acts() -> None:
     text = facts.narrative(EVENTS)
     assert "Comparing the months" not in text and "sharpest move" not in text  # the fixture's months hold one or two acts
+
+
+def test_facts_seeds_and_maps_read_the_marks_layer_not_the_chart_module() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; import dashboard.marks; assert not {'altair', 'streamlit'} & set(sys.modules), 'marks'; "
+            "import dashboard.facts, dashboard.seeds, dashboard.maps; assert 'dashboard.charts' not in sys.modules, 'charts'")
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
