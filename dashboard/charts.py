@@ -109,8 +109,9 @@ THEME: dict[str, Any] = {
         "legend": {"labelFontSize": LABEL_SIZE, "titleFontSize": LABEL_SIZE + 1, "symbolSize": 160, "labelLimit": 320},
         "header": {"labelFontSize": LABEL_SIZE + 2, "titleFontSize": AXIS_TITLE_SIZE},
         "text": {"fontSize": TEXT_SIZE},
-        # a chart with no width of its own (a facet) is 900 px wide; every other chart fills its container
-        "view": {"continuousWidth": 900, "continuousHeight": 300},
+        # a chart with no width of its own (the defence facet: Vega-Lite cannot fit a facet to its container) has
+        # 600 px panels, so with its row labels and bar labels it fits a page column; every other chart fills its container
+        "view": {"continuousWidth": 600, "continuousHeight": 300},
         "range": {"category": list(GROUP_COLOURS.values())},
     }
 }
@@ -124,6 +125,8 @@ def _theme() -> alt.theme.ThemeConfig:
 
 #: text colours on the dark theme (Streamlit's chart theme colours axes and legends, not text marks or subtitles)
 DARK_TEXT = "#ECECEC"
+#: legend symbols that no colour scale fills (shapes, credibility) on the dark theme: black by default, unreadable there
+DARK_SYMBOL = "#BBBBBB"
 
 #: how Streamlit sizes charts, used for exports too: ``height`` is the whole chart, legends and title included
 AUTOSIZE = {"type": "fit", "contains": "padding"}
@@ -191,12 +194,14 @@ def spec(chart: Any) -> dict[str, Any]:
 
 
 def for_dark(chart: Any) -> Any:
-    """A copy of a chart whose own text (labels, title, subtitle) reads on a dark background."""
+    """A copy of a chart whose own text (labels, title, subtitle) and uncoloured legend symbols read on a dark
+    background."""
     if isinstance(chart, Spec):
         out = chart.copy(deep=False)
         config = dict(out.spec.get("config", {}))
         config["text"] = {**config.get("text", {}), "color": DARK_TEXT}
         config["title"] = {**config.get("title", {}), "color": DARK_TEXT, "subtitleColor": DARK_TEXT}
+        config["legend"] = {**config.get("legend", {}), "symbolFillColor": DARK_SYMBOL, "symbolStrokeColor": DARK_SYMBOL}
         out.spec["config"] = config
         return out
     out = chart.copy(deep=True)  # an Altair chart (the map)
@@ -667,7 +672,7 @@ def defence_spec(m: DefenceMarks) -> Spec:
     scope = m.scope
     encoding = {
         "y": _n("part", title=None, sort=list(M.PARTS)),
-        "x": _q("amount", title="Amount"),
+        "x": _q("amount", title="Amount", axis={"tickCount": 6}),  # round ticks, legible at projector size
         "tooltip": [*_tips(("currency", None), ("part", None)), _q("amount", format=",.3f"),
                     *_tips(("basis", None), ("as_stated", "As stated"), ("id", "Row"))],
     }

@@ -663,6 +663,7 @@ def test_one_theme_registered_once_and_no_chart_styles_itself() -> None:
     dark = charts.for_dark(charts.stance_chart(EVENTS)).to_dict()["config"]
     assert dark["text"] == {"fontSize": palette.TEXT_SIZE, "color": charts.DARK_TEXT}
     assert dark["title"]["subtitleColor"] == charts.DARK_TEXT and dark["title"]["fontSize"] == palette.TITLE_SIZE
+    assert dark["legend"]["symbolFillColor"] == charts.DARK_SYMBOL and dark["legend"]["labelFontSize"] == palette.LABEL_SIZE
 
 
 def test_the_three_lane_charts_are_one_builder() -> None:
