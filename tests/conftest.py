@@ -12,10 +12,15 @@ import csv
 import hashlib
 import io
 import json
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# rendered chart images: a fresh cache per test run, so no test reads an image an earlier run rendered
+os.environ["DASHBOARD_CACHE_DIR"] = tempfile.mkdtemp(prefix="kz-ru-charts-")
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import csv
 import datetime as dt
 import io
@@ -462,3 +463,31 @@ def test_stance_chart_legends_leave_the_plot_its_height_on_slides_and_on_screen(
     assert _legend_orients(on_screen) == {"color": "right", "opacity": "bottom", "shape": "bottom"}
     assert on_screen.to_dict()["height"] == 500 + layout.THREE_LEGENDS_EXTRA_PX
     assert _legend_orients(chart) == {"color": "bottom", "opacity": "bottom", "shape": "bottom"}  # the page's chart untouched
+
+
+# -- the disk cache of rendered chart images
+
+
+SPEC = json.dumps({"$schema": "https://vega.github.io/schema/vega-lite/v5.json", "data": {"values": [{"a": 1}]},
+                   "mark": "point", "encoding": {"x": {"field": "a", "type": "quantitative"}}})
+
+
+def test_a_rendered_chart_is_reused_from_the_cache(monkeypatch, tmp_path) -> None:
+    from dashboard.brief import render_cache
+
+    monkeypatch.setenv(render_cache.CACHE_ENV, str(tmp_path))
+    first = render_cache.png(SPEC, 1)
+    assert first.startswith(b"\x89PNG") and [p.name for p in tmp_path.iterdir()] == [f"{render_cache.key(SPEC, 1)}.png"]
+    monkeypatch.setattr(render_cache.vlc, "vegalite_to_png", lambda *a, **k: pytest.fail("rendered again"))
+    assert render_cache.png(SPEC, 1) == first
+    with pytest.raises(pytest.fail.Exception):
+        render_cache.png(SPEC, 2)  # another scale is another image
+
+
+def test_an_unwritable_cache_still_renders(monkeypatch, tmp_path) -> None:
+    from dashboard.brief import render_cache
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    monkeypatch.setenv(render_cache.CACHE_ENV, str(blocker / "charts"))
+    assert render_cache.png(SPEC, 1).startswith(b"\x89PNG")

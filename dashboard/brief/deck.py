@@ -14,7 +14,6 @@ import struct
 import zipfile
 from typing import Sequence
 
-import vl_convert as vlc
 from altair.utils.schemapi import debug_mode
 from lxml import etree
 from pptx import Presentation
@@ -25,6 +24,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Inches, Pt
 
 from dashboard.brief import layout as L
+from dashboard.brief import render_cache
 from dashboard.brief.model import TITLE, Brief, Slide
 
 FONT = "Arial"  # LibreOffice substitutes the metric-compatible Liberation Sans
@@ -157,7 +157,7 @@ def chart_png(slide: Slide) -> bytes:
     """The slide's chart as PNG, at the size the slide gives it and twice that pixel density."""
     with debug_mode(False):  # see build_brief
         spec = L.spec_json(L.chart_for(slide.chart, L.regions(slide).body))
-    return vlc.vegalite_to_png(spec, scale=L.PNG_SCALE)
+    return render_cache.png(spec, L.PNG_SCALE)
 
 
 def slide_pngs(brief: Brief) -> dict[int, bytes]:

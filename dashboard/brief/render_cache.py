@@ -1,0 +1,54 @@
+"""Rendered chart images, cached on disk by the hash of what was rendered.
+
+vl-convert's rendering dominates the briefing's time (about 0.3 s a chart).
+The same spec at the same scale, with the same vl-convert, always gives the
+same image, so a rendered PNG is kept under the SHA-256 of (vl-convert's
+version, the scale, the spec's JSON) and reused by the next briefing, in this
+process or the next. The directory is ``$DASHBOARD_CACHE_DIR``, else
+``$XDG_CACHE_HOME/kz-ru-dashboard/charts``, else ``~/.cache/kz-ru-dashboard/charts``.
+A write goes to a temporary file that is renamed into place, so a reader never
+sees half an image; a cache that cannot be read or written is skipped (the
+image is rendered instead), never an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+import vl_convert as vlc
+
+CACHE_ENV = "DASHBOARD_CACHE_DIR"
+_LOG = logging.getLogger(__name__)
+
+
+def cache_dir() -> Path:
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "kz-ru-dashboard" / "charts"
+
+
+def key(spec_json: str, scale: float) -> str:
+    return hashlib.sha256(f"{vlc.__version__}\n{scale!r}\n{spec_json}".encode("utf-8")).hexdigest()
+
+
+def png(spec_json: str, scale: float) -> bytes:
+    """``vl_convert.vegalite_to_png(spec_json, scale)``, from the cache when this exact render was done before."""
+    path = cache_dir() / f"{key(spec_json, scale)}.png"
+    try:
+        return path.read_bytes()
+    except OSError:
+        pass
+    data = vlc.vegalite_to_png(spec_json, scale=scale)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".tmp-", suffix=".png", delete=False) as tmp:
+            tmp.write(data)
+        os.replace(tmp.name, path)
+    except OSError as exc:  # a read-only or full disk: render every time, still correct
+        _LOG.info("chart cache not written (%s): %s", path.parent, exc)
+    return data
