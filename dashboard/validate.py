@@ -146,9 +146,6 @@ def normalise_space(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def sha256_file(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
 
 def _fields(resource: dict[str, Any]) -> list[dict[str, Any]]:
     schema = resource.get("schema")
