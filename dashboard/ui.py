@@ -289,6 +289,12 @@ def filter_controls(options: FilterOptions, show: tuple[str, ...], source_titles
     return Filters(**values)
 
 
+def source_titles(loaded: Tables) -> dict[str, str]:
+    """source_id -> title, for the source filter's labels ({} when the sources table did not load)."""
+    sources = loaded.frames.get("sources")
+    return dict(zip(sources["source_id"], sources["title"])) if sources is not None else {}
+
+
 def filter_options(frame: pd.DataFrame, sources: pd.DataFrame | None) -> FilterOptions:
     """Bounds and choices for the filters, from a table with date_from/date_to (and actor/domain) columns: from the
     first day of the earliest interval to the last day of the latest."""

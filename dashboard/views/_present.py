@@ -162,8 +162,7 @@ def main() -> None:
 
     loaded = ui.tables()
     ui.problem_panel(loaded)
-    sources = loaded.frames.get("sources")
-    titles = dict(zip(sources["source_id"], sources["title"])) if sources is not None else {}
+    titles = ui.source_titles(loaded)
     options = filter_options(ui.version(loaded), loaded)
     ui.redirect(ui.filter_redirects(options, FILTERS, titles))
     present(options, titles)

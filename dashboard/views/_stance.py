@@ -208,8 +208,7 @@ def main() -> None:
     if "events" not in loaded.frames:
         st.info("The events table did not pass validation, so there is no stance chart to draw.")
         st.stop()
-    sources = loaded.frames.get("sources")
-    titles = dict(zip(sources["source_id"], sources["title"])) if sources is not None else {}
+    titles = ui.source_titles(loaded)
     options = filter_options(ui.version(loaded), loaded)
     ui.redirect(ui.filter_redirects(options, FILTERS, titles))
     explore(options, titles)
