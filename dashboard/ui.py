@@ -528,6 +528,12 @@ def conflict_block(conflict: dict, sources: pd.DataFrame | None, *, key: str) ->
             return
         for column, row in zip(st.columns(len(rows)), rows.to_dict("records")):
             with column:
-                st.metric(f"{row['source_id']} · {row['table']} ({row['id']})", row["value"] or "—", help=f"“{_md(row['quote'])}”")
-                st.caption(f"As stated: “{row['figure']}” · {row['date']}")
+                heading = f"{row['source_id']} · {row['table']} ({row['id']})"
+                if row["figure"]:  # a figure: as a metric, with the seed's wording under it
+                    st.metric(heading, row["value"] or "—", help=f"“{_md(row['quote'])}”")
+                    st.caption(f"As stated: “{_md(row['figure'])}” · {row['date']}")
+                else:  # an account with no figure: its wording as text, which a metric would cut
+                    st.caption(heading)
+                    st.markdown(f"**{_md(row['value'] or '—')}**")
+                    st.caption(row["date"])
                 quote_card(row, sources, key=f"{key}.{row['id']}")

@@ -436,10 +436,13 @@ def test_data_page_download_is_formula_safe_and_cites_its_sources(shipped, media
 
 
 def _conflict_metrics(frames, frame: pd.DataFrame) -> list[tuple[str, str]]:
-    """The side-by-side figures the page shows for the conflicts the table takes part in."""
+    """The side-by-side figures the page shows as metrics for the conflicts the table takes part in (rows with a figure)."""
+    return [(f"{r['source_id']} · {r['table']} ({r['id']})", r["value"] or "—") for r in _conflict_sides(frames, frame) if r["figure"]]
+
+
+def _conflict_sides(frames, frame: pd.DataFrame) -> list[dict]:
     keys = set(frame["conflict_key"].dropna()) if "conflict_key" in frame.columns else set()
-    return [(f"{r['source_id']} · {r['table']} ({r['id']})", r["value"] or "—")
-            for c in facts.conflicts(frames) if c["key"] in keys for r in c["rows"].to_dict("records")]
+    return [r for c in facts.conflicts(frames) if c["key"] in keys for r in c["rows"].to_dict("records")]
 
 
 def _view_metrics(shipped, view: str) -> list[tuple[str, str]]:
@@ -464,6 +467,12 @@ def test_indicators_views_show_each_figure_and_both_sides_of_conflicts(shipped, 
     at = open_page("indicators", view=view)
     assert at.get("button_group")[0].value == view
     assert [(m.label, m.value) for m in at.metric] == _view_metrics(shipped, view)
+    if view != "defence":  # a side with no figure (an account) is shown as its wording, not cut into a metric
+        table = {"oil": "oil_routes", "sanctions": "sanctions_stance", "sentiment": "public_sentiment"}[view]
+        shown = {m.value for m in at.markdown}
+        for side in _conflict_sides(shipped.frames, apply(shipped[table], DEFAULT, keep_undated=True)):
+            if not side["figure"]:
+                assert f"**{ui._md(side['value'])}**" in shown, side["id"]
     assert at.get("vega_lite_chart"), "each view draws at least one chart"
     table = at.dataframe[-1].value
     assert {"source_id", "quote", "passage"} <= set(table.columns)
