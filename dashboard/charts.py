@@ -457,8 +457,10 @@ def stance_spec(m: StanceMarks, selected: str | None = None, compact: bool = Fal
     params: list[dict] = []
     bars, days = [{"filter": "datum.days > 1"}], [{"filter": "datum.days <= 1"}]
     if len(m.context):  # a strip of their own under the scored levels: never in a scored lane
-        datasets["context"] = _records(m.context, CONTEXT_FIELDS)
-        tip = _tips(("date_label", "Date"), ("summary", "Context (unscored)"), ("sources", "Seeds"), ("ids", "Rows"))
+        # binned markers have no row ids: nothing to ship for them
+        datasets["context"] = _records(m.context, CONTEXT_FIELDS if m.context_resolution == "event" else CONTEXT_FIELDS[:1] + CONTEXT_FIELDS[2:])
+        tip = _tips(("date_label", "Date"), ("summary", "Context (unscored)"), ("sources", "Seeds"),
+                    *([("ids", "Rows")] if m.context_resolution == "event" else []))
         layers += [
             {"data": _data("context"), "transform": bars,
              "mark": {"type": "rule", "color": "#8C8C8C", "strokeWidth": _px_expr(CONTEXT_STEP, 0.65, 3, 8), "strokeCap": "butt", "clip": True},
@@ -487,11 +489,12 @@ def stance_spec(m: StanceMarks, selected: str | None = None, compact: bool = Fal
               for side, dx in (("left", 4), ("right", -4))],
         ]
     if len(m.marks):
-        datasets["marks"] = _records(m.marks, STANCE_FIELDS)
+        fields = [f for f in STANCE_FIELDS if f not in ("ids", "quote")] if m.binned else STANCE_FIELDS  # a bin has neither
+        datasets["marks"] = _records(m.marks, fields)
         colour = _group_colour(columns=2, present=m.marks["group"])
         key = m.key_of(selected)
         if key is not None:  # the selected mark, outlined in grey under it
-            datasets["ring"] = _records(m.marks[m.marks["key"] == key], STANCE_FIELDS)
+            datasets["ring"] = _records(m.marks[m.marks["key"] == key], fields)
             layers += [
                 {"data": _data("ring"), "transform": bars,
                  "mark": {"type": "rule", "color": "#444444", "strokeCap": "round", "strokeWidth": _px_expr(step, 1.25, 9, 17)},

@@ -46,6 +46,8 @@ from dashboard.palette import ACTOR_GROUP, TEXT_SIZE, actor_group
 
 #: most marks the stance chart draws before it bins events by week, month, quarter or year
 MAX_MARKS = 1500
+#: most context markers the stance chart's grey strip draws before it bins them the same way (one counted bar per bin)
+MAX_CONTEXT = 300
 #: trailing window of the stance index, in days
 INDEX_WINDOW_DAYS = 90
 #: actors with fewer events in the index than this get no index line
@@ -70,6 +72,9 @@ TURNING_POINTS: dict[str, str] = {
 STANCE_TEXT = {2: "+2 strong alignment", 1: "+1 mild alignment", 0: "0 hedging", -1: "−1 mild distance", -2: "−2 strong distance"}
 #: bin resolution -> pandas period frequency, coarsest last
 BINS = (("week", "W-SUN"), ("month", "M"), ("quarter", "Q"), ("year", "Y"))
+#: bin resolution -> the length of one bin
+BIN_LENGTH = {"week": pd.DateOffset(weeks=1), "month": pd.DateOffset(months=1),
+              "quarter": pd.DateOffset(months=3), "year": pd.DateOffset(years=1)}
 
 #: plot width (px) assumed when laying marks in sub-rows and placing labels: about a slide's, less than the page's,
 #: so what does not collide here does not collide on a wider screen
@@ -595,9 +600,7 @@ def _bin_marks(marks: pd.DataFrame, max_marks: int) -> tuple[pd.DataFrame, str]:
         seeds = marks.assign(start=start, source_id=marks["sources"].str.split(", ")).explode("source_id")
         out = out.merge(_joined(seeds, ["actor", "domain", "start"], "source_id").rename("sources").reset_index(),
                         on=["actor", "domain", "start"], how="left")
-        offset = {"week": pd.DateOffset(weeks=1), "month": pd.DateOffset(months=1),
-                  "quarter": pd.DateOffset(months=3), "year": pd.DateOffset(years=1)}[name]
-        out["end"] = out["start"] + offset
+        out["end"] = out["start"] + BIN_LENGTH[name]
         out["days"] = (out["end"] - out["start"]) / ONE_DAY
         out["stance"] = out["stance"].round(2)
         out["key"] = [f"bin:{name}:{a}:{d}:{s:%Y-%m-%d}" for a, d, s in zip(out["actor"], out["domain"], out["start"])]
@@ -609,6 +612,32 @@ def _bin_marks(marks: pd.DataFrame, max_marks: int) -> tuple[pd.DataFrame, str]:
         out["summary"] = [f"{n} events, mean stance {signed(s)}" for n, s in zip(out["n_events"], out["stance"])]
         out["quote"] = ""
         return out.drop(columns=["n_events"]), name
+    raise AssertionError("unreachable")
+
+
+def bin_context(context: pd.DataFrame, max_marks: int = MAX_CONTEXT) -> tuple[pd.DataFrame, str]:
+    """The context markers as drawn: one by one ('event') up to ``max_marks``, else counted per week, month, quarter
+    or year (the finest that gives at most ``max_marks`` bins), each bin a grey bar keyed ``ctx:<resolution>:<start>``."""
+    if len(context) <= max_marks:
+        return context, "event"
+    for name, freq in BINS:
+        start = context["start"].dt.to_period(freq).dt.start_time
+        if start.nunique() > max_marks and name != "year":
+            continue
+        seeds = context.assign(start=start, source_id=context["sources"].str.split(", ")).explode("source_id")
+        out = (context.assign(start=start).groupby("start", sort=True)
+               .agg(n_rows=("n_rows", "sum"), n_markers=("key", "size")).reset_index())
+        out = out.merge(_joined(seeds, ["start"], "source_id").rename("sources").reset_index(), on="start", how="left")
+        out["end"] = out["start"] + BIN_LENGTH[name]
+        out["days"] = (out["end"] - out["start"]) / ONE_DAY
+        out["key"] = [f"ctx:{name}:{s:%Y-%m-%d}" for s in out["start"]]
+        out["ids"] = ""
+        out["event_key"] = ""
+        out["precision"] = name
+        out["date_label"] = [f"{name} of {s.day} {s:%b %Y}" for s in out["start"]]
+        out["summary"] = [f"{n} context marker{'' if n == 1 else 's'}" for n in out["n_markers"]]
+        out["label"] = ""
+        return out[CONTEXT_COLUMNS], name
     raise AssertionError("unreachable")
 
 
@@ -737,6 +766,9 @@ class StanceMarks:
     #: dated, scored rows behind the marks
     scored_rows: int
     domain: Span | None
+    #: context markers behind the strip (one per act), and the strip's resolution ('event', or the bin's)
+    context_count: int = 0
+    context_resolution: str = "event"
 
     @property
     def empty(self) -> bool:
@@ -753,7 +785,9 @@ class StanceMarks:
         if self.empty:
             return "No events match the filters."
         when = f"{date_label(self.domain[0])} to {date_label(self.domain[1] - ONE_DAY)}" if self.domain else ""
-        markers = f"{len(context)} unscored context marker{'' if len(context) == 1 else 's'}"
+        markers = f"{self.context_count} unscored context marker{'' if self.context_count == 1 else 's'}"
+        if self.context_resolution != "event":
+            markers += f" (counted per {self.context_resolution} in {len(context)} grey bars)"
         if not self.binned:
             up, down = int((marks["stance"] > 0).sum()), int((marks["stance"] < 0).sum())
             flat = len(marks) - up - down
@@ -775,15 +809,17 @@ class StanceMarks:
 
 def stance_marks(events: pd.DataFrame, filters: Filters = Filters(), max_marks: int = MAX_MARKS) -> StanceMarks:
     """The stance chart's marks for these events and filters: scored acts in sub-rows of their level, context markers
-    in their strip, turning points with non-overlapping label rows, the x range."""
+    in their strip (binned past ``MAX_CONTEXT``), turning points with non-overlapping label rows, the x range."""
     def build() -> StanceMarks:
         found = acts(events, filters, max_marks)
         context, turns = _context(events, filters), _turns(events, filters)
         domain = x_range(filters, found.marks, context)
         laid, step = lay_out_marks(found.marks, domain)
-        strip = context_strip(context, domain) if len(context) else context.assign(y=pd.Series(dtype=float))
+        drawn, resolution = bin_context(context, MAX_CONTEXT)
+        strip = context_strip(drawn, domain) if len(drawn) else drawn.assign(y=pd.Series(dtype=float))
         labelled = label_rows(turns, domain) if len(turns) and domain is not None else turns.iloc[0:0]
-        return StanceMarks(filters, laid, found.resolution, step, strip, labelled, found.rows, domain)
+        return StanceMarks(filters, laid, found.resolution, step, strip, labelled, found.rows, domain,
+                           len(context), resolution)
 
     return _remembered("stance", events, (filters, max_marks), build)
 

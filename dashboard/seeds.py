@@ -80,36 +80,52 @@ def _anchor(row_id: str) -> str:
     return html.escape(row_id, quote=True)
 
 
-def highlight(text: str, quotes: Iterable[tuple[str, str]], current: str | None = None) -> tuple[str, list[str]]:
+#: most row ids a passage's "Cited by" names before it counts the rest
+TITLE_IDS = 12
+#: most citing rows the Sources page lists beside the text (the Data page lists them all)
+LISTED_ROWS = 300
+
+
+def highlight(text: str, quotes: Iterable[tuple[str, str]], current: str | None = None,
+              anchors: Iterable[str] | None = None) -> tuple[str, list[str]]:
     """The seed text as HTML, each quoted passage in a ``<mark>`` linking to the rows that cite it.
 
     ``quotes`` is ``(row_id, quote)`` pairs. Each quote's start carries the
-    anchor ``q-<row_id>``; overlapping quotes split into segments, each marked
-    with every row that covers it. Returns the HTML and the ids whose quote was
-    not found.
+    anchor ``q-<row_id>`` (only for the ids in ``anchors``, when given: the
+    rows listed beside the text); overlapping quotes split into segments, each
+    marked with the rows that cover it (the first ``TITLE_IDS`` named, the rest
+    counted). Returns the HTML and the ids whose quote was not found.
     """
-    spans: dict[str, tuple[int, int]] = {}
+    by_span: dict[tuple[int, int], list[str]] = {}
     missing = []
+    found: dict[str, tuple[int, int]] = {}
     for row_id, quote in quotes:
-        span = quote_span(text, quote) if isinstance(quote, str) else None
+        span = found.get(quote) if isinstance(quote, str) else None
+        if span is None:
+            span = quote_span(text, quote) if isinstance(quote, str) else None
+            if span is not None:
+                found[quote] = span
         if span is None:
             missing.append(row_id)
         else:
-            spans[row_id] = span
-    cuts = sorted({0, len(text), *(s for s, _ in spans.values()), *(e for _, e in spans.values())})
+            by_span.setdefault(span, []).append(row_id)
+    anchored = None if anchors is None else set(anchors)
+    cuts = sorted({0, len(text), *(s for s, _ in by_span), *(e for _, e in by_span)})
     starts: dict[int, list[str]] = {}
-    for row_id, (start, _) in spans.items():
-        starts.setdefault(start, []).append(row_id)
+    for (start, _), ids in by_span.items():
+        starts.setdefault(start, []).extend(i for i in ids if anchored is None or i in anchored)
     parts = ['<div class="seed-text">']
     for a, b in zip(cuts, cuts[1:]):
         for row_id in sorted(starts.get(a, [])):
             parts.append(f'<span class="qa" id="q-{_anchor(row_id)}"></span>')
         piece = html.escape(text[a:b])
-        covering = sorted(r for r, (s, e) in spans.items() if s <= a and b <= e)
+        covering = sorted(r for (s, e), ids in by_span.items() if s <= a and b <= e for r in ids)
         if covering:
             cls = "q cur" if current in covering else "q"
-            title = html.escape("Cited by " + ", ".join(covering), quote=True)
-            parts.append(f'<mark class="{cls}" title="{title}"><a href="#row-{_anchor(covering[0])}">{piece}</a></mark>')
+            named = ", ".join(covering[:TITLE_IDS]) + (f" and {len(covering) - TITLE_IDS:,} more" if len(covering) > TITLE_IDS else "")
+            title = html.escape("Cited by " + named, quote=True)
+            target = next((r for r in covering if anchored is None or r in anchored), covering[0])
+            parts.append(f'<mark class="{cls}" title="{title}"><a href="#row-{_anchor(target)}">{piece}</a></mark>')
         else:
             parts.append(piece)
     parts.append("</div>")

@@ -336,6 +336,44 @@ def test_stance_chart_bins_a_large_table_and_says_so() -> None:
     assert charts.stance_summary(big).startswith(f"{n} scored rows from 1 Jan 2022 to 31 Dec 2022, too many to draw one by one: binned by month")
 
 
+def _context_rows(days: list[str]) -> pd.DataFrame:
+    rows = pd.DataFrame([_event(f"C{i:05d}", f"ctx{i}", d, d, RU, "security", "context", None, 1, f"S00{i % 2}", "ctx")
+                         for i, d in enumerate(days)]).astype({"stance": "Int64", "credibility": "Int64"})
+    return rows.assign(date_from=pd.to_datetime(rows["date_from"]), date_to=pd.to_datetime(rows["date_to"]))
+
+
+@pytest.mark.parametrize(("limit", "resolution", "expected"), [
+    (4, "event", [("C00000", "3 Jan 2022", "ctx"), ("C00001", "4 Jan 2022", "ctx"), ("C00002", "20 Jan 2022", "ctx"),
+                  ("C00003", "1 Mar 2022", "ctx")]),
+    (3, "week", [("ctx:week:2022-01-03", "week of 3 Jan 2022", "2 context markers"),
+                 ("ctx:week:2022-01-17", "week of 17 Jan 2022", "1 context marker"),
+                 ("ctx:week:2022-02-28", "week of 28 Feb 2022", "1 context marker")]),
+    (2, "month", [("ctx:month:2022-01-01", "month of 1 Jan 2022", "3 context markers"),
+                  ("ctx:month:2022-03-01", "month of 1 Mar 2022", "1 context marker")]),
+    (1, "quarter", [("ctx:quarter:2022-01-01", "quarter of 1 Jan 2022", "4 context markers")]),
+])
+def test_context_markers_past_the_limit_are_counted_per_bin(limit: int, resolution: str, expected: list) -> None:
+    context = charts.context_marks(_context_rows(["2022-01-03", "2022-01-04", "2022-01-20", "2022-03-01"]))
+    drawn, got = M.bin_context(context, max_marks=limit)
+    assert got == resolution
+    assert list(zip(drawn["key"], drawn["date_label"], drawn["summary"])) == expected
+    assert int(drawn["n_rows"].sum()) == 4  # every marker in exactly one bin
+
+
+def test_a_large_context_strip_is_binned_in_the_chart_and_the_summary_says_so(monkeypatch) -> None:
+    monkeypatch.setattr(M, "MAX_CONTEXT", 3)
+    M.clear_cache()
+    rows = pd.concat([EVENTS, _context_rows(["2022-01-03", "2022-01-04", "2022-01-20", "2022-03-01"])], ignore_index=True)
+    m = M.stance_marks(rows)
+    assert (m.context_count, m.context_resolution) == (6, "month")  # EV005, EV010 and the four
+    assert m.context["key"].tolist() == ["ctx:month:2022-01-01", "ctx:month:2022-02-01", "ctx:month:2022-03-01"]
+    assert m.summary.endswith("6 unscored context markers (counted per month in 3 grey bars).")
+    shipped = charts.stance_spec(m).to_dict()["datasets"]["context"]
+    assert [r["summary"] for r in shipped] == ["4 context markers", "1 context marker", "1 context marker"]
+    assert "ids" not in shipped[0]  # a bin has no row ids to ship
+    M.clear_cache()
+
+
 # -- rolling index: each act once; an interval spreads its weight over its days; longer than the window: left out
 
 
@@ -711,3 +749,18 @@ def test_every_chart_compiles_in_vega() -> None:
         spec = chart.to_dict(validate=True)  # valid against the Vega-Lite schema (to_dict does not check by default)
         spec["width"] = 900 if spec.get("width") == "container" else spec.get("width")
         assert vlc.vegalite_to_svg(json.dumps(spec)).startswith("<svg")
+
+
+@pytest.mark.parametrize(("picked", "ids"), [
+    ("EV004", ["EV003", "EV004"]),  # a row: every row of its act
+    ("bin:month:CSTO:security:2022-01-01", ["EV003", "EV004"]),  # a bin of scored acts: its actor, domain and month
+    ("bin:month:CSTO:security:2022-02-01", []),
+    ("ctx:month:2022-02-01", ["EV005"]),  # a bin of context markers: the markers starting in it
+    ("ctx:month:2022-01-01", ["EV010"]),
+    ("ctx:month:not-a-date", []),  # a hand-edited link: nothing, not a crash
+])
+def test_the_stance_page_reads_the_rows_behind_a_mark_or_a_bin(picked: str, ids: list[str]) -> None:
+    from dashboard.views import _stance
+
+    events = charts.prepare_events(EVENTS)
+    assert sorted(_stance.rows_of(picked, events, events)["id"]) == ids

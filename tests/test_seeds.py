@@ -45,6 +45,14 @@ def test_highlight_splits_overlapping_quotes_and_marks_the_current_row() -> None
     )
 
 
+def test_highlight_names_the_first_citing_rows_counts_the_rest_and_anchors_only_the_listed(monkeypatch) -> None:
+    monkeypatch.setattr(seeds, "TITLE_IDS", 2)
+    html, missing = seeds.highlight("one two", [("A3", "one"), ("A1", "one"), ("A2", "one"), ("A4", "gone")], anchors=["A2"])
+    assert missing == ["A4"]
+    assert html == ('<div class="seed-text"><span class="qa" id="q-A2"></span>'
+                    '<mark class="q" title="Cited by A1, A2 and 1 more"><a href="#row-A2">one</a></mark> two</div>')
+
+
 def test_rows_html_links_back_to_the_passage_and_escapes() -> None:
     rows = pd.DataFrame([{"table": "events", "id": "EV001", "date": "3 Mar 2022", "label": "<i>x</i>", "quote": "a & b"}])
     assert seeds.rows_html(rows, current="EV001") == (

@@ -21,10 +21,13 @@ def seed_view(version: str, seed: str, row_id: str | None, _loaded: Tables) -> d
         row_id = None
     text = _loaded.seed_texts.get(seed)
     out = {"citing": citing, "row_id": row_id, "text": text is not None, "page_html": "", "rows_html": "", "missing": []}
+    # beside the text: the first LISTED_ROWS citing rows, and the selected one
+    listed = citing[(citing.index < seeds.LISTED_ROWS) | (citing["id"] == row_id)] if len(citing) > seeds.LISTED_ROWS else citing
+    out["listed"] = len(listed)
     if text is not None:
-        page_html, missing = seeds.highlight(text, zip(citing["id"], citing["quote"]), current=row_id)
+        page_html, missing = seeds.highlight(text, zip(citing["id"], citing["quote"]), current=row_id, anchors=listed["id"])
         out.update(page_html=page_html, missing=missing,
-                   rows_html=seeds.rows_html(citing, current=row_id, found=set(citing["id"]) - set(missing)))
+                   rows_html=seeds.rows_html(listed, current=row_id, found=set(listed["id"]) - set(missing)))
     return out
 
 
@@ -90,7 +93,8 @@ def reader(ids: list[str]) -> None:
     with ui.section("The highlighted text"):
         page_html, rows_html, missing = shown["page_html"], shown["rows_html"], shown["missing"]
         if missing:
-            st.warning(f"{len(missing)} quotes were not found in the text: {', '.join(missing)}")
+            named = ", ".join(missing[:seeds.TITLE_IDS]) + (f" and {len(missing) - seeds.TITLE_IDS:,} more" if len(missing) > seeds.TITLE_IDS else "")
+            st.warning(f"{len(missing):,} quotes were not found in the text: {named}")
         text_col, rows_col = st.columns([3, 2])
         with text_col:
             st.markdown(f"**Full text** · `seeds/{record['file']}` · {len(citing)} rows quote it")
@@ -98,6 +102,8 @@ def reader(ids: list[str]) -> None:
                 st.html(seeds.STYLE + page_html)
         with rows_col:
             st.markdown(f"**Rows citing {seed}**")
+            if shown["listed"] < len(citing):
+                st.caption(f"The first {shown['listed']:,} of {len(citing):,}; the Data page lists them all.")
             with st.container(height=720, border=True):
                 st.html(seeds.STYLE + rows_html)
         if row_id:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, ui
+from dashboard import charts, marks, ui
 from dashboard.data import Tables
 from dashboard.filters import Filters, apply, interval_bounds
 
@@ -33,11 +33,18 @@ def event_choices(marks: pd.DataFrame, context: pd.DataFrame) -> dict[str, str]:
 
 def rows_of(picked: str, rows: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
     """Every row behind a selection: all rows sharing the event's event_key, or the rows in a bin."""
-    if picked.startswith("bin:"):
-        _, resolution, actor, domain, start = picked.split(":", 4)
-        shown = rows[(rows["actor"] == actor) & (rows["domain"] == domain) & ~charts.is_context(rows)]
+    if picked.startswith(("bin:", "ctx:")):  # a bin of scored acts (per actor and domain), or of context markers
+        if picked.startswith("bin:"):
+            _, resolution, actor, domain, start = picked.split(":", 4)
+            shown = rows[(rows["actor"] == actor) & (rows["domain"] == domain) & ~charts.is_context(rows)]
+        else:
+            _, resolution, start = picked.split(":", 2)
+            shown = rows[charts.is_context(rows)]
         first = interval_bounds(shown)[0]
-        in_bin = first.dt.to_period(BIN_FREQ.get(resolution, "M")).dt.start_time == pd.Timestamp(start)
+        try:
+            in_bin = first.dt.to_period(BIN_FREQ.get(resolution, "M")).dt.start_time == pd.Timestamp(start)
+        except ValueError:  # a hand-edited link: no such bin
+            return shown.iloc[0:0]
         return shown[in_bin.fillna(False).to_numpy(dtype=bool)].head(50)
     row = rows[rows["id"] == picked]
     key = row["event_key"].iloc[0] if len(row) else None
@@ -97,14 +104,13 @@ def filter_options(version: str, _loaded: Tables) -> ui.FilterOptions:
 def view(version: str, filters: Filters, _loaded: Tables) -> dict:
     """The marks, the picker's choices, the summaries and the index's left-out acts for these filters."""
     events = prepared(version, _loaded)
-    marks, _ = charts.event_marks(events, filters)
-    context = charts.context_marks(events, filters)
+    drawn = marks.stance_marks(events, filters)  # as the chart draws them: binned past its limits
     _, left_out = charts.index_events(events, filters)
     return {
         "n_rows": int(len(apply(events, filters))),
-        "marks": marks,
-        "choices": event_choices(marks, context),
-        "summary": charts.stance_summary(events, filters),
+        "marks": drawn.marks,
+        "choices": event_choices(drawn.marks, drawn.context),
+        "summary": drawn.summary,
         "index_summary": charts.index_summary(events, filters),
         "left_out": [(m.date_label, m.actor, m.summary, m.ids) for m in left_out.itertuples()],
     }
@@ -155,11 +161,11 @@ def explore(options: ui.FilterOptions, titles: dict[str, str]) -> None:
             selected = ui.url_value(EVENT)
             if selected and selected not in choices:
                 # a link may name any row of an event; the mark carries the event's first row
-                selected = charts.mark_for_row(shown["marks"], selected) or (selected if selected.startswith("bin:") else None)
+                selected = charts.mark_for_row(shown["marks"], selected) or (selected if selected.startswith(("bin:", "ctx:")) else None)
                 if selected is None:
                     st.info("The event in the link is not among the events these filters keep.")
-            if selected and selected.startswith("bin:"):
-                choices[selected] = "Binned marks: " + selected.removeprefix("bin:")
+            if selected and selected.startswith(("bin:", "ctx:")):
+                choices[selected] = "Binned marks: " + selected.split(":", 1)[1]
             ui.set_url_value(EVENT, selected)
             ui.chart_block(stance_spec(version, filters, selected, dark, _loaded=loaded), shown["summary"], "stance-over-time",
                            light=lambda: ui.spec(charts.stance_chart(events, filters, selected=selected)),
