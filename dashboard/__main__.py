@@ -1,8 +1,10 @@
-"""Command line: ``python -m dashboard check [--data DIR] [--seeds DIR]`` and ``python -m dashboard brief -o PATH [filters]``."""
+"""Command line: ``python -m dashboard check [--data DIR] [--seeds DIR]``, ``python -m dashboard brief -o PATH [filters]``,
+and the commands of the modules in ``COMMAND_MODULES`` (``python -m dashboard --help`` lists them all)."""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from pathlib import Path
@@ -131,7 +133,15 @@ def build_parser() -> argparse.ArgumentParser:
     brief.add_argument("--seeds", type=Path, default=None, metavar="DIR",
                        help="seed texts with provenance.csv (default: $DASHBOARD_SEEDS_DIR, else DATA/../seeds)")
     brief.set_defaults(func=_brief)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).add_commands(commands)
     return parser
+
+
+#: modules that add their own commands: each has ``add_commands(subparsers)`` and keeps its heavy imports inside the
+#: command functions, so that ``check`` starts fast. One line per module; each module owns its own commands.
+COMMAND_MODULES: tuple[str, ...] = (
+)
 
 
 def main(argv: list[str] | None = None) -> int:
