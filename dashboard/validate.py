@@ -53,6 +53,8 @@ DATAPACKAGE = "datapackage.json"
 SOURCE_ID = "source_id"
 SEED_FILE = "file"
 PUBLISHED_TO = "published_to"
+#: The release index's key column (the release-sha256 rule reads it).
+RELEASE = "release"
 
 FILE_ROW = 0
 HEADER_ROW = contract.HEADER_ROW
@@ -1002,6 +1004,22 @@ def _conflict_links_two(checker: _Checker, rule: _Rule) -> None:
             )
 
 
+def _release_sha256(checker: _Checker, rule: _Rule) -> None:
+    """Releases are immutable: every release the index (the rule's resource, e.g. data/releases/releases.csv) lists
+    is intact beside it: its manifest.json has the sha256 in ``field``, each file the manifest lists has the sha256
+    recorded there, and nothing is added (see :func:`dashboard.releases.release_problems`)."""
+    from dashboard import releases
+
+    for table, ok in checker.rule_tables(rule, rule.columns()):
+        names = table.column(RELEASE).to_pylist()
+        shas = table.column(rule.field).to_pylist()
+        good = ok.to_pylist()
+        rows = [{"release": n, "manifest_sha256": s if g else ""} for n, s, g in zip(names, shas, good)]
+        shown_root = PurePosixPath(table.display).parent.as_posix()
+        for path, row, field_name, message in releases.release_problems(table.file.parent, rows, shown_root):
+            checker.problem(path, row, field_name, message)
+
+
 #: check kind -> (the function that runs one rule of that kind, the rule keys it needs)
 _CHECKS: dict[str, tuple[Any, tuple[str, ...]]] = {
     "quote-in-seed": (_quote_in_seed, ("field",)),
@@ -1016,6 +1034,7 @@ _CHECKS: dict[str, tuple[Any, tuple[str, ...]]] = {
     "group-agrees": (_group_agrees, ("group", "fields")),
     "unique-together": (_unique_together, ("fields",)),
     "conflict-links-two": (_conflict_links_two, ("field",)),
+    "release-sha256": (_release_sha256, ("field",)),
 }
 #: columns a check kind reads besides the ones its rule names
 _IMPLIED: dict[str, tuple[str, ...]] = {
@@ -1023,6 +1042,7 @@ _IMPLIED: dict[str, tuple[str, ...]] = {
     "seed-sha256": (SEED_FILE,),
     "not-after-publication": (SOURCE_ID,),
     "no-other-seed": (SOURCE_ID,),
+    "release-sha256": (RELEASE,),
 }
 #: the check kinds a rule in datapackage.json may name
 RULE_CHECKS: frozenset[str] = frozenset(_CHECKS)
