@@ -139,6 +139,7 @@ class Server:
     env: dict[str, str] = field(default_factory=dict)
     port: int = 0
     process: subprocess.Popen | None = None
+    args: tuple[str, ...] = ()  # further `streamlit run` flags (the load benchmark binds to loopback only)
 
     @property
     def url(self) -> str:
@@ -148,7 +149,7 @@ class Server:
         self.port = free_port()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(self.script), "--server.headless=true",
-             f"--server.port={self.port}", "--browser.gatherUsageStats=false"],
+             f"--server.port={self.port}", "--browser.gatherUsageStats=false", *self.args],
             cwd=REPO, env={**os.environ, **self.env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 60

@@ -1,9 +1,13 @@
 """The benchmark's own pieces, cheaply: the floor apps run, every page has a floor, the table renders.
 
-The benchmark itself is never run here (it is not a timed test); see ``python -m benchmarks``.
+The benchmark itself is never run here (it is not a timed test); see ``python -m benchmarks``. The load client
+(``python -m benchmarks load``) runs once, with two sessions for a few seconds, as a smoke test: its figures are not
+checked, only that it ran without errors and wrote them.
 """
 
 from __future__ import annotations
+
+import json
 
 from streamlit.testing.v1 import AppTest
 
@@ -49,3 +53,36 @@ def test_table_renders_every_target() -> None:
     assert "| 2.00 | ≤ 1.5 | MISSED |" in text  # the filter change against the slider floor
     assert "| server rerun of `method`, nothing changed | 45 ms |" in text and "| server rerun of `map`, nothing changed | failed |" in text
     assert "| data check (`python -m dashboard check`) | failed | | | | MISSED |" in text
+
+
+def test_load_runs_two_sessions_without_errors_and_writes_its_levels(tmp_path, capsys) -> None:
+    """The load client itself, briefly (two fresh servers, a few seconds each): every page loads, every slider move
+    reruns the stance page with a changed text, nothing fails, and --json holds one well-formed entry per level."""
+    from benchmarks import load
+
+    out = tmp_path / "load.json"
+    assert load.main(["--sessions", "2", "--seconds", "3", "--think", "0.1", "0.3", "--json", str(out)]) == 0
+    levels = json.loads(out.read_text(encoding="utf-8"))["levels"]
+    assert [level["sessions"] for level in levels] == [1, 2]
+    for level in levels:
+        assert level["errors"] == 0, level["error_examples"]
+        assert level["loads"] >= level["sessions"] and level["reruns"] >= 1, level
+        for key in ("load_p50_s", "load_p95_s", "rerun_p50_s", "rerun_p95_s", "rss_mb"):
+            assert isinstance(level[key], float) and level[key] > 0, (key, level)
+        assert level["load_p50_s"] <= level["load_p95_s"] and level["rerun_p50_s"] <= level["rerun_p95_s"]
+    assert levels[1]["mb_per_extra_session"] == round(levels[1]["rss_mb"] - levels[0]["rss_mb"], 2)
+    assert "| errors | 0 | 0 | ok |" in capsys.readouterr().out
+
+
+def test_load_percentile_is_a_measured_value() -> None:
+    from benchmarks.load import percentile
+
+    assert [percentile([3.0, 1.0, 2.0, 4.0], q) for q in (50, 95, 100)] == [2.0, 4.0, 4.0]
+    assert percentile([], 50) is None
+    assert percentile(list(map(float, range(1, 101))), 95) == 95.0
+
+
+def test_load_levels_go_up_to_the_sessions_asked_for() -> None:
+    from benchmarks.load import levels_for
+
+    assert [levels_for(n) for n in (1, 2, 10, 30, 50)] == [[1], [1, 2], [1, 10], [1, 10, 25, 30], [1, 10, 25, 50]]
