@@ -1,0 +1,483 @@
+"""Curation: add a new text to ``seeds/``, and save reviewed rows into the tables, only when the whole package validates.
+
+    python -m dashboard add-source FILE --title T --published-from YYYY-MM-DD [--published-to YYYY-MM-DD]
+        [--author A] [--outlet O] [--kind K] [--grade G --grade-reason R] [--data DIR] [--seeds DIR]
+    python -m dashboard propose SOURCE_ID [--format csv|json] [-o FILE] [--data DIR] [--seeds DIR]
+
+Every write goes through :func:`save`:
+
+- it takes the curation lock (``<data>/.history/.lock``), so two curators never interleave;
+- it validates the package as it would be after the write, with the very checks of ``python -m dashboard check``
+  (:func:`dashboard.validate.run` on an overlay of the data and seeds directories with the new files in place), and
+  refuses the write if that adds any problem, returning the ``path:row:field: message`` lines;
+- it writes each file atomically (a temporary file in the same directory, flushed and fsynced, then ``os.replace``),
+  after copying the previous version to ``<data>/.history/``; a process killed mid-save leaves the previous file.
+
+Write mode is off unless enabled: the Curate page writes only when ``DASHBOARD_CURATE_WRITE=1`` and offers the
+accepted rows as a download otherwise (Streamlit Community Cloud never sets it). The command line is the curator's own
+tool and always writes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+import shutil
+import sys
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any, Iterable, Iterator, Mapping
+
+#: set to 1 (or true/yes/on) to let the Curate page write to the data directory
+WRITE_ENV = "DASHBOARD_CURATE_WRITE"
+#: where the previous versions and the lock live, inside the data directory (ignored by git and by the app's reload)
+HISTORY_DIR = ".history"
+LOCK_NAME = ".lock"
+#: how long a save waits for another curator's save to finish
+LOCK_TIMEOUT_S = 30.0
+#: the largest text add-source takes (a news text is a few tens of KB)
+MAX_TEXT_BYTES = 2_000_000
+#: a test hook: seconds to pause between writing the temporary file and renaming it (never set in use)
+_PAUSE_ENV = "DASHBOARD_CURATE_TEST_PAUSE"
+
+SOURCES = "sources"
+DATAPACKAGE = "datapackage.json"
+NOT_STATED = "not stated"
+
+
+class CurateError(Exception):
+    """A refused curation step: the message is one line, for the user."""
+
+
+def write_enabled(environ: Mapping[str, str] | None = None) -> bool:
+    """Is the Curate page allowed to write? Only when ``DASHBOARD_CURATE_WRITE`` says so."""
+    value = (environ if environ is not None else os.environ).get(WRITE_ENV, "")
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+# --------------------------------------------------------------------------
+# the package's locations, read from its declaration
+
+
+@dataclass(frozen=True)
+class Package:
+    """Where a data package and its seeds live, and its declaration."""
+
+    data_dir: Path
+    seeds_dir: Path
+    descriptor: dict[str, Any]
+
+    def resource(self, name: str) -> dict[str, Any]:
+        for resource in self.descriptor.get("resources", []):
+            if isinstance(resource, dict) and resource.get("name") == name:
+                return resource
+        raise CurateError(f"{DATAPACKAGE} declares no table '{name}'")
+
+    def file(self, name: str) -> Path:
+        """The CSV of table ``name`` (the sources table lives in the seeds directory)."""
+        path = self.resource(name).get("path")
+        if not isinstance(path, str):
+            raise CurateError(f"{DATAPACKAGE}: table '{name}' has no path")
+        if name == SOURCES:
+            return self.seeds_dir / PurePosixPath(path).name
+        resolved = (self.data_dir / path).resolve()
+        if self.data_dir.resolve() not in resolved.parents:
+            raise CurateError(f"{DATAPACKAGE}: table '{name}' points outside the data directory ({path})")
+        return resolved
+
+    def fields(self, name: str) -> list[dict[str, Any]]:
+        return [f for f in self.resource(name).get("schema", {}).get("fields", []) if isinstance(f, dict)]
+
+    def enum(self, table: str, field_name: str) -> list[str]:
+        for spec in self.fields(table):
+            if spec.get("name") == field_name:
+                return [str(v) for v in spec.get("constraints", {}).get("enum", [])]
+        return []
+
+    def tables(self) -> list[str]:
+        """The tables with a ``quote`` and a ``source_id``: the ones rows from a text go into."""
+        out = []
+        for resource in self.descriptor.get("resources", []):
+            names = {f.get("name") for f in resource.get("schema", {}).get("fields", []) if isinstance(f, dict)} \
+                if isinstance(resource, dict) and isinstance(resource.get("schema"), dict) else set()
+            if {"quote", "source_id", "id"} <= names:
+                out.append(resource["name"])
+        return out
+
+
+def open_package(data_dir: Path | str | None = None, seeds_dir: Path | str | None = None) -> Package:
+    """The package at ``data_dir`` (default: $DASHBOARD_DATA_DIR or the repo's data/) with its seeds directory."""
+    from dashboard import paths
+
+    data = Path(data_dir) if data_dir is not None else paths.default_data_dir()
+    if not (data / DATAPACKAGE).is_file():
+        raise CurateError(f"{data}/{DATAPACKAGE} not found: is --data the data package directory?")
+    try:
+        descriptor = json.loads((data / DATAPACKAGE).read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CurateError(f"{data}/{DATAPACKAGE} cannot be read: {exc}") from None
+    seeds = Path(seeds_dir) if seeds_dir is not None else paths.default_seeds_dir()
+    if seeds is None:
+        sources = next((r for r in descriptor.get("resources", []) if isinstance(r, dict) and r.get("name") == SOURCES), {})
+        seeds = (data / sources.get("path", "../seeds/provenance.csv")).parent
+    if not seeds.is_dir():
+        raise CurateError(f"seeds directory {seeds} not found")
+    return Package(data, seeds, descriptor)
+
+
+# --------------------------------------------------------------------------
+# atomic, locked, validated writes
+
+
+@contextmanager
+def locked(package: Package, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
+    """Hold the curation lock of this package (one save at a time, across processes)."""
+    from filelock import FileLock, Timeout
+
+    history = package.data_dir / HISTORY_DIR
+    history.mkdir(exist_ok=True)
+    lock = FileLock(str(history / LOCK_NAME), timeout=timeout)
+    try:
+        with lock:
+            yield
+    except Timeout:
+        raise CurateError(f"another save holds the curation lock ({history / LOCK_NAME}); try again") from None
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` whole or not at all: a temporary file beside it, fsynced, then renamed over it."""
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        pause = os.environ.get(_PAUSE_ENV)
+        if pause:  # tests kill the process here, between the temporary file and the rename
+            import time
+
+            time.sleep(float(pause))
+        if path.exists():
+            shutil.copymode(path, temp)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    try:  # make the rename itself durable
+        directory = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+    except OSError:
+        pass
+
+
+def keep_previous(package: Package, path: Path) -> Path | None:
+    """Copy the current ``path`` to ``<data>/.history/<name>.<UTC time>`` before it is replaced; the copy's path."""
+    if not path.exists():
+        return None
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    kept = package.data_dir / HISTORY_DIR / f"{path.name}.{stamp}"
+    kept.parent.mkdir(exist_ok=True)
+    shutil.copy2(path, kept)
+    return kept
+
+
+@dataclass
+class Saved:
+    """The outcome of :func:`save`: written, or refused with the problems it would add."""
+
+    written: list[Path] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    previous: list[Path] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def problems_after(package: Package, changes: Mapping[Path, bytes]) -> list[str]:
+    """The problems ``python -m dashboard check`` would print after ``changes`` (path -> new bytes), that it does
+    not print now: the package is validated on an overlay with the new files in place, the real files untouched."""
+    from dashboard import validate
+
+    before = {str(p) for p in validate.run(package.data_dir, package.seeds_dir).problems}
+    with tempfile.TemporaryDirectory(prefix="curate-") as temp:
+        root = Path(temp)
+        # the overlay keeps the directories' own names, so problems read data/events.csv:83:... as check prints them
+        overlay = {package.data_dir.resolve(): root / "a" / package.data_dir.resolve().name,
+                   package.seeds_dir.resolve(): root / "b" / package.seeds_dir.resolve().name}
+        for real, copy in overlay.items():
+            copy.mkdir(parents=True)
+            for entry in real.iterdir():
+                if entry.name != HISTORY_DIR:
+                    (copy / entry.name).symlink_to(entry, target_is_directory=entry.is_dir())
+        for path, data in changes.items():
+            target = overlay[path.parent.resolve()] / path.name
+            target.unlink(missing_ok=True)
+            target.write_bytes(data)
+        after = validate.run(overlay[package.data_dir.resolve()], overlay[package.seeds_dir.resolve()]).problems
+    return [str(p) for p in after if str(p) not in before]
+
+
+def save(package: Package, changes: Mapping[Path, bytes], validate_first: bool = True) -> Saved:
+    """Write ``changes`` (path -> bytes, each path in the data or seeds directory) under the lock, after validating
+    the package as it would be; refuse, writing nothing, when that adds a problem. Previous versions are kept."""
+    allowed = {package.data_dir.resolve(), package.seeds_dir.resolve()}
+    for path in changes:
+        if path.parent.resolve() not in allowed:
+            raise CurateError(f"refusing to write {path}: not in the data or seeds directory")
+    with locked(package):
+        if validate_first:
+            problems = problems_after(package, changes)
+            if problems:
+                return Saved(problems=problems)
+        out = Saved()
+        # new files first (a new seed text before the provenance row that names it), then replacements
+        for path in sorted(changes, key=lambda p: p.exists()):
+            kept = keep_previous(package, path)
+            if kept is not None:
+                out.previous.append(kept)
+            atomic_write(path, changes[path])
+            out.written.append(path)
+        return out
+
+
+# --------------------------------------------------------------------------
+# rows as CSV, in the file's own column order
+
+
+def read_header(path: Path) -> list[str]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return next(csv.reader(handle), [])
+
+
+def csv_line(header: list[str], row: Mapping[str, Any]) -> str:
+    """One CSV line for ``row`` in ``header``'s order (blank for a missing value); unknown keys are an error."""
+    unknown = sorted(set(row) - set(header))
+    if unknown:
+        raise CurateError(f"no column {', '.join(unknown)} in this table (columns: {', '.join(header)})")
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(["" if row.get(c) is None else _cell(row.get(c)) for c in header])
+    return buffer.getvalue()
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()[:10]
+    return str(value)
+
+
+def with_rows(path: Path, rows: Iterable[Mapping[str, Any]]) -> bytes:
+    """The file's bytes with ``rows`` appended (the existing bytes unchanged)."""
+    current = path.read_bytes()
+    header = read_header(path)
+    text = current.decode("utf-8")
+    if text and not text.endswith("\n"):
+        text += "\n"
+    return (text + "".join(csv_line(header, row) for row in rows)).encode("utf-8")
+
+
+def next_id(package: Package, table: str, taken: Iterable[str] = ()) -> str:
+    """The next free id of ``table``: its ids' prefix and the next number, as wide as its widest id."""
+    import re
+
+    ids = [r.get("id", "") for r in csv.DictReader(package.file(table).open(encoding="utf-8", newline=""))] + list(taken)
+    parsed = [m.groups() for m in (re.fullmatch(r"([A-Z]+)(\d+)", i or "") for i in ids) if m]
+    if not parsed:
+        raise CurateError(f"{table}: no ids of the form PREFIX + number to continue from")
+    prefix = max({p for p, _ in parsed}, key=[p for p, _ in parsed].count)
+    numbers = [n for p, n in parsed if p == prefix]
+    return f"{prefix}{max(int(n) for n in numbers) + 1:0{max(len(n) for n in numbers)}d}"
+
+
+def add_rows(package: Package, table: str, rows: list[dict[str, Any]], write: bool = True) -> tuple[Saved, bytes]:
+    """Append ``rows`` to ``table`` (ids filled in where blank), validated with the whole package first.
+
+    Returns the outcome and the table's new bytes (to offer as a download in read-only mode: ``write=False``
+    validates without writing)."""
+    path = package.file(table)
+    filled, taken = [], []
+    for row in rows:
+        row = dict(row)
+        if not row.get("id"):
+            row["id"] = next_id(package, table, taken)
+        taken.append(row["id"])
+        filled.append(row)
+    data = with_rows(path, filled)
+    if not write:
+        problems = problems_after(package, {path: data})
+        return Saved(problems=problems), data
+    return save(package, {path: data}), data
+
+
+# --------------------------------------------------------------------------
+# add-source
+
+
+def _date(value: str | None, flag: str) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise CurateError(f"{flag} {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def seed_name(number: int, text: bytes) -> str:
+    """The seed naming scheme: ``NNN_<first 16 hex of the text's sha256>.txt``."""
+    return f"{number:03d}_{hashlib.sha256(text).hexdigest()[:16]}.txt"
+
+
+def add_source(
+    package: Package,
+    text_bytes: bytes,
+    *,
+    file_label: str,
+    title: str,
+    published_from: str,
+    published_to: str | None = None,
+    author: str | None = None,
+    outlet: str | None = None,
+    kind: str | None = None,
+    grade: str | None = None,
+    grade_reason: str | None = None,
+) -> str:
+    """Copy a text into the seeds under the naming scheme and append its provenance row; the new source_id.
+
+    Refuses, changing nothing, an empty or non-UTF-8 text, one already present (same sha256), bad or inverted
+    dates, an unknown kind or grade, and anything that would make ``check`` fail."""
+    if not text_bytes.strip():
+        raise CurateError(f"{file_label}: the file is empty")
+    if len(text_bytes) > MAX_TEXT_BYTES:
+        raise CurateError(f"{file_label}: {len(text_bytes):,} bytes is more than the {MAX_TEXT_BYTES:,} a text may have")
+    try:
+        text_bytes.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CurateError(f"{file_label}: not UTF-8 text (byte {exc.start} cannot be decoded)") from None
+    if not title or not title.strip():
+        raise CurateError("--title is required and may not be blank")
+    start = _date(published_from, "--published-from")
+    if start is None:
+        raise CurateError("--published-from is required (YYYY-MM-DD)")
+    end = _date(published_to, "--published-to") or start
+    if end < start:
+        raise CurateError(f"--published-to {end} is before --published-from {start}")
+    kinds, grades = package.enum(SOURCES, "kind"), package.enum(SOURCES, "reliability")
+    kind = kind or "news report"
+    if kinds and kind not in kinds:
+        raise CurateError(f"unknown --kind {kind!r}: one of {', '.join(kinds)}")
+    if grade is not None and grades and grade not in grades:
+        raise CurateError(f"unknown --grade {grade!r}: one of {', '.join(grades)}")
+    if grade is not None and not (grade_reason or "").strip():
+        raise CurateError("--grade needs --grade-reason: one line on why")
+    digest = hashlib.sha256(text_bytes).hexdigest()
+    provenance = package.file(SOURCES)
+    records = list(csv.DictReader(provenance.open(encoding="utf-8", newline="")))
+    for record in records:
+        if record.get("sha256") == digest:
+            raise CurateError(f"{file_label}: this text is already a seed, {record.get('source_id')} ({record.get('file')})")
+    for existing in package.seeds_dir.glob("*.txt"):
+        if hashlib.sha256(existing.read_bytes()).hexdigest() == digest:
+            raise CurateError(f"{file_label}: this text is already in the seeds directory as {existing.name}")
+    numbers = [int(r["source_id"][1:]) for r in records if (r.get("source_id") or "")[1:].isdigit()]
+    number = max(numbers, default=-1) + 1
+    source_id, name = f"S{number:03d}", seed_name(number, text_bytes)
+    when = f"{start}" if end == start else f"{start} to {end}"
+    row = {
+        "source_id": source_id, "file": name, "title": title.strip(),
+        "author": (author or "").strip() or NOT_STATED, "outlet": (outlet or "").strip() or NOT_STATED,
+        "kind": kind, "published_from": start.isoformat(), "published_to": end.isoformat(),
+        "date_evidence": f"Publication {when} as given by the curator at add-source; not yet checked against the text.",
+        "sha256": digest, "reliability": grade or "F",
+        "reliability_reason": (grade_reason or "").strip() or "Not graded yet (added with add-source).",
+        "licence": NOT_STATED,
+    }
+    saved = save(package, {package.seeds_dir / name: text_bytes, provenance: with_rows(provenance, [row])})
+    if not saved.ok:
+        raise CurateError("refused, nothing written: " + "; ".join(saved.problems))
+    return source_id
+
+
+# --------------------------------------------------------------------------
+# the commands
+
+
+def _add_source_command(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    try:
+        if not path.is_file():
+            raise CurateError(f"{path}: no such file")
+        package = open_package(args.data, args.seeds)
+        source_id = add_source(package, path.read_bytes(), file_label=str(path), title=args.title,
+                               published_from=args.published_from, published_to=args.published_to, author=args.author,
+                               outlet=args.outlet, kind=args.kind, grade=args.grade, grade_reason=args.grade_reason)
+    except CurateError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(source_id)
+    return 0
+
+
+def _propose_command(args: argparse.Namespace) -> int:
+    from dashboard import propose
+
+    try:
+        package = open_package(args.data, args.seeds)
+        candidates = propose.for_source(package, args.source_id)
+    except (CurateError, propose.ProposeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    text = propose.to_json(candidates) if args.format == "json" else propose.to_csv(candidates)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"{args.output}: {len(candidates)} candidates from {args.source_id}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def add_commands(commands: argparse._SubParsersAction) -> None:
+    """``add-source`` and ``propose``."""
+    dirs = {"--data": "data package directory (default: $DASHBOARD_DATA_DIR, else the repo's data/)",
+            "--seeds": "seed texts with provenance.csv (default: $DASHBOARD_SEEDS_DIR, else DATA/../seeds)"}
+    add = commands.add_parser(
+        "add-source", help="add a new text to seeds/ with its provenance row, and print its source_id",
+        description="Copy FILE into the seeds directory as NNN_<first 16 hex of its sha256>.txt, append its provenance "
+        "row with the next source_id, validate, and print the new id. Refuses (exit 1, one line, nothing changed) an "
+        "empty or non-UTF-8 file, a text already present, bad or inverted dates, and an unknown kind or grade.")
+    add.add_argument("file", metavar="FILE", help="the text, UTF-8")
+    add.add_argument("--title", required=True, help="the title as it appears in the text")
+    add.add_argument("--published-from", required=True, metavar="YYYY-MM-DD", help="earliest publication date")
+    add.add_argument("--published-to", default=None, metavar="YYYY-MM-DD", help="latest publication date (default: the same day)")
+    add.add_argument("--author", default=None, help="author, where the text states one (default: 'not stated')")
+    add.add_argument("--outlet", default=None, help="outlet, where the text states one (default: 'not stated')")
+    add.add_argument("--kind", default=None, help="kind of document (default 'news report'; the declaration lists the kinds)")
+    add.add_argument("--grade", default=None, metavar="G", help="reliability A..F (default F: not judged yet)")
+    add.add_argument("--grade-reason", default=None, metavar="R", help="one line on the grade (needed with --grade)")
+    for flag, text in dirs.items():
+        add.add_argument(flag, type=Path, default=None, metavar="DIR", help=text)
+    add.set_defaults(func=_add_source_command)
+
+    propose = commands.add_parser(
+        "propose", help="propose candidate rows from a seed text, each with its exact passage and offsets",
+        description="Read the seed's text and propose candidate rows: passages with a datable act or a figure, each "
+        "with quote, start and end (text[start:end] == quote), table, date_from/date_to resolved against the "
+        "publication date, value and unit, a guessed actor and domain, and the signals that made it a candidate. "
+        "Ranked, best first.")
+    propose.add_argument("source_id", metavar="SOURCE_ID", help="e.g. S005")
+    propose.add_argument("--format", choices=("csv", "json"), default="csv")
+    propose.add_argument("-o", "--output", default=None, metavar="FILE", help="write here instead of standard output")
+    for flag, text in dirs.items():
+        propose.add_argument(flag, type=Path, default=None, metavar="DIR", help=text)
+    propose.set_defaults(func=_propose_command)
