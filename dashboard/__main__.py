@@ -141,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
 #: modules that add their own commands: each has ``add_commands(subparsers)`` and keeps its heavy imports inside the
 #: command functions, so that ``check`` starts fast. One line per module; each module owns its own commands.
 COMMAND_MODULES: tuple[str, ...] = (
+    "dashboard.releases",
     "dashboard.curate",  # add-source, propose
 )
 

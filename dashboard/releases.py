@@ -1,0 +1,490 @@
+"""Dated releases of the data: frozen, checksummed snapshots under ``data/releases/``, and the tables they hold.
+
+A release is a directory ``data/releases/<name>/`` holding every table of the package exactly as it was, byte for
+byte, gzip-compressed (``<resource>.csv.gz``; the seeds' provenance table is the ``sources`` resource), the
+descriptor (``datapackage.json.gz``) and ``manifest.json``: the release's name, its date, the package's ``version``,
+the data's as-of date, a one-line summary of the rows per table, and the sha256 of every file. The releases are
+listed in ``data/releases/releases.csv``, the package's ``releases`` resource, with the sha256 of each manifest, so
+``python -m dashboard check`` validates them like the other tables, and its ``release-sha256`` rule fails on any
+released file that changed (releases are immutable: a correction is a new release).
+
+Free of pandas and Streamlit: the command line, the diff and the Changes page read snapshots through
+:func:`snapshot`, which gives every table as text cells (what a curator typed), so a diff compares what was written.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import gzip
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+#: the package's resource listing the releases, and where it and the releases live (relative to data/)
+RESOURCE = "releases"
+DIR = "releases"
+INDEX = "releases.csv"
+MANIFEST = "manifest.json"
+DESCRIPTOR = "datapackage.json.gz"
+#: the name the diff and the Changes page give the working data (never a release's name: see NAME)
+CURRENT = "current"
+#: a release name: a date or a short label, safe as a directory name and in a URL
+NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+INDEX_COLUMNS = ("release", "created", "version", "as_of", "tables", "rows", "manifest_sha256", "summary")
+SOURCES = "sources"
+
+
+class ReleaseError(ValueError):
+    """A release that cannot be made or read; the message names the file (one or more lines, for the command line)."""
+
+
+@dataclass(frozen=True)
+class TableText:
+    """One table as text cells, as written in its CSV: the header, the rows, and its primary key from the declaration."""
+
+    name: str
+    title: str
+    path: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    primary_key: tuple[str, ...]
+
+    def records(self) -> list[dict[str, str]]:
+        return [dict(zip(self.header, row)) for row in self.rows]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The tables of one release, or of the working data (``label == CURRENT``)."""
+
+    label: str
+    tables: dict[str, TableText]
+    package: dict[str, Any] = field(default_factory=dict, compare=False)
+    created: str = ""
+    as_of: str = ""
+
+    @property
+    def described(self) -> str:
+        """How the snapshot is named in headings: ``release 2026-12-01 (data as of …)`` or ``the current data``."""
+        if self.label == CURRENT:
+            return "the current data"
+        return f"release {self.label}" + (f" (made {self.created})" if self.created else "")
+
+
+# --------------------------------------------------------------------------
+# files
+
+
+def releases_dir(data_dir: Path | str) -> Path:
+    return Path(data_dir) / DIR
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def gz(raw: bytes) -> bytes:
+    """Deterministic gzip: no file name, no time stamp, so the same table gives the same bytes (and checksum)."""
+    return gzip.compress(raw, compresslevel=9, mtime=0)
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _csv_rows(raw: bytes, where: str) -> list[list[str]]:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ReleaseError(f"{where}:0:-: not valid UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    try:
+        return list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise ReleaseError(f"{where}:0:-: not a readable CSV ({exc})") from None
+
+
+def _shown_dir(path: Path) -> str:
+    """A path as problem lines show it: relative to the working directory when inside it."""
+    try:
+        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return Path(path).as_posix()
+
+
+# --------------------------------------------------------------------------
+# the index: data/releases/releases.csv
+
+
+def list_releases(data_dir: Path | str) -> list[dict[str, str]]:
+    """The releases in ``data/releases/releases.csv``, oldest first (the file's order: each release is appended);
+    [] when there is none yet."""
+    index = releases_dir(data_dir) / INDEX
+    if not index.is_file():
+        return []
+    rows = _csv_rows(index.read_bytes(), _shown_dir(index))
+    if not rows:
+        return []
+    header = rows[0]
+    return [dict(zip(header, row)) for row in rows[1:] if any(cell.strip() for cell in row)]
+
+
+def names(data_dir: Path | str) -> list[str]:
+    return [r.get("release", "") for r in list_releases(data_dir) if r.get("release")]
+
+
+def latest(data_dir: Path | str) -> str | None:
+    """The name of the last release made, None before the first."""
+    found = names(data_dir)
+    return found[-1] if found else None
+
+
+def _index_text(rows: list[dict[str, str]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(INDEX_COLUMNS)
+    for row in rows:
+        writer.writerow([row.get(c, "") for c in INDEX_COLUMNS])
+    return out.getvalue().encode("utf-8")
+
+
+# --------------------------------------------------------------------------
+# making a release
+
+
+def _tabular(package: dict[str, Any]) -> list[dict[str, Any]]:
+    return [r for r in package.get("resources", []) if isinstance(r, dict) and isinstance(r.get("name"), str)
+            and isinstance(r.get("path"), str) and r["name"] != RESOURCE]
+
+
+def _resource_file(resource: dict[str, Any], data_dir: Path, seeds_dir: Path | None) -> Path:
+    """Where a resource's CSV is, as the check resolves it: the sources table in the seeds directory, the rest in data/."""
+    if resource["name"] == SOURCES and seeds_dir is not None:
+        return Path(seeds_dir) / PurePosixPath(resource["path"]).name
+    return Path(data_dir) / resource["path"]
+
+
+def summary_line(rows: dict[str, int]) -> str:
+    """``16 tables, 412 rows: events 90, …`` (tables in declaration order)."""
+    total = sum(rows.values())
+    parts = ", ".join(f"{name} {count}" for name, count in rows.items())
+    return f"{len(rows)} table{'' if len(rows) == 1 else 's'}, {total} row{'' if total == 1 else 's'}: {parts}"
+
+
+def make_release(data_dir: Path | str, seeds_dir: Path | str | None = None, name: str | None = None,
+                 today: dt.date | None = None) -> dict[str, str]:
+    """Freeze the current tables as release ``name`` (default: today's date) and return its row of the index.
+
+    Refuses (:class:`ReleaseError`) invalid data, listing every problem line, a malformed name, and a name that
+    exists. The release directory is written under a temporary name and renamed into place, then the index is
+    replaced atomically, so a failure leaves no half-made release.
+    """
+    from dashboard import validate  # the check reads the same files; imported here so the CLI starts fast
+
+    data_dir = Path(data_dir)
+    today = today or dt.date.today()
+    name = name or today.isoformat()
+    if name == CURRENT or not NAME.match(name):
+        raise ReleaseError(f'"{name}" is not a release name: use letters, digits, ".", "_" or "-" (at most 64, not '
+                           f'"{CURRENT}"), e.g. {today.isoformat()}')
+    root = releases_dir(data_dir)
+    existing = list_releases(data_dir)
+    if name in {r.get("release") for r in existing} or (root / name).exists():
+        raise ReleaseError(f"release {name} exists ({_shown_dir(root / name)}/): releases are immutable, choose another --name")
+    report = validate.run(data_dir, seeds_dir)
+    if report.problems:
+        lines = "\n".join(str(p) for p in report.problems)
+        raise ReleaseError(f"the data does not pass the check, so it cannot be released ({len(report.problems)} "
+                           f"problem{'' if len(report.problems) == 1 else 's'}):\n{lines}")
+    package = report.package or {}
+    resolved_seeds = report.seeds_dir
+    files: dict[str, dict[str, Any]] = {}
+    rows: dict[str, int] = {}
+    blobs: dict[str, bytes] = {}
+    for resource in _tabular(package):
+        raw = _resource_file(resource, data_dir, resolved_seeds).read_bytes()
+        file_name = f"{resource['name']}.csv.gz"
+        blobs[file_name] = gz(raw)
+        rows[resource["name"]] = report.rows.get(resource["name"], 0)
+        files[file_name] = {"resource": resource["name"], "path": resource["path"], "rows": rows[resource["name"]],
+                            "sha256": sha256(blobs[file_name]), "csv_sha256": sha256(raw)}
+    descriptor = (data_dir / validate.DATAPACKAGE).read_bytes()
+    blobs[DESCRIPTOR] = gz(descriptor)
+    files[DESCRIPTOR] = {"resource": None, "path": validate.DATAPACKAGE, "sha256": sha256(blobs[DESCRIPTOR]),
+                         "csv_sha256": sha256(descriptor)}
+    as_of = _as_of(report)
+    summary = summary_line(rows)
+    manifest = {"release": name, "created": today.isoformat(), "version": str(package.get("version") or ""),
+                "as_of": as_of, "summary": summary, "files": files}
+    blobs[MANIFEST] = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+    root.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=root))
+    try:
+        staging.chmod(0o755)  # mkdtemp makes it private; a release is read by everyone who reads data/
+        for file_name, data in blobs.items():
+            (staging / file_name).write_bytes(data)
+        os.replace(staging, root / name)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    row = {"release": name, "created": today.isoformat(), "version": manifest["version"], "as_of": as_of,
+           "tables": str(len(rows)), "rows": str(sum(rows.values())), "manifest_sha256": sha256(blobs[MANIFEST]),
+           "summary": summary}
+    try:
+        _write_atomic(root / INDEX, _index_text(existing + [row]))
+    except BaseException:
+        shutil.rmtree(root / name, ignore_errors=True)  # not listed, so not a release: leave nothing behind
+        raise
+    return row
+
+
+def _as_of(report: Any) -> str:
+    """The latest ``published_to`` of the sources table, as YYYY-MM-DD ('' without one)."""
+    column = report.columns.get(SOURCES, {}).get("published_to")
+    if column is None:
+        return ""
+    dates = [d for d in column.to_pylist() if d is not None]
+    return max(dates).isoformat() if dates else ""
+
+
+# --------------------------------------------------------------------------
+# reading a release, or the working data, as text tables
+
+
+def _table(resource: dict[str, Any], raw: bytes, where: str) -> TableText:
+    rows = _csv_rows(raw, where)
+    header = tuple(rows[0]) if rows else ()
+    body = tuple(tuple(r) + ("",) * (len(header) - len(r)) for r in rows[1:] if any(c.strip() for c in r))
+    schema = resource.get("schema") if isinstance(resource.get("schema"), dict) else {}
+    key = schema.get("primaryKey") or ()
+    key = (key,) if isinstance(key, str) else tuple(key)
+    return TableText(resource["name"], str(resource.get("title") or resource["name"]), where, header, body, key)
+
+
+def manifest(data_dir: Path | str, name: str) -> dict[str, Any]:
+    """The manifest of release ``name``, checked against the sha256 the index records."""
+    root = releases_dir(data_dir)
+    listed = {r.get("release"): r for r in list_releases(data_dir)}
+    if name not in listed:
+        known = ", ".join(listed) or "none yet (make one with python -m dashboard release)"
+        raise ReleaseError(f"no release {name} in {_shown_dir(root / INDEX)} (releases: {known})")
+    path = root / name / MANIFEST
+    if not path.is_file():
+        raise ReleaseError(f"{_shown_dir(path)}:0:-: file not found")
+    raw = path.read_bytes()
+    expected = listed[name].get("manifest_sha256", "")
+    if sha256(raw) != expected:
+        raise ReleaseError(f"{_shown_dir(path)}:0:-: changed since the release was made (sha256 {sha256(raw)}, "
+                           f"{INDEX} records {expected}); releases are immutable")
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ReleaseError(f"{_shown_dir(path)}:0:-: not valid JSON ({exc})") from None
+
+
+def _released(root: Path, file_name: str, entry: dict[str, Any]) -> bytes:
+    path = root / file_name
+    if not path.is_file():
+        raise ReleaseError(f"{_shown_dir(path)}:0:-: file not found")
+    data = path.read_bytes()
+    if sha256(data) != entry.get("sha256"):
+        raise ReleaseError(f"{_shown_dir(path)}:0:-: changed since the release was made (sha256 {sha256(data)}, "
+                           f"{MANIFEST} records {entry.get('sha256')}); releases are immutable")
+    try:
+        return gzip.decompress(data)
+    except (OSError, EOFError) as exc:
+        raise ReleaseError(f"{_shown_dir(path)}:0:-: not a gzip file ({exc})") from None
+
+
+def snapshot(data_dir: Path | str | None = None, which: str = CURRENT, seeds_dir: Path | str | None = None) -> Snapshot:
+    """The tables of release ``which``, or of the working data for ``CURRENT``, as text; raises ReleaseError."""
+    from dashboard import paths
+
+    data_dir = Path(data_dir) if data_dir is not None else paths.default_data_dir()
+    if which == CURRENT:
+        return _current(data_dir, seeds_dir)
+    info = manifest(data_dir, which)
+    root = releases_dir(data_dir) / which
+    files = info.get("files") if isinstance(info.get("files"), dict) else {}
+    if DESCRIPTOR not in files:
+        raise ReleaseError(f"{_shown_dir(root / MANIFEST)}:0:-: lists no {DESCRIPTOR}")
+    package = json.loads(_released(root, DESCRIPTOR, files[DESCRIPTOR]).decode("utf-8"))
+    declared = {r["name"]: r for r in _tabular(package)}
+    tables: dict[str, TableText] = {}
+    for file_name, entry in files.items():
+        resource = declared.get(entry.get("resource"))
+        if resource is not None:
+            tables[resource["name"]] = _table(resource, _released(root, file_name, entry), f"{_shown_dir(root)}/{file_name}")
+    ordered = {n: tables[n] for n in declared if n in tables}
+    return Snapshot(which, ordered, package, str(info.get("created", "")), str(info.get("as_of", "")))
+
+
+def _current(data_dir: Path, seeds_dir: Path | str | None) -> Snapshot:
+    path = data_dir / "datapackage.json"
+    try:
+        package = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ReleaseError(f"{_shown_dir(path)}:0:-: cannot be read ({exc})") from None
+    if seeds_dir is None:
+        from dashboard import paths
+
+        seeds_dir = paths.default_seeds_dir()
+    tables: dict[str, TableText] = {}
+    for resource in _tabular(package):
+        file = _resource_file(resource, data_dir, Path(seeds_dir) if seeds_dir is not None else None)
+        if file.is_file():  # a missing table is the check's problem; the diff shows it as all rows removed
+            tables[resource["name"]] = _table(resource, file.read_bytes(), _shown_dir(file))
+    sources = tables.get(SOURCES)
+    dates = [r.get("published_to", "") for r in sources.records()] if sources else []
+    return Snapshot(CURRENT, tables, package, "", max((d for d in dates if d), default=""))
+
+
+# --------------------------------------------------------------------------
+# the check's rule (validate.py's "release-sha256" calls this)
+
+
+def release_problems(root: Path, rows: list[dict[str, Any]], shown_root: str) -> list[tuple[str, int, str, str]]:
+    """Each release the index in ``root`` lists is intact: its manifest has the sha256 the index records, every file
+    the manifest lists is there with its sha256, the directory holds nothing else, and no release directory is
+    unlisted. Returns (path, row, field, message) tuples, each naming the file (row 0, field "-"). ``rows`` are the
+    index's rows in file order, each with ``release`` and ``manifest_sha256`` (blank where the schema failed);
+    ``shown_root`` is ``root`` as problem lines show it (``data/releases``)."""
+    out: list[tuple[str, int, str, str]] = []
+    listed: set[str] = set()
+    for number, row in enumerate(rows, start=2):
+        name, expected = row.get("release"), row.get("manifest_sha256")
+        if not isinstance(name, str) or not name or not NAME.match(name):
+            continue  # the schema's pattern reports it
+        listed.add(name)
+        where = f"{shown_root}/{name}"
+        path = root / name / MANIFEST
+        if not path.is_file():
+            out.append((f"{where}/{MANIFEST}", 0, "-", f"file not found: release {name} is listed in {INDEX} but its manifest is missing"))
+            continue
+        raw = path.read_bytes()
+        if isinstance(expected, str) and expected and sha256(raw) != expected:
+            out.append((f"{where}/{MANIFEST}", 0, "-", f"changed since release {name} was made: its sha256 is {sha256(raw)}, "
+                        f"{INDEX} row {number} records {expected}; releases are immutable, make a new one instead"))
+            continue
+        try:
+            info = json.loads(raw.decode("utf-8"))
+            files = info["files"]
+            assert isinstance(files, dict)
+        except Exception:  # noqa: BLE001 - any unreadable manifest is one problem
+            out.append((f"{where}/{MANIFEST}", 0, "-", "not a release manifest (JSON with a \"files\" object)"))
+            continue
+        for file_name, entry in files.items():
+            file = root / name / file_name
+            if PurePosixPath(file_name).name != file_name or not file.is_file():
+                out.append((f"{where}/{file_name}", 0, "-", f"file not found: release {name}'s {MANIFEST} lists it"))
+                continue
+            actual = sha256(file.read_bytes())
+            recorded = entry.get("sha256") if isinstance(entry, dict) else None
+            if actual != recorded:
+                out.append((f"{where}/{file_name}", 0, "-", f"changed since release {name} was made: its sha256 is {actual}, "
+                            f"{MANIFEST} records {recorded}; releases are immutable, make a new one instead"))
+        for extra in sorted(p.name for p in (root / name).iterdir() if p.name not in files and p.name != MANIFEST):
+            out.append((f"{where}/{extra}", 0, "-", f"not part of release {name} (its {MANIFEST} does not list it); "
+                        "releases are immutable"))
+    if root.is_dir():
+        for orphan in sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(".") and p.name not in listed):
+            out.append((f"{shown_root}/{orphan}", 0, "-", f"a release directory not listed in {INDEX}"))
+    return out
+
+
+# --------------------------------------------------------------------------
+# the command line
+
+
+def add_commands(subparsers: Any) -> None:
+    """``release`` and ``diff`` (see dashboard/__main__.py's COMMAND_MODULES)."""
+    release = subparsers.add_parser(
+        "release",
+        help="freeze the current tables as a dated release under data/releases/",
+        description="Check the data, then freeze every table as release NAME (default: today's date) under "
+        "data/releases/NAME/: the CSVs gzip-compressed as they are, the descriptor, and manifest.json (name, date, "
+        "package version, as-of date, sha256 of every file, rows per table), listed in data/releases/releases.csv. "
+        "Refuses invalid data (printing the problems) and a name that exists; exits 1 then.",
+    )
+    release.add_argument("--name", default=None, metavar="NAME", help="the release's name (default: today's date, YYYY-MM-DD)")
+    release.add_argument("--data", type=Path, default=None, metavar="DIR",
+                         help="data package directory (default: $DASHBOARD_DATA_DIR, else the repo's data/)")
+    release.add_argument("--seeds", type=Path, default=None, metavar="DIR",
+                         help="seed texts with provenance.csv (default: $DASHBOARD_SEEDS_DIR, else DATA/../seeds)")
+    release.set_defaults(func=_release_command)
+
+    diff = subparsers.add_parser(
+        "diff",
+        help="rows added, removed and changed (cell by cell) per table between two releases",
+        description="Compare two releases, or a release and the current data, table by table, keyed by each table's "
+        "primary key. OLD defaults to the last release and NEW to the current data ('current'). Changed quotes, "
+        "stances, dates and corrections are listed first.",
+    )
+    diff.add_argument("old", nargs="?", default=None, metavar="OLD", help="a release name (default: the last release)")
+    diff.add_argument("new", nargs="?", default=CURRENT, metavar="NEW", help=f"a release name, or '{CURRENT}' (default)")
+    diff.add_argument("--format", choices=("md", "csv", "json"), default="md", help="output format (default: md)")
+    diff.add_argument("--data", type=Path, default=None, metavar="DIR",
+                      help="data package directory (default: $DASHBOARD_DATA_DIR, else the repo's data/)")
+    diff.add_argument("--seeds", type=Path, default=None, metavar="DIR",
+                      help="seed texts with provenance.csv (default: $DASHBOARD_SEEDS_DIR, else DATA/../seeds)")
+    diff.set_defaults(func=_diff_command)
+
+
+def _release_command(args: Any) -> int:
+    import sys
+
+    from dashboard import paths
+
+    data_dir = args.data if args.data is not None else paths.default_data_dir()
+    seeds_dir = args.seeds if args.seeds is not None else paths.default_seeds_dir()
+    try:
+        row = make_release(data_dir, seeds_dir, args.name)
+    except ReleaseError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    where = _shown_dir(releases_dir(data_dir) / row["release"])
+    print(f"{where}/: release {row['release']} (version {row['version'] or '?'}, data as of {row['as_of'] or '?'}): {row['summary']}")
+    return 0
+
+
+def _diff_command(args: Any) -> int:
+    import sys
+
+    from dashboard import diff, paths
+
+    data_dir = args.data if args.data is not None else paths.default_data_dir()
+    seeds_dir = args.seeds if args.seeds is not None else paths.default_seeds_dir()
+    old = args.old or latest(data_dir)
+    if old is None:
+        print(f"error: there is no release in {_shown_dir(releases_dir(data_dir) / INDEX)} to compare with; make one with "
+              "python -m dashboard release", file=sys.stderr)
+        return 1
+    try:
+        result = diff.compare(snapshot(data_dir, old, seeds_dir), snapshot(data_dir, args.new, seeds_dir))
+    except ReleaseError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    sys.stdout.write(diff.render(result, args.format))
+    return 0
+
+
+__all__ = [
+    "CURRENT", "ReleaseError", "Snapshot", "TableText", "add_commands", "latest", "list_releases", "make_release",
+    "manifest", "names", "release_problems", "snapshot", "summary_line",
+]
