@@ -45,6 +45,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("method", "Method", ":material/menu_book:"),
     PageSpec("data", "Data", ":material/table:"),
     PageSpec("present", "Present", ":material/slideshow:"),
+    PageSpec("changes", "Changes", ":material/difference:"),
 )
 
 
