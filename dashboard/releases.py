@@ -355,6 +355,24 @@ def _current(data_dir: Path, seeds_dir: Path | str | None) -> Snapshot:
     return Snapshot(CURRENT, tables, package, "", max((d for d in dates if d), default=""))
 
 
+def typed(snap: Snapshot, name: str) -> Any:
+    """One table of a snapshot as the app's typed DataFrame (cast from the snapshot's own declaration, as
+    :func:`dashboard.data.load_tables` casts the working data); None when the table is not there or cannot be cast."""
+    from dashboard import contract
+
+    table = snap.tables.get(name)
+    resource = next((r for r in _tabular(snap.package) if r["name"] == name), None)
+    if table is None or resource is None:
+        return None
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([table.header, *table.rows])
+    try:
+        cast = contract.cast(contract.read_csv(out.getvalue().encode("utf-8")), resource)
+        return contract.to_pandas(cast.values)
+    except Exception:  # noqa: BLE001 - a table that cannot be cast is not drawn; the diff still lists its rows
+        return None
+
+
 # --------------------------------------------------------------------------
 # the check's rule (validate.py's "release-sha256" calls this)
 

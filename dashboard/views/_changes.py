@@ -1,0 +1,192 @@
+"""Changes: what changed between two releases, or between a release and the current data, row by row with sources."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, diff, marks, paths, releases, ui
+from dashboard.data import Tables
+
+PAGE = "changes"
+#: the URL's ``old`` and ``new`` are the two pickers (bound); their defaults (the last release, the current data) are
+#: left out of the URL
+OLD, NEW = "old", "new"
+#: row changes listed per table (the download has them all)
+LISTED = 40
+#: a new or moved mark's ring on the stance chart (Okabe–Ito vermillion, the deck's "disputed" colour)
+HIGHLIGHT = "#D55E00"
+#: what makes a mark "moved": its score or its dates
+MOVED = ("stance", "date_from", "date_to")
+
+
+def _stamp(data_dir: Path) -> tuple:
+    """The release index's mtime and size: a new release is a new cache key (the tables' own fingerprint does not look
+    into data/releases/)."""
+    index = releases.releases_dir(data_dir) / releases.INDEX
+    try:
+        stat = index.stat()
+    except OSError:
+        return ()
+    return (stat.st_mtime_ns, stat.st_size)
+
+
+@st.cache_data(max_entries=8, show_spinner="Comparing the tables…")
+def compared(version: str, data_dir: str, seeds_dir: str | None, old: str, new: str, stamp: tuple) -> dict[str, Any]:
+    """The diff of ``old`` and ``new`` and NEW's events (typed), or the error that stopped it; cached per data version."""
+    try:
+        before = releases.snapshot(data_dir, old, seeds_dir)
+        after = releases.snapshot(data_dir, new, seeds_dir)
+    except releases.ReleaseError as exc:
+        return {"error": str(exc)}
+    result = diff.compare(before, after)
+    return {"diff": result, "events": releases.typed(after, "events"), "old": before.described, "new": after.described,
+            "csv": diff.to_csv(result)}
+
+
+def highlighted_ids(result: diff.Diff) -> tuple[set[str], set[str]]:
+    """The events rows that are new, and those whose stance or dates changed (their marks moved)."""
+    table = result.table("events")
+    if table is None:
+        return set(), set()
+    new = {r.row.get("id", "") for r in table.added}
+    moved = {r.row.get("id", "") for r in table.changed if any(c.field in MOVED for c in r.cells)}
+    return new - {""}, moved - {""}
+
+
+def highlight_spec(m: marks.StanceMarks, new: set[str], moved: set[str]) -> tuple[dict, int]:
+    """The stance chart (charts.stance_spec, unchanged) with a ring under each mark that stands for a new or moved row:
+    layers added to its spec, so the chart module needs nothing new. Returns the spec and how many marks are ringed."""
+    spec = charts.stance_spec(m).to_dict()
+    if m.marks.empty or "layer" not in spec:
+        return spec, 0
+    wanted = new | moved
+    ids = m.marks["ids"].fillna("").astype(str).str.split(", ")
+    hit = m.marks[[bool(set(row) & wanted) for row in ids]]
+    if hit.empty:
+        return spec, 0
+    kind = ["new" if set(row) & new else "moved" for row in ids[hit.index]]
+    values = [{"start": int(pd.Timestamp(r["start"]).value // 1_000_000), "end": int(pd.Timestamp(r["end"]).value // 1_000_000),
+               "days": float(r["days"]), "y": float(r["y"]), "change": k}
+              for r, k in zip(hit[["start", "end", "days", "y"]].to_dict("records"), kind)]
+    spec.setdefault("datasets", {})["changed"] = values
+    layers = spec["layer"]
+    template = next(layer for layer in layers if layer.get("data", {}).get("name") == "marks")
+    x, y = template["encoding"]["x"], template["encoding"]["y"]
+    rings = [
+        {"data": {"name": "changed"}, "transform": [{"filter": "datum.days > 1"}],
+         "mark": {"type": "rule", "color": HIGHLIGHT, "strokeCap": "round", "strokeWidth": 16, "opacity": 0.55},
+         "encoding": {"x": x, "x2": {"field": "end"}, "y": y}},
+        {"data": {"name": "changed"}, "transform": [{"filter": "datum.days <= 1"}],
+         "mark": {"type": "point", "size": 800, "strokeWidth": 3.5, "color": HIGHLIGHT, "filled": False},
+         "encoding": {"x": x, "y": y, "strokeDash": {"field": "change", "type": "nominal", "title": "Changed",
+                                                       "scale": {"domain": ["new", "moved"], "range": [[1, 0], [4, 3]]},
+                                                       "legend": {"orient": "bottom"}}}},
+    ]
+    first = layers.index(template)
+    spec["layer"] = layers[:first] + rings + layers[first:]  # under the marks, so the marks stay readable
+    return spec, len(hit)
+
+
+def _cells(row: diff.RowChange) -> str:
+    return "  \n".join(f"**{ui._md(c.field)}**: {ui._md(c.old) or '*(blank)*'} → {ui._md(c.new) or '*(blank)*'}" for c in row.cells)
+
+
+def show_table(table: diff.TableChanges, sources: pd.DataFrame | None) -> None:
+    counts = table.counts()
+    st.subheader(f"{table.title} (`{table.name}`)")
+    st.caption(f"{counts['added']} added, {counts['removed']} removed, {counts['changed']} changed"
+               + (f" · columns added: {', '.join(table.columns_added)}" if table.columns_added else "")
+               + (f" · columns removed: {', '.join(table.columns_removed)}" if table.columns_removed else "")
+               + f" · keyed by {', '.join(table.key) or 'the whole row'}")
+    shown = [r for r in table.rows if r.kind != "removed"][:LISTED]
+    for number, row in enumerate(shown):
+        with st.container(border=True):
+            label = "New row" if row.kind == "added" else "Changed"
+            st.markdown(f"**{label}: {ui._md(row.key_text)}** · {ui._md(diff.row_label({k: v for k, v in row.row.items() if k != 'quote'}))}")
+            if row.cells:
+                st.markdown(_cells(row))
+            if row.row.get("quote") or row.row.get("source_id"):
+                ui.quote_card(row.row, sources, key=f"{PAGE}.{table.name}.{number}")
+    if len([r for r in table.rows if r.kind != "removed"]) > LISTED:
+        st.caption(f"The first {LISTED}; the CSV download lists every change.")
+    if table.removed:
+        st.markdown("**Removed:** " + ", ".join(ui._md(r.key_text) for r in table.removed))
+
+
+def main() -> None:
+    """Draw the page."""
+    ui.page_intro(
+        "Changes",
+        "What changed between two dated releases of the tables (`python -m dashboard release`, kept in "
+        "`data/releases/`), or between a release and the current data: the rows added, removed and changed in each "
+        "table, keyed by its primary key, each with its quote and seed, then the stance chart with the new and moved "
+        "marks ringed.",
+    )
+    loaded = ui.tables()
+    ui.problem_panel(loaded)
+    index = loaded.frames.get(releases.RESOURCE)
+    names = [str(n) for n in index["release"]] if index is not None else []
+    if not names:
+        st.info("No release has been made yet, so there is nothing to compare with: run `python -m dashboard release`.")
+        return
+    comparer(names)
+
+
+@st.fragment
+def comparer(names: list[str]) -> None:
+    """The two pickers and what changed between them: picking reruns only this."""
+    loaded = ui.tables()
+    left, right = st.columns(2)
+    old = left.selectbox("From release", names, index=len(names) - 1, key=OLD, bind=ui.BIND,
+                         help="The earlier state: a release (by default the last one)")
+    choices = names + [releases.CURRENT]
+    new = right.selectbox("To", choices, index=len(choices) - 1, key=NEW, bind=ui.BIND,
+                          help=f"A later release, or '{releases.CURRENT}': the tables as they are now")
+    if old == new:
+        st.info("Pick two different states to compare.")
+        return
+    data_dir = paths.default_data_dir()
+    seeds_dir = paths.default_seeds_dir()
+    found = compared(ui.version(loaded), str(data_dir), str(seeds_dir) if seeds_dir else None, old, new, _stamp(data_dir))
+    if "error" in found:
+        st.error(found["error"])
+        return
+    result: diff.Diff = found["diff"]
+    st.markdown(f"From **{ui._md(found['old'])}** to **{ui._md(found['new'])}**.")
+    counts = pd.DataFrame(result.counts())
+    totals = counts[["added", "removed", "changed"]].sum()
+    columns = st.columns(4)
+    columns[0].metric("Rows added", int(totals["added"]))
+    columns[1].metric("Rows removed", int(totals["removed"]))
+    columns[2].metric("Rows changed", int(totals["changed"]))
+    with columns[3]:
+        st.download_button("Changes (.csv)", data=found["csv"], file_name=f"changes_{old}_{new}.csv", mime="text/csv",
+                           icon=":material/download:", key=f"{PAGE}.csv", on_click="ignore",
+                           help="Every change, one line per cell: table, key, change, field, old, new")
+    st.dataframe(counts, hide_index=True, width="stretch", key=f"{PAGE}.counts")
+    if not result.changed_tables:
+        st.success("No table changed.")
+    sources = loaded.frames.get("sources")
+    for table in result.changed_tables:
+        show_table(table, sources)
+
+    with ui.section("The stance chart"):
+        st.subheader("Stance over time, new and moved marks ringed")
+        events = found["events"]
+        if events is None or events.empty:
+            st.info("The events table is not in this state, or cannot be read, so there is no chart to draw.")
+            return
+        new_ids, moved_ids = highlighted_ids(result)
+        m = marks.stance_marks(events)
+        spec, ringed = highlight_spec(m, new_ids, moved_ids)
+        if ringed:
+            summary = (f"{m.summary} Ringed: {ringed} mark{'' if ringed == 1 else 's'} of new or moved events "
+                       f"({len(new_ids)} new row{'' if len(new_ids) == 1 else 's'}, {len(moved_ids)} with a changed stance or date).")
+        else:
+            summary = f"{m.summary} No event is new or moved."
+        ui.chart_block(spec, summary, f"changes-stance-{old}-{new}", key=f"{PAGE}.stance")
+    ui.share_link()
