@@ -228,6 +228,13 @@ def problems_after(package: Package, changes: Mapping[Path, bytes]) -> list[str]
     return [str(p) for p in after if str(p) not in before]
 
 
+def validate_ok(package: Package) -> bool:
+    """Does the package pass ``python -m dashboard check`` as it stands?"""
+    from dashboard import validate
+
+    return not validate.run(package.data_dir, package.seeds_dir).problems
+
+
 def save(package: Package, changes: Mapping[Path, bytes], validate_first: bool = True) -> Saved:
     """Write ``changes`` (path -> bytes, each path in the data or seeds directory) under the lock, after validating
     the package as it would be; refuse, writing nothing, when that adds a problem. Previous versions are kept."""

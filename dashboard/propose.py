@@ -12,8 +12,9 @@ Known false positives of the libraries, filtered here (``tests/test_propose.py``
   (the verb) and "march" (the verb) for months; it drags the next word into a match ("In March the"). A match is
   kept only if it names a month (capitalised), a weekday, a year from 1900 to 2099, or a relative expression
   ("last week", "yesterday", "two days ago"), and is trimmed to its dated words.
-- quantulum3 reads the day of a date ("17 June") and a year ("2022") as dimensionless numbers, and "one" in
-  "one of" as 1. Quantities inside a date, bare years and dimensionless values below 2 are dropped.
+- quantulum3 reads the day of a date ("17 June") and a year ("2022") as dimensionless numbers, "one" in
+  "one of" as 1 and "a day" as 1 day. Quantities inside a date, bare years, and values below 2 written without
+  a digit or with no unit are dropped.
 """
 
 from __future__ import annotations
@@ -39,7 +40,10 @@ ACT_VERBS = (
     "withdrew", "opened", "closed", "suspended", "stopped", "halted", "launched", "called", "declared", "denied",
     "recognised", "recognized", "condemned", "abstained", "voted", "sent", "arrested", "detained", "expelled",
     "allowed", "permitted", "cancelled", "canceled", "resumed", "imposed", "lifted", "proposed", "warned", "stated",
-    "told", "held", "hosted", "ordered", "approved", "ratified", "pledged", "promised", "threatened",
+    "told", "held", "hosted", "ordered", "approved", "ratified", "pledged", "promised", "threatened", "fired",
+    "talked", "provided", "published", "introduced", "restricted", "blocked", "joined", "left", "returned",
+    "reopened", "criticised", "criticized", "supported", "accused", "claimed", "demanded", "delivered", "invited",
+    "offered", "increased", "decreased", "fell", "rose", "doubled", "exported", "built", "began", "ended",
 )
 RELATIVE = re.compile(
     r"\b(yesterday|today|tomorrow|(last|this|next|past|previous) (week|month|year|spring|summer|autumn|winter)|"
@@ -214,6 +218,8 @@ def find_figures(sentence: str, dates: Iterable[Dated] = ()) -> list[Figure]:
         start, end = q.span
         if any(s <= start < e or s < end <= e for s, e in spans):
             continue
+        if float(q.value) < 2 and not re.search(r"\d", q.surface):
+            continue  # "a day", "one of": a word, not a figure
         unit = q.unit.name if q.unit is not None else "dimensionless"
         if unit == "dimensionless":
             if q.value < 2 or (float(q.value).is_integer() and 1900 <= q.value <= 2099 and "," not in q.surface):
@@ -229,10 +235,10 @@ def find_figures(sentence: str, dates: Iterable[Dated] = ()) -> list[Figure]:
 
 @dataclass(frozen=True)
 class Lexicon:
-    actors: dict[str, str]  # lower-case term -> actor group
-    places: dict[str, str]  # lower-case term -> place name
-    domains: dict[str, str]
-    tables: dict[str, str]
+    actors: dict[str, str]  # term as written (matched case-sensitively) -> actor group
+    places: dict[str, str]  # term as written -> place name
+    domains: dict[str, str]  # lower-case term (matched as a whole word, any case) -> domain
+    tables: dict[str, str]  # lower-case term -> table
     actor_groups: tuple[str, ...]
     domain_list: tuple[str, ...]
 
@@ -241,31 +247,30 @@ def lexicon_of(frames: dict[str, Any], package: Package) -> Lexicon:
     """The proposer's vocabulary, from the declaration's lists, the curated rows, the lexicon and the places."""
     groups = tuple(package.enum("events", "actor"))
     domains = tuple(package.enum("events", "domain"))
-    actors: dict[str, str] = {g.lower(): g for g in groups if g != "Other"}
+    actors: dict[str, str] = {g: g for g in groups if g != "Other"}  # terms as written: matched case-sensitively
     for name in ("events", "sanctions_stance"):
         frame = frames.get(name)
         if frame is not None and {"actor_detail", "actor"} <= set(frame.columns):
             pairs = frame[["actor_detail", "actor"]].dropna()
             for detail, group in pairs.value_counts().index:
                 if 3 <= len(str(detail)) <= 40 and group in groups:
-                    actors.setdefault(str(detail).lower(), group)
+                    actors.setdefault(str(detail), group)
     terms = frames.get("lexicon")
     domain_terms, table_terms = {}, {}
     if terms is not None:
         for term, kind, value in terms[["term", "field", "value"]].itertuples(index=False):
-            key = str(term).lower()
             if kind == "actor" and value in groups:
-                actors[key] = value
+                actors[str(term)] = value
             elif kind == "domain" and value in domains:
-                domain_terms[key] = value
+                domain_terms[str(term).lower()] = value
             elif kind == "table":
-                table_terms[key] = value
+                table_terms[str(term).lower()] = value
     places: dict[str, str] = {}
     if frames.get("places") is not None:
         for name, aliases in frames["places"][["name", "aliases"]].itertuples(index=False):
             for term in [name, *str(aliases or "").split(";")]:
                 if isinstance(term, str) and term.strip() and term.strip() != "nan":
-                    places[term.strip().lower()] = name
+                    places[term.strip()] = name
     return Lexicon(actors, places, domain_terms, table_terms, groups, domains)
 
 
@@ -276,7 +281,7 @@ def _pipeline(key: tuple):
     actors, places = dict(key[0]), dict(key[1])
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
-    ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
+    ruler = nlp.add_pipe("entity_ruler")  # case-sensitive: "the west" is not the West
     patterns = [{"label": "ACTOR", "pattern": term, "id": group} for term, group in actors.items()]
     patterns += [{"label": "PLACE", "pattern": term, "id": name} for term, name in places.items()]
     ruler.add_patterns(patterns)
@@ -323,7 +328,9 @@ def propose_text(text: str, source_id: str, published_from: dt.date, published_t
     """The candidates in ``text``, best first: each a sentence with a datable act or a figure."""
     allowed = set(tables) if tables is not None else None
     doc = nlp_for(lexicon)(text)
+    breaks = [m.end() for m in re.finditer(r"\n\s*\n", text)]
     candidates = []
+    carried: tuple[int, Dated] | None = None  # the last date seen, and its paragraph
     for sentence in doc.sents:
         raw = sentence.text
         stripped = raw.strip()
@@ -331,14 +338,20 @@ def propose_text(text: str, source_id: str, published_from: dt.date, published_t
             continue
         start = sentence.start_char + (len(raw) - len(raw.lstrip()))
         end = start + len(stripped)
+        paragraph = sum(1 for b in breaks if b <= start)
         dates = find_dates(stripped, published_from, published_to)
         figures = find_figures(stripped, dates)
         actors = [e.ent_id_ for e in sentence.ents if e.label_ == "ACTOR"]
         places = [e.ent_id_ for e in sentence.ents if e.label_ == "PLACE"]
         lower = stripped.lower()
         verbs = [v for v in ACT_VERBS if re.search(rf"\b{v}\b", lower)]
-        if not figures and not (dates and (actors or verbs)):
-            continue  # neither a datable act nor a figure: not a candidate
+        from_context = None
+        if not dates and carried is not None and carried[0] == paragraph and actors and verbs:
+            from_context = carried[1]  # an act in a paragraph whose earlier sentence gives the date
+        if dates:
+            carried = (paragraph, dates[0])
+        if not figures and not ((dates or from_context) and (actors or verbs)) and not (actors and verbs):
+            continue  # neither a dated or datable act (an actor doing something) nor a figure: not a candidate
         signals, score = [], 0.0
         if dates:
             signals += [f"date: {d.text!r} -> {d.date_from}..{d.date_to}" for d in dates]
@@ -362,12 +375,17 @@ def propose_text(text: str, source_id: str, published_from: dt.date, published_t
         table = guess_table(cues, bool(figures), bool(dates))
         if allowed is not None and table not in allowed:
             table = "events" if "events" in allowed else sorted(allowed)[0]
-        first = dates[0] if dates else None
+        if from_context is not None:
+            signals.append(f"date carried from the paragraph: {from_context.text!r} -> {from_context.date_from}..{from_context.date_to}")
+            score += WEIGHTS["date"] / 2
+        if not dates and from_context is None and not figures:
+            signals.append("undated act: the curator dates it from the text or the record")
+        first = dates[0] if dates else from_context
         figure = figures[0] if figures else None
         candidates.append(Candidate(
             source_id=source_id, rank=0, score=score, table=table, quote=stripped, start=start, end=end,
             date_from=first.date_from.isoformat() if first else "", date_to=first.date_to.isoformat() if first else "",
-            date_text=first.text if first else "", date_source=("inferred" if first.relative else "seed") if first else "",
+            date_text=first.text if first else "", date_source=("inferred" if first.relative or from_context is not None else "seed") if first else "",
             value=figure.value if figure else None, unit=figure.unit if figure else "",
             figure_text=figure.text if figure else "", actor=_most_common(actors),
             domain=_most_common(_terms_in(stripped, lexicon.domains)), place=_most_common(places), signals=signals,
