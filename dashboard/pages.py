@@ -46,6 +46,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("data", "Data", ":material/table:"),
     PageSpec("present", "Present", ":material/slideshow:"),
     PageSpec("changes", "Changes", ":material/difference:"),
+    PageSpec("curate", "Curate", ":material/edit_note:"),
 )
 
 
