@@ -82,6 +82,8 @@ class Run:
     exceptions: list[str] = field(default_factory=list)
     elements: int = 0
     texts: list[str] = field(default_factory=list)  # markdown bodies, in order: what the page says
+    drawn: list[bytes] = field(default_factory=list)  # every element as sent (widgets with their options and bounds)
+    error_boxes: list[str] = field(default_factory=list)  # st.error bodies: the problem panel, a section that failed
 
 
 class Session:
@@ -91,7 +93,8 @@ class Session:
         self.socket = socket
         self.page_script_hash = ""
         self.query_string = ""
-        self.widgets: dict[str, str] = {}
+        self.widgets: dict[str, str] = {}  # label -> widget id
+        self.fragments: dict[str, str] = {}  # widget id -> the fragment that draws it (a change reruns only that)
 
     @classmethod
     async def open(cls, port: int) -> "Session":
@@ -107,7 +110,8 @@ class Session:
     async def run(self, page_name: str | None = None, widgets: dict[str, float] | None = None,
                   timeout: float = TIMEOUT_S) -> Run:
         """Ask for a run (a page by name, or a rerun of this page with the given slider values) and wait for it to
-        finish; runs that end early for another run (``st.rerun``) are part of it."""
+        finish; runs that end early for another run (``st.rerun``) are part of it. A slider drawn in a fragment reruns
+        only its fragment, as in the browser."""
         from streamlit.proto.BackMsg_pb2 import BackMsg
 
         message = BackMsg()
@@ -118,6 +122,7 @@ class Session:
         else:
             state.page_script_hash = self.page_script_hash
         for widget_id, value in (widgets or {}).items():
+            state.fragment_id = self.fragments.get(widget_id, "")
             widget = state.widget_states.widgets.add()
             widget.id = widget_id
             widget.double_array_value.data.append(value)
@@ -147,12 +152,19 @@ class Session:
                 element = message.delta.new_element
                 run.elements += 1
                 what = element.WhichOneof("type")
+                if what == "download_button":  # a new file id each run: the rest is what was drawn
+                    element.download_button.ClearField("deferred_file_id")
+                    element.download_button.ClearField("url")
+                run.drawn.append(element.SerializeToString(deterministic=True))
                 if what == "exception":
                     run.exceptions.append(f"{element.exception.type}: {element.exception.message}"[:200])
                 elif what == "markdown":
                     run.texts.append(element.markdown.body)
+                elif what == "alert" and element.alert.format == element.alert.ERROR:
+                    run.error_boxes.append(element.alert.body)
                 elif what == "slider":
                     run.widgets[element.slider.label] = element.slider.id
+                    self.fragments[element.slider.id] = message.delta.fragment_id
             elif kind == "navigation":
                 self.page_script_hash = message.navigation.page_script_hash
             elif kind == "page_info_changed":
@@ -207,7 +219,7 @@ async def viewer(index: int, port: int, deadline: float, tally: Tally, think: tu
                 slider = session.widgets.get(SLIDER_LABEL)
                 if slider is None:
                     raise LoadError("exception", f"/{page} drew no '{SLIDER_LABEL}' slider")
-                before = run.texts
+                before = None  # a fragment's text, to compare with the next move's
                 for move in range(RERUNS_PER_VISIT):  # a new session starts at the default, 6
                     await asyncio.sleep(rng.uniform(*think))
                     if time.monotonic() >= deadline:
@@ -216,7 +228,7 @@ async def viewer(index: int, port: int, deadline: float, tally: Tally, think: tu
                     run = await session.run(widgets={slider: float(value)})
                     tally.reruns.append(run.seconds)
                     tally.check(run, f"rerun /{page} cred={value}")
-                    if run.texts == before:  # the move was lost, or the page was drawn from something else
+                    if run.texts == before:  # the move was lost
                         tally.error("unchanged", f"rerun /{page} cred={value} drew the same text as before")
                     before = run.texts
             await asyncio.sleep(rng.uniform(*think))

@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import logging
 import re
+import threading
 import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dashboard import data, export
 from dashboard.data import Tables
@@ -62,15 +64,47 @@ def _load(data_dir: str, seeds_dir: str | None, fingerprint: tuple) -> Tables:
     return loaded
 
 
-def tables() -> Tables:
-    """The validated tables, from $DASHBOARD_DATA_DIR / $DASHBOARD_SEEDS_DIR or the repo's data/ and seeds/.
-
-    Read-only: the object is shared by every session. Derive, never modify in place.
-    """
+def _current() -> Tables:
     data_dir = data.default_data_dir()
     seeds_dir = data.default_seeds_dir()
     stamp = _fingerprint(data_dir, seeds_dir or data_dir.parent / "seeds")
     return _load(str(data_dir), str(seeds_dir) if seeds_dir else None, stamp)
+
+
+# The tables one script run draws from: every call in a run gets the same object, so a file replaced while the run
+# is drawing cannot give its first half the old tables and its second half the new. Keyed by the run's own
+# ParallelFragmentCoordinator (Streamlit makes one per script run), weakly, so an entry goes with its run.
+_RUN_TABLES: "weakref.WeakKeyDictionary[object, Tables]" = weakref.WeakKeyDictionary()
+_RUN_LOCK = threading.Lock()
+_DRAWN_VERSION = "_dashboard_tables_version"  # session state: the version the last full run of the page drew from
+
+
+def tables() -> Tables:
+    """The validated tables, from $DASHBOARD_DATA_DIR / $DASHBOARD_SEEDS_DIR or the repo's data/ and seeds/.
+
+    Read-only: the object is shared by every session. Derive, never modify in place. One script run sees one version
+    of the files. A fragment rerun (a filter change on the stance page) after the files changed reruns the whole page
+    instead: the fragment's arguments (the filters' bounds and choices) were derived from the old tables, and drawing
+    the new tables inside them would mix the two.
+    """
+    ctx = get_script_run_ctx(suppress_warning=True)
+    run = getattr(ctx, "parallel_coordinator", None)
+    if run is None:  # outside a script run (or a Streamlit without the per-run object): as read
+        return _current()
+    with _RUN_LOCK:
+        pinned = _RUN_TABLES.get(run)
+    if pinned is not None:
+        return pinned
+    loaded = _current()
+    fragment_run = bool(ctx.fragment_ids_this_run)
+    drawn = st.session_state.get(_DRAWN_VERSION)
+    if fragment_run and drawn is not None and drawn != version(loaded):
+        st.rerun(scope="app")
+    with _RUN_LOCK:
+        _RUN_TABLES[run] = loaded
+    if not fragment_run:
+        st.session_state[_DRAWN_VERSION] = version(loaded)
+    return loaded
 
 
 def version(loaded: Tables) -> str:
