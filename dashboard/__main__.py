@@ -67,17 +67,45 @@ def _brief(args: argparse.Namespace) -> int:
     except brief.BriefError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    changes = None
+    if args.since:
+        try:
+            changes = brief.changes_since(args.since, data_dir, seeds_dir)
+        except brief.BriefError as exc:
+            print(f"error: --since {args.since}: {exc}", file=sys.stderr)
+            return 1
     from dashboard.brief import deck, pdf
 
-    built = brief.build_brief(tables, filters)
+    built = brief.build_brief(tables, filters, changes=changes)
     outputs = [(_output(args.output, built.stem, ".pptx"), deck.to_pptx)]
     if args.pdf is not None:
         outputs.append((_output(args.pdf, built.stem, ".pdf"), pdf.to_pdf))
     for path, render in outputs:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(render(built))
+        _write_atomic(path, render(built))
         print(f"{path}: {len(built.slides)} slides ({filters.describe()}; data as of {built.as_of or 'unknown'})")
+    # each chart slide's data as a CSV beside the deck, for readers who cannot see the pictures
+    data_dir_out = outputs[0][0].with_name(outputs[0][0].stem + "_data")
+    files = deck.data_csvs(built)
+    for name, content in files.items():
+        _write_atomic(data_dir_out / name, content)
+    if files:
+        print(f"{data_dir_out}/: {len(files)} CSV files, the data of each chart slide")
     return 0
+
+
+def _write_atomic(path: Path, content: bytes) -> None:
+    """Write through a temporary file in the same directory, then rename: a reader never sees half a file."""
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def _output(path: str | None, stem: str, suffix: str) -> Path:
@@ -109,7 +137,8 @@ def build_parser() -> argparse.ArgumentParser:
         "brief",
         help="build the briefing deck (.pptx, and .pdf with --pdf) for the given filters",
         description="Build the briefing: title, headline figures, map, stance charts, indicator charts, conflicts, "
-        "corrections and sources, one slide each, with the quotes in the speaker notes. The filters are the ones the "
+        "corrections and sources, one slide each, with the quotes in the speaker notes (and each chart's data, also "
+        "written as CSV files in <deck>_data/ beside it). The filters are the ones the "
         "app's URL carries (from, to, actor, domain, cred, source) and default to the app's default view. Prints the "
         "output path and slide count; exits 1 with a one-line message on a bad filter or on a needed table that "
         "fails validation.",
@@ -128,6 +157,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="keep rows graded 1 (best) to N (URL 'cred'; default 6: all)")
     brief.add_argument("--source", action="append", default=None, metavar="S",
                        help="keep rows from this seed, e.g. S001 (repeat; URL 'source')")
+    brief.add_argument("--since", default=None, metavar="RELEASE",
+                       help="add a 'What changed since RELEASE' slide after the title (a name from data/releases/releases.csv)")
     brief.add_argument("--data", type=Path, default=None, metavar="DIR",
                        help="data package directory (default: $DASHBOARD_DATA_DIR, else the repo's data/)")
     brief.add_argument("--seeds", type=Path, default=None, metavar="DIR",

@@ -323,7 +323,7 @@ def test_deck_pictures_are_crisp_and_sized_to_their_box(pptx_bytes, built, expec
         width, height = picture.image.size
         assert Emu(picture.width).inches <= box.w + 0.01 and Emu(picture.height).inches <= box.h + 0.01
         assert width / Emu(picture.width).inches >= layout.PNG_SCALE * layout.PX_PER_IN - 1  # rendered at PNG_SCALE
-        assert picture._element.nvPicPr.cNvPr.get("descr") == (slide.summary or slide.title)
+        assert picture._element.nvPicPr.cNvPr.get("descr") == slide.alt_text
 
 
 def test_deck_is_reproducible(pptx_bytes, built) -> None:
@@ -383,7 +383,9 @@ def test_cli_writes_the_same_deck_as_the_function(tmp_path, tables) -> None:
     assert result.stdout.splitlines() == [
         f"{out / f'brief_{AS_OF}.pptx'}: {count} slides ({describe}; data as of {AS_OF})",
         f"brief_{AS_OF}.pdf: {count} slides ({describe}; data as of {AS_OF})",
+        f"{out / f'brief_{AS_OF}_data'}/: {len(deck.data_csvs(built))} CSV files, the data of each chart slide",
     ]
+    assert sorted(p.name for p in (out / f"brief_{AS_OF}_data").iterdir()) == sorted(deck.data_csvs(built))
     from_cli = read_deck((out / f"brief_{AS_OF}.pptx").read_bytes())
     from_function = read_deck(deck.to_pptx(built))
     assert from_cli == from_function

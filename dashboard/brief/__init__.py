@@ -16,6 +16,10 @@ from dashboard.brief.model import (
     Figure,
     Slide,
     build_brief,
+    changes_since,
+    changes_slide,
+    chart_table,
+    chart_type,
     cli_args,
     failed_tables,
     filters_from_cli,
@@ -23,6 +27,7 @@ from dashboard.brief.model import (
 )
 
 __all__ = [
-    "FLAGS", "NEEDED", "Brief", "BriefError", "Figure", "Slide", "build_brief", "cli_args", "failed_tables",
+    "FLAGS", "NEEDED", "Brief", "BriefError", "Figure", "Slide", "build_brief", "changes_since", "changes_slide",
+    "chart_table", "chart_type", "cli_args", "failed_tables",
     "filters_from_cli", "slides",
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import struct
 import zipfile
 from typing import Sequence
@@ -23,6 +24,7 @@ from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Inches, Pt
 
+from dashboard import export
 from dashboard.brief import layout as L
 from dashboard.brief import render_cache
 from dashboard.brief.model import TITLE, Brief, Slide
@@ -165,6 +167,23 @@ def slide_pngs(brief: Brief) -> dict[int, bytes]:
     return {i: chart_png(s) for i, s in enumerate(brief.slides) if s.kind == "chart" and s.chart is not None}
 
 
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:48].rstrip("-") or "chart"
+
+
+def data_csvs(brief: Brief) -> dict[str, bytes]:
+    """File name -> CSV bytes: the data of each chart slide (``slide-04-stance-over-time.csv``), the table the slide's
+    notes carry, for readers who cannot see the picture; the command line writes them beside the deck."""
+    out = {}
+    for index, slide in enumerate(brief.slides):
+        if slide.kind != "chart" or slide.data is None or not len(slide.data):
+            continue
+        name = f"slide-{index + 1:02d}-{_slug(slide.title)}.csv"
+        out[name] = export.safe_csv(slide.data, None, brief.as_of, title=f"Slide {index + 1}: {slide.title}",
+                                    filters=brief.filters.describe(), notes=[slide.alt_text, slide.source_line])
+    return out
+
+
 def to_pptx(brief: Brief) -> bytes:
     """The briefing as .pptx bytes: one 16:9 slide per slide of the brief, with speaker notes."""
     prs = Presentation()
@@ -192,7 +211,9 @@ def to_pptx(brief: Brief) -> bytes:
             where = L.placed(box.body, *_png_size(png))
             picture = shapes.add_picture(io.BytesIO(png), Inches(where.x), Inches(where.y), Inches(where.w), Inches(where.h))
             picture.name = "Chart"
-            picture._element.nvPicPr.cNvPr.set("descr", slide.summary or slide.title)
+            # Alternative text for screen readers: python-pptx has no public API for it, so it is set on the
+            # picture's <p:cNvPr descr="…"> element, where PowerPoint's own "Alt Text" pane writes it.
+            picture._element.nvPicPr.cNvPr.set("descr", slide.alt_text)
             if box.side is not None:
                 pt = L.fit(slide.bullets, box.side.w - 0.3, box.side.h, L.SIDE_PT)
                 _text(shapes, box.side, "Key facts", slide.bullets, pt, bullets=True, gap=0.5 * pt)
@@ -223,4 +244,4 @@ def to_pptx(brief: Brief) -> bytes:
     return _fixed_zip(out.getvalue(), when)
 
 
-__all__ = ["FONT", "chart_png", "slide_pngs", "to_pptx"]
+__all__ = ["FONT", "chart_png", "data_csvs", "slide_pngs", "to_pptx"]

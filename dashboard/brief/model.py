@@ -91,6 +91,17 @@ class Slide:
     caveat: str = ""
     source_line: str = ""
     notes: str = ""
+    #: what kind of chart the picture is ("Timeline chart", "Bar chart", "Map"), the first words of its alt text
+    chart_type: str = ""
+    #: the data the chart draws, as a table (see :func:`chart_table`): in the notes and as a CSV beside the deck
+    data: Any = field(default=None, compare=False, repr=False)
+
+    @property
+    def alt_text(self) -> str:
+        """The chart picture's alternative text: its type and title, then its one-line summary (the map, which has
+        none, gives its key facts)."""
+        what = " ".join(self.bullets) if not self.summary else self.summary
+        return f"{self.chart_type or 'Chart'}: {self.title}. {what}".strip()
 
     def texts(self) -> tuple[str, ...]:
         """Every text shown on the slide, in reading order (what renderers must show, and tests compare)."""
@@ -276,8 +287,104 @@ def _chart_slide(chart: Any, summary: str, caveat: str, source_line: str, notes:
                  subtitle: str | None = None) -> Slide:
     title, chart_subtitle = _take_title(chart)
     subtitle = chart_subtitle if subtitle is None else subtitle
+    table = chart_table(chart)
+    notes = _notes(notes, _table_notes(table)) if len(table) else notes
     return Slide(title=title, kind="chart", subtitle=subtitle, bullets=bullets, chart=chart, summary=summary,
-                 caveat=caveat, source_line=source_line, notes=notes)
+                 caveat=caveat, source_line=source_line, notes=notes, chart_type=chart_type(chart), data=table)
+
+
+#: the inline datasets that hold a chart's data, in order of preference (the others are bands, labels, rings)
+DATASETS = ("marks", "bars", "rows", "index")
+#: columns the chart computes to lay its marks out: not data
+LAYOUT_COLUMNS = {"key", "y", "y_lo", "y_hi", "hit_start", "hit_end", "slot", "row", "label_px", "bracket_px", "align",
+                  "shade", "dash", "segment", "bar", "start", "end", "days", "weight"}
+#: rows of a chart's data listed in the speaker notes (the CSV beside the deck has them all)
+NOTES_ROWS = 40
+
+
+def _spec_dict(chart: Any) -> dict[str, Any]:
+    return chart.spec if isinstance(chart, charts.Spec) else chart.to_dict(validate=False)
+
+
+def _marks_of(node: Any) -> set[str]:
+    found: set[str] = set()
+    if isinstance(node, dict):
+        mark = node.get("mark")
+        if isinstance(mark, str):
+            found.add(mark)
+        elif isinstance(mark, dict) and isinstance(mark.get("type"), str):
+            found.add(mark["type"])
+        for key in ("layer", "hconcat", "vconcat", "concat"):
+            for child in node.get(key, []) or []:
+                found |= _marks_of(child)
+        if isinstance(node.get("spec"), dict):
+            found |= _marks_of(node["spec"])
+    return found
+
+
+def _temporal(node: Any) -> bool:
+    if isinstance(node, dict):
+        x = (node.get("encoding") or {}).get("x")
+        if isinstance(x, dict) and x.get("type") == "temporal":
+            return True
+        return any(_temporal(c) for k in ("layer", "hconcat", "vconcat", "concat") for c in node.get(k, []) or []) or \
+            _temporal(node.get("spec"))
+    return False
+
+
+def chart_type(chart: Any) -> str:
+    """The kind of chart, in words, for its alt text: read from the spec (projection, time axis, marks)."""
+    if chart is None:
+        return ""
+    spec = _spec_dict(chart)
+    if "projection" in spec or "geoshape" in _marks_of(spec):
+        return "Map"
+    found = _marks_of(spec) - {"text", "rect", "tick"}
+    if _temporal(spec):
+        if "line" in found or "area" in found:
+            return "Line chart over time"
+        return "Timeline chart" + (" of points and interval bars" if {"point", "rule"} <= found else "")
+    if "bar" in found:
+        return "Bar chart" + (", faceted" if "facet" in spec else "")
+    return "Chart"
+
+
+def chart_table(chart: Any) -> pd.DataFrame:
+    """The data a chart draws, as a table a reader can use instead of the picture: its main inline dataset
+    (:data:`DATASETS`; a map's layers together), without the columns the chart computes for its layout, blank columns
+    dropped. Empty for a chart without inline data."""
+    if chart is None:
+        return pd.DataFrame()
+    datasets = _spec_dict(chart).get("datasets") or {}
+    if is_map_spec(chart):
+        rows = [r for v in datasets.values() for r in v if isinstance(r, dict) and "label" in r]
+    else:
+        name = next((n for n in DATASETS if n in datasets), None)
+        rows = datasets.get(name, []) if name else []
+    frame = pd.DataFrame([r for r in rows if isinstance(r, dict)])
+    if frame.empty:
+        return frame
+    keep = [c for c in frame.columns if c not in LAYOUT_COLUMNS and not frame[c].isna().all()]
+    if "date_label" in keep:  # a readable date: the chart's interval as a label, not epoch milliseconds
+        keep = ["date_label"] + [c for c in keep if c not in ("date_label", "date")]
+    elif "date" in keep and pd.api.types.is_numeric_dtype(frame["date"]):
+        frame["date"] = pd.to_datetime(frame["date"], unit="ms").dt.date.astype(str)
+    return frame[keep].reset_index(drop=True)
+
+
+def is_map_spec(chart: Any) -> bool:
+    return "projection" in _spec_dict(chart)
+
+
+def _table_notes(table: pd.DataFrame) -> list[str]:
+    """The chart's data in the speaker notes: one line per row, ``column: value`` pairs (screen readers read the notes
+    pane; the CSV beside the deck has every row)."""
+    lines = [f"Data behind the chart ({len(table)} row{'' if len(table) == 1 else 's'}; columns: {', '.join(table.columns)}):"]
+    for record in table.head(NOTES_ROWS).to_dict("records"):
+        lines.append("  " + "; ".join(f"{k}: {_cut(_text(v), 120)}" for k, v in record.items() if _text(v)))
+    if len(table) > NOTES_ROWS:
+        lines.append(f"  … and {len(table) - NOTES_ROWS} more rows in the CSV beside the deck.")
+    return lines
 
 
 def _empty(title: str, message: str, source_line: str, notes: str = "") -> Slide:
@@ -617,13 +724,110 @@ def _sources_slide(frames: Frames) -> Slide:
                  source_line="Source: seeds/provenance.csv · all rows", notes=_notes(notes))
 
 
+# --------------------------------------------------------------------------
+# what changed since a release
+
+#: items listed on the "What changed" slide (the notes list them all)
+CHANGES_LISTED = 9
+#: long text cells: a change to one is named ("quote revised"), not shown old → new on the slide (the notes show it)
+LONG_FIELDS = ("quote", "summary", "note", "date_note", "position", "as_stated", "correction", "definition", "example",
+               "reading", "reference", "date_evidence", "reliability_reason")
+
+
+def changes_since(release: str, data_dir: Any = None, seeds_dir: Any = None) -> Any:
+    """The diff (:class:`dashboard.diff.Diff`) from release ``release`` to the current data; BriefError when the
+    release cannot be read (no such release, or a released file that changed)."""
+    from dashboard import diff, releases
+
+    try:
+        return diff.compare(releases.snapshot(data_dir, release, seeds_dir),
+                            releases.snapshot(data_dir, releases.CURRENT, seeds_dir))
+    except releases.ReleaseError as exc:
+        raise BriefError(str(exc).splitlines()[0]) from None
+
+
+def _when(row: Mapping[str, str]) -> str:
+    start, end = row.get("date_from") or "", row.get("date_to") or ""
+    if not start:
+        return "undated"
+    return M.date_label(pd.Timestamp(start), pd.Timestamp(end or start))
+
+
+def _shown_cell(field_name: str, value: str) -> str:
+    if value == "":
+        return "blank"
+    if field_name == "stance":
+        try:
+            return M.signed(float(value))
+        except ValueError:
+            return value
+    return value
+
+
+def changes_slide(changes: Any) -> Slide:
+    """"What changed since <release>": the new events with their dates and seeds, the changed figures as old → new,
+    and the new corrections, from a :class:`dashboard.diff.Diff` of the release and the current data."""
+    release = changes.old
+    events = changes.table("events")
+    new_events = list(events.added) if events is not None else []
+    items: list[str] = []
+    notes: list[str] = []
+    for r in new_events:
+        row = r.row
+        items.append(f"New event · {_when(row)} · {_cut(row.get('summary') or row.get('actor_detail') or '', 90)} "
+                     f"({row.get('source_id', '?')}, {r.key_text})")
+        notes.append(_quote(row, f"New event {r.key_text}, {_when(row)} — "))
+    figures: list[str] = []
+    corrections: list[str] = []
+    for table in changes.changed_tables:
+        for r in table.changed:
+            shown = [f"{c.field} {_shown_cell(c.field, c.old)} → {_shown_cell(c.field, c.new)}" for c in r.cells
+                     if c.field not in LONG_FIELDS]
+            revised = [c.field for c in r.cells if c.field in LONG_FIELDS and c.field != "correction"]
+            if shown or revised:
+                figures.append(f"Changed · {table.name} {r.key_text}: " + "; ".join(shown + [f"{f} revised" for f in revised]))
+            for c in r.cells:
+                notes.append(f"Changed {table.name} {r.key_text}: {c.field}: “{c.old}” → “{c.new}”")
+                if c.field == "correction" and c.new.strip():
+                    corrections.append(f"{'New' if not c.old.strip() else 'Revised'} correction · {r.row.get('source_id', '?')} "
+                                       f"({r.key_text}): {_cut(c.new, 140)}")
+        for r in table.added:
+            if (r.row.get("correction") or "").strip():
+                corrections.append(f"New correction · {r.row.get('source_id', '?')} ({r.key_text}): {_cut(r.row['correction'], 140)}")
+            if table.name != "events":
+                notes.append(f"New row {table.name} {r.key_text}: " + _quote(r.row) if r.row.get("quote") else f"New row {table.name} {r.key_text}")
+        for r in table.removed:
+            notes.append(f"Removed {table.name} {r.key_text}")
+    notes += [f"Correction: {c}" for c in corrections]
+    added = sum(len(t.added) for t in changes.changed_tables)
+    removed = sum(len(t.removed) for t in changes.changed_tables)
+    changed = sum(len(t.changed) for t in changes.changed_tables)
+    lead = (f"{len(new_events)} new event{'' if len(new_events) == 1 else 's'}, {len(figures)} changed row"
+            f"{'' if len(figures) == 1 else 's'}, {len(corrections)} new or revised correction{'' if len(corrections) == 1 else 's'} "
+            f"({added} row{'' if added == 1 else 's'} added, {removed} removed, {changed} changed in all tables).")
+    listed = (items + figures + corrections)
+    bullets = [lead] + listed[:CHANGES_LISTED]
+    if len(listed) > CHANGES_LISTED:
+        bullets.append(f"… and {len(listed) - CHANGES_LISTED} more: see the notes, or python -m dashboard diff {release}.")
+    if not listed:
+        bullets = [f"Nothing changed in the tables since release {release}."]
+    return Slide(
+        title=f"What changed since {release}", kind="text", bullets=tuple(bullets),
+        source_line=f"Source: data/releases/{release}/ against the current tables in data/ · python -m dashboard diff {release}",
+        notes=_notes(f"Every change since release {release}, with the quotes:", notes),
+    )
+
+
 def slides(frames: Frames, filters: Filters = DEFAULT, countries: dict | None = None, border: dict | None = None,
-           as_of: dt.date | None = None) -> list[Slide]:
-    """The briefing's slides, in order: title, headline figures, map, stance (chart, paragraph, index), each indicator
+           as_of: dt.date | None = None, changes: Any = None) -> list[Slide]:
+    """The briefing's slides, in order: title, what changed since a release (when ``changes``, a
+    :class:`dashboard.diff.Diff`, is given), headline figures, map, stance (chart, paragraph, index), each indicator
     chart, conflicts, corrections, sources."""
     countries = countries if countries is not None else geo.load_countries()
     border = border if border is not None else geo.load_border()
     out = [_title_slide(frames, filters, as_of)]
+    if changes is not None:
+        out += _guarded(f"What changed since {changes.old}", lambda: [changes_slide(changes)])
     out += _guarded("Headline figures", lambda: [_figures_slide(frames)])
     out += _guarded("Map: export routes and the border", lambda: [_map_slide(frames, countries, border)])
     out += _guarded("Stance over time", lambda: _stance_slides(frames, filters))
@@ -634,8 +838,10 @@ def slides(frames: Frames, filters: Filters = DEFAULT, countries: dict | None = 
     return out
 
 
-def build_brief(tables: Any, filters: Filters = DEFAULT, countries: dict | None = None, border: dict | None = None) -> Brief:
-    """The briefing for these tables (a :class:`dashboard.data.Tables` or a name -> DataFrame mapping) and filters.
+def build_brief(tables: Any, filters: Filters = DEFAULT, countries: dict | None = None, border: dict | None = None,
+                changes: Any = None) -> Brief:
+    """The briefing for these tables (a :class:`dashboard.data.Tables` or a name -> DataFrame mapping) and filters,
+    with a "What changed since <release>" slide after the title when ``changes`` (see :func:`changes_since`) is given.
 
     The command line and the app both call this, so the same state gives the same slides.
     """
@@ -644,10 +850,10 @@ def build_brief(tables: Any, filters: Filters = DEFAULT, countries: dict | None 
     # The builders' charts are checked by tests and by vl-convert when rendered; skipping
     # Altair's validation at every construction step saves about a second per briefing.
     with debug_mode(False):
-        return Brief(tuple(slides(frames, filters, countries, border, as_of)), as_of, filters)
+        return Brief(tuple(slides(frames, filters, countries, border, as_of, changes)), as_of, filters)
 
 
 __all__ = [
-    "FLAGS", "NEEDED", "Brief", "BriefError", "Figure", "Slide", "build_brief", "cli_args", "failed_tables",
-    "filters_from_cli", "indicator_filters", "slides",
+    "FLAGS", "NEEDED", "Brief", "BriefError", "Figure", "Slide", "build_brief", "changes_since", "changes_slide",
+    "chart_table", "chart_type", "cli_args", "failed_tables", "filters_from_cli", "indicator_filters", "slides",
 ]

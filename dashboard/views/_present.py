@@ -7,7 +7,7 @@ from typing import Callable
 import pandas as pd
 import streamlit as st
 
-from dashboard import brief, ui
+from dashboard import brief, paths, releases, ui
 from dashboard.brief import layout
 from dashboard.data import Tables
 from dashboard.filters import Filters
@@ -18,26 +18,51 @@ FILTERS = ("dates", "actors", "domains", "cred", "sources")
 SLIDE = "slide"
 #: chart height on the page, so a slide fits a 1600 × 900 screen with the controls above it
 CHART_HEIGHT = 500
+#: the ``since`` parameter is the release picker (bound): a "What changed since <release>" slide after the title
+SINCE = "since"
+
+
+@st.cache_resource(max_entries=8, show_spinner="Comparing with the release…")
+def changes(version: str, since: str | None, stamp: tuple) -> tuple[object | None, str | None]:
+    """The diff from release ``since`` to the current data (``brief.changes_since``, as ``brief --since``), or why not."""
+    if not since:
+        return None, None
+    try:
+        return brief.changes_since(since, paths.default_data_dir(), paths.default_seeds_dir()), None
+    except brief.BriefError as exc:
+        return None, str(exc)
 
 
 @st.cache_resource(max_entries=8, show_spinner="Building the briefing…")
-def build(version: str, filters: Filters, _loaded: Tables) -> brief.Brief:
-    """The briefing for these tables and filters (the same function the command line calls); shared, read-only."""
-    return brief.build_brief(_loaded.frames, filters)
+def build(version: str, filters: Filters, _loaded: Tables, since: str | None = None, stamp: tuple = ()) -> brief.Brief:
+    """The briefing for these tables and filters (the same function the command line calls), with the "What
+    changed" slide when ``since`` names a release; shared, read-only."""
+    return brief.build_brief(_loaded.frames, filters, changes=changes(version, since, stamp)[0])
+
+
+def _stamp() -> tuple:
+    """The release index's mtime and size: a new release is a new key (the tables' fingerprint skips data/releases/)."""
+    try:
+        stat = (releases.releases_dir(paths.default_data_dir()) / releases.INDEX).stat()
+    except OSError:
+        return ()
+    return (stat.st_mtime_ns, stat.st_size)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def chart_png(version: str, filters: Filters, index: int, _loaded: Tables) -> bytes:
+def chart_png(version: str, filters: Filters, index: int, _loaded: Tables, since: str | None = None, stamp: tuple = ()) -> bytes:
     """A slide's chart exactly as the deck draws it (vl-convert PNG)."""
     from dashboard.brief import deck
 
-    return deck.chart_png(build(version, filters, _loaded).slides[index])
+    return deck.chart_png(build(version, filters, _loaded, since, stamp).slides[index])
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def chart_spec(version: str, filters: Filters, index: int, dark: bool, _loaded: Tables) -> dict:
+def chart_spec(version: str, filters: Filters, index: int, dark: bool, _loaded: Tables, since: str | None = None,
+               stamp: tuple = ()) -> dict:
     """A slide's chart for the screen, as a Vega-Lite spec: built once per slide, filters and theme."""
-    return ui.spec(layout.for_screen(build(version, filters, _loaded).slides[index].chart, CHART_HEIGHT), dark_theme=dark)
+    slide = build(version, filters, _loaded, since, stamp).slides[index]
+    return ui.spec(layout.for_screen(slide.chart, CHART_HEIGHT), dark_theme=dark)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -46,16 +71,16 @@ def filter_options(version: str, _loaded: Tables) -> ui.FilterOptions:
     return ui.filter_options(events if events is not None else pd.DataFrame({"date_from": [], "date_to": []}), _loaded.frames.get("sources"))
 
 
-def pptx_bytes(version: str, filters: Filters, loaded: Tables) -> bytes:
+def pptx_bytes(version: str, filters: Filters, loaded: Tables, since: str | None = None, stamp: tuple = ()) -> bytes:
     from dashboard.brief import deck
 
-    return deck.to_pptx(build(version, filters, loaded))
+    return deck.to_pptx(build(version, filters, loaded, since, stamp))
 
 
-def pdf_bytes(version: str, filters: Filters, loaded: Tables) -> bytes:
+def pdf_bytes(version: str, filters: Filters, loaded: Tables, since: str | None = None, stamp: tuple = ()) -> bytes:
     from dashboard.brief import pdf
 
-    return pdf.to_pdf(build(version, filters, loaded))
+    return pdf.to_pdf(build(version, filters, loaded, since, stamp))
 
 
 def slide_number(raw: str | None, total: int) -> int | None:
@@ -73,7 +98,7 @@ def draw_chart(slide: brief.Slide, spec: Callable[[], dict], png: Callable[[], b
         # the map as the deck draws it: its two-line border label needs vl-convert's Vega-Lite
         st.image(png(), width="stretch", caption=None)
         return
-    st.vega_lite_chart(spec(), width="stretch", alt=slide.summary or slide.title, key=f"{PAGE}.chart.{number}")
+    st.vega_lite_chart(spec(), width="stretch", alt=slide.alt_text, key=f"{PAGE}.chart.{number}")
 
 
 def show(slide: brief.Slide, number: int, spec: Callable[[], dict], png: Callable[[], bytes]) -> None:
@@ -119,10 +144,22 @@ def present(options: ui.FilterOptions, titles: dict[str, str]) -> None:
     # the slide first, the filters under it: draw the filters (they decide the slides) into a container placed below
     top, bottom = st.container(), st.container()
     with bottom:
+        listed = loaded.frames.get(releases.RESOURCE)
+        names = [str(n) for n in listed["release"]] if listed is not None else []
+        # pills, one or none: none picked (the default, left out of the URL) means no "What changed" slide
+        since = st.pills("What changed since release", names or ["no release yet"], selection_mode="single", default=None,
+                         key=SINCE, bind=ui.BIND, disabled=not names,
+                         help="Adds a 'What changed since <release>' slide after the title, as "
+                         "`python -m dashboard brief --since RELEASE` does: new events, changed figures, new corrections")
+        since = since if since in names else None
         with st.expander("Filters: the stance slides apply all of them, the indicator slides the dates and sources"):
             filters = ui.filter_controls(options, FILTERS, titles)
 
-    built = build(version, filters, loaded)
+    stamp = _stamp() if since else ()
+    diff_error = changes(version, since, stamp)[1]
+    if diff_error:
+        st.error(f"No 'What changed' slide: {diff_error}")
+    built = build(version, filters, loaded, since, stamp)
     total = len(built.slides)
     raw = ui.url_value(SLIDE)
     asked = slide_number(raw, total)
@@ -137,17 +174,17 @@ def present(options: ui.FilterOptions, titles: dict[str, str]) -> None:
             current = st.pagination(total, key=SLIDE, bind=ui.BIND, max_visible_pages=9)
         current = min(max(1, int(current or 1)), total)
         tools[1].caption(f"{current} / {total}")
-        tools[2].download_button("Briefing (.pptx)", data=lambda: pptx_bytes(version, filters, loaded), file_name=f"{built.stem}.pptx",
+        tools[2].download_button("Briefing (.pptx)", data=lambda: pptx_bytes(version, filters, loaded, since, stamp), file_name=f"{built.stem}.pptx",
                                  mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
                                  icon=":material/slideshow:", key=f"{PAGE}.pptx", on_click="ignore", width="stretch",
                                  help="Download briefing (.pptx): these slides with speaker notes, for the filters below")
-        tools[3].download_button("Briefing (.pdf)", data=lambda: pdf_bytes(version, filters, loaded), file_name=f"{built.stem}.pdf",
+        tools[3].download_button("Briefing (.pdf)", data=lambda: pdf_bytes(version, filters, loaded, since, stamp), file_name=f"{built.stem}.pdf",
                                  mime="application/pdf", icon=":material/picture_as_pdf:", key=f"{PAGE}.pdf", on_click="ignore",
                                  width="stretch", help="Download briefing (.pdf): the same pages, for readers without PowerPoint")
         with ui.section("This slide"):
             index, dark = current - 1, ui.dark()
-            show(built.slides[index], current, lambda: chart_spec(version, filters, index, dark, _loaded=loaded),
-                 lambda: chart_png(version, filters, index, _loaded=loaded))
+            show(built.slides[index], current, lambda: chart_spec(version, filters, index, dark, _loaded=loaded, since=since, stamp=stamp),
+                 lambda: chart_png(version, filters, index, _loaded=loaded, since=since, stamp=stamp))
 
     with bottom:
         st.caption("Presentation mode: the briefing deck one slide at a time, the same slides as the PowerPoint and PDF "
