@@ -208,3 +208,90 @@ def test_two_curators_cannot_interleave(project) -> None:
         thread.join()
     with curate.locked(project, timeout=1):  # free again
         pass
+
+
+# --------------------------------------------------------------------------
+# the Curate page, under AppTest
+
+
+def _page(project: curate.Package, monkeypatch, write: bool):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("DASHBOARD_DATA_DIR", str(project.data_dir))
+    monkeypatch.setenv("DASHBOARD_SEEDS_DIR", str(project.seeds_dir))
+    if write:
+        monkeypatch.setenv(curate.WRITE_ENV, "1")
+    else:
+        monkeypatch.delenv(curate.WRITE_ENV, raising=False)
+    at = AppTest.from_file(str(REPO / "dashboard" / "app.py"), default_timeout=120)
+    at.switch_page("views/curate.py")
+    at.run()
+    assert not at.exception
+    return at
+
+
+def _widget(elements, label: str):
+    found = [e for e in elements if e.label == label]
+    assert len(found) == 1, f"{label}: {[e.label for e in elements]}"
+    return found[0]
+
+
+def _fill_event(at, **values: str) -> None:
+    """Fill the editor as an events row: a context marker (no stance), with the candidate's own quote."""
+    _widget(at.selectbox, "Table").set_value("events").run()
+    fields = {"event_key": "curated_page_event", "actor_detail": "Foreign Ministry", "credibility": "3",
+              "summary": "A curated row", **values}
+    for name, value in fields.items():
+        if name == "quote":
+            _widget(at.text_area, name).set_value(value)
+        else:
+            _widget(at.text_input, name).set_value(value)
+    for name, value in {"actor": "Kazakhstan government", "counterpart": "Russia government", "domain": "diplomatic",
+                        "act": "context", "date_source": "seed"}.items():
+        _widget(at.selectbox, name).set_value(value)
+    at.run()
+
+
+def _dated_candidate(at) -> None:
+    """Pick the first candidate that comes with a date (so the row's interval is filled)."""
+    picker = _widget(at.selectbox, "Candidate")
+    rank = next(o for o in picker.options if "undated" not in o)
+    picker.set_value(int(rank.split(" · ")[0].lstrip("#"))).run()
+
+
+def test_curate_page_accepts_a_valid_row_into_its_table(project, monkeypatch) -> None:
+    at = _page(project, monkeypatch, write=True)
+    _dated_candidate(at)
+    _fill_event(at)
+    before = project.file("events").read_bytes()
+    _widget(at.button, "Accept into events").click().run()
+    assert not at.exception and not at.error
+    assert [s.value for s in at.success][0].startswith("Saved to `events.csv`")
+    after = project.file("events").read_bytes()
+    assert after.startswith(before) and b"curated_page_event" in after[len(before):]
+    assert curate.validate_ok(project)
+
+
+def test_curate_page_rejects_a_row_that_does_not_validate_and_writes_nothing(project, monkeypatch) -> None:
+    at = _page(project, monkeypatch, write=True)
+    _dated_candidate(at)
+    _fill_event(at, quote="A sentence that is nowhere in the seed.")
+    before = snapshot(project)
+    _widget(at.button, "Accept into events").click().run()
+    assert [e.value for e in at.error] == ["Not saved: the package would not validate with this row. Nothing was written."]
+    rows = sum(1 for _ in csv.reader(project.file("events").open(encoding="utf-8")))
+    assert at.code[0].value.startswith(f"data/events.csv:{rows + 1}:quote: ")
+    assert snapshot(project) == before
+
+
+def test_curate_page_in_read_only_mode_offers_a_download_and_writes_nothing(project, monkeypatch) -> None:
+    at = _page(project, monkeypatch, write=False)
+    assert at.info[0].value.startswith("Read-only: accepted rows are validated and offered as a download")
+    assert not [b for b in at.button if b.label == "Add the text"]  # adding a text writes: not offered
+    _dated_candidate(at)
+    _fill_event(at)
+    before = snapshot(project)
+    _widget(at.button, "Accept into events").click().run()
+    assert not at.error and [s.value for s in at.success][0].startswith("Accepted (1 in `events` this session)")
+    assert [d.label for d in at.get("download_button")] == ["Download events.csv with 1 accepted row"]
+    assert snapshot(project) == before

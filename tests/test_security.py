@@ -25,6 +25,9 @@ RAW_HTML = {
         "rows_html is seeds.rows_html(), which html.escape()s every cell",
     ("dashboard/views/_sources.py", "st.html(unsafe_allow_javascript)", ("row_id", "seeds.scroll_script")):
         "scroll_script() returns '' unless the row id is letters and digits (and the page only passes ids it found)",
+    ("dashboard/views/_curate.py", "st.html", ("found", "highlighted", "loaded", "rank", "source_id", "ui.version")):
+        "highlighted() is seeds.STYLE + seeds.highlight(), which html.escape()s the seed text and the candidate ids "
+        "(C + a rank number)",
     ("dashboard/views/_present.py", "st.html", ()):
         "a fixed <style> rule",
 }
