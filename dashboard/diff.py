@@ -164,7 +164,10 @@ def compare_tables(name: str, old: TableText | None, new: TableText | None) -> T
             values = {h: _cell(v) for h, v, s in zip(header, cells, schema) if s != "+++"}
             k = _key_of(values, old, key)
             removed.append(RowChange("removed", k, old_rows.get(k, values)))
-        elif "->" in tag:  # a changed row; daff picks a longer arrow (-->) when a cell holds "->"
+        elif "->" in tag or tag == "+":
+            # a changed row: changed cells read old->new (daff picks a longer arrow, -->, when a cell holds "->");
+            # "+" is a row that differs only in columns added or removed
+            sep = tag if "->" in tag else None
             found, now = [], {}
             for h, value, s in zip(header, cells, schema):
                 text = _cell(value)
@@ -175,8 +178,8 @@ def compare_tables(name: str, old: TableText | None, new: TableText | None) -> T
                 elif s == "---":
                     if text:
                         found.append(Cell(h, text, ""))
-                elif value is not None and tag in text:
-                    before, after = text.split(tag, 1)
+                elif value is not None and sep is not None and sep in text:
+                    before, after = text.split(sep, 1)
                     now[h] = after
                     found.append(Cell(h, before, after))
                 else:
@@ -276,7 +279,8 @@ def row_label(row: dict[str, str]) -> str:
     """A row in a line: its date, seed and quote (what a reader checks), where the table has them."""
     parts = []
     if row.get("date_from"):
-        parts.append(row["date_from"] if row.get("date_to") in ("", row["date_from"]) else f"{row['date_from']} – {row['date_to']}")
+        end = row.get("date_to") or ""
+        parts.append(row["date_from"] if end in ("", row["date_from"]) else f"{row['date_from']} – {end}")
     if row.get("source_id"):
         parts.append(row["source_id"])
     text = row.get("summary") or row.get("as_stated") or row.get("position") or row.get("subject") or ""
