@@ -32,6 +32,8 @@ from typing import Any, Iterable
 
 from dashboard.curate import SOURCES, CurateError, Package
 
+#: a candidate is a sentence of at least this many words
+MIN_WORDS = 5
 #: signal weights: a candidate's score is their sum
 WEIGHTS = {"date": 2.0, "figure": 2.0, "actor": 1.0, "act": 1.0, "place": 0.5, "cue": 0.5}
 #: verbs of a reported act: with a date, they make a sentence a candidate event
@@ -334,8 +336,8 @@ def propose_text(text: str, source_id: str, published_from: dt.date, published_t
     for sentence in doc.sents:
         raw = sentence.text
         stripped = raw.strip()
-        if len(stripped) < 12:
-            continue
+        if len(stripped.split()) < MIN_WORDS:
+            continue  # a heading, a dateline or a ticker line ("USD90.99"), not a sentence
         start = sentence.start_char + (len(raw) - len(raw.lstrip()))
         end = start + len(stripped)
         paragraph = sum(1 for b in breaks if b <= start)

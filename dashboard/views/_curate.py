@@ -116,11 +116,18 @@ def editor(package: curate.Package, loaded: Tables, source_id: str, candidate: d
                "The quote must stay verbatim: shorten it, never reword it.")
     columns = st.columns(2)
     names = [f["name"] for f in fields]
-    for i, spec in enumerate(fields):
+    coded: list | None = [] if "act" in names and acts is not None else None  # the act, then the scores it allows
+    plain = [f for f in fields if coded is None or f["name"] not in ("act", "stance")]
+    ordered = plain + ([f for f in fields if f["name"] == "act"] + [f for f in fields if f["name"] == "stance"] if coded is not None else [])
+    for i, spec in enumerate(ordered):
         name, key = spec["name"], f"{base}.{table}.{spec['name']}"
         help_text = spec.get("description")
         enum = spec.get("constraints", {}).get("enum")
         where = st if name in ("quote", "summary", "note", "correction", "date_note") else columns[i % 2]
+        if coded is not None and name in ("act", "stance"):
+            if not coded:
+                coded.extend(st.columns(2))  # after the other fields: pick the act, then its score
+            where = coded[0] if name == "act" else coded[1]
         if name == "act" and acts is not None:
             options = [""] + list(acts["act"])
             labels = dict(zip(acts["act"], acts["label"]))
@@ -202,7 +209,9 @@ def main() -> None:
     if write:
         with st.expander("Add a new text"):
             add_text(package, package.enum("sources", "kind"), package.enum("sources", "reliability"))
-    source_id = st.selectbox("Source", ids, key=SOURCE, bind=ui.BIND, format_func=lambda s: f"{s} · {titles.get(s, '')}")
+    # options are the bare ids (a bound widget writes its label to the URL: ?curate_source=S005), the title beside
+    source_id = st.selectbox("Source", ids, key=SOURCE, bind=ui.BIND)
+    st.caption(f"**{source_id}** · {ui._md(titles.get(source_id, ''))}")
     if source_id not in loaded.seed_texts:
         st.error(f"The text of {source_id} could not be read; see the error panel or run `python -m dashboard check`.")
         return
