@@ -54,6 +54,7 @@ DATES = ("--title", "New text", "--published-from", "2022-06-20")
     (b"", DATES, "error: {file}: the file is empty"),
     (b"  \n\n", DATES, "error: {file}: the file is empty"),
     (b"caf\xe9 au lait", DATES, "error: {file}: not UTF-8 text (byte 3 cannot be decoded)"),
+    (b"x" * (curate.MAX_TEXT_BYTES + 1), DATES, "error: {file}: 2,000,001 bytes is more than the 2,000,000 a text may have"),
     (TEXT.encode(), ("--title", "T", "--published-from", "2022-13-01"), "error: --published-from '2022-13-01' is not a date (YYYY-MM-DD)"),
     (TEXT.encode(), ("--title", "T", "--published-from", "20 June"), "error: --published-from '20 June' is not a date (YYYY-MM-DD)"),
     (TEXT.encode(), ("--title", "T", "--published-from", "2022-06-20", "--published-to", "2022-06-19"),
