@@ -356,3 +356,28 @@ def copy_shipped_data(root: Path) -> tuple[Path, Path]:
     shutil.copytree(REPO / "data", root / "data")
     shutil.copytree(REPO / "seeds", root / "seeds")
     return root / "data", root / "seeds"
+
+
+# --------------------------------------------------------------------------
+# a server that goes away under open pages
+
+
+def restart(server: AppServer, env: dict[str, str] | None = None, while_down=None) -> None:
+    """Stop ``server`` and run its command again on the same port, as a redeploy or a crash and its restart do; calls
+    ``while_down()`` in between. ``env`` is what the server was started with (its data directories)."""
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait()
+    if while_down is not None:
+        while_down()
+    clean = {k: v for k, v in os.environ.items() if k not in ("DASHBOARD_DATA_DIR", "DASHBOARD_SEEDS_DIR")}
+    server.process = subprocess.Popen(server.process.args, cwd=REPO, env={**clean, **(env or {})}, stdout=server._log,
+                                      stderr=subprocess.STDOUT)
+    try:
+        server._wait_healthy(timeout=90)
+    except BaseException:
+        server.stop()
+        raise
