@@ -493,3 +493,174 @@ def test_an_unwritable_cache_still_renders(monkeypatch, tmp_path) -> None:
     blocker.write_text("not a directory")
     monkeypatch.setenv(render_cache.CACHE_ENV, str(blocker / "charts"))
     assert render_cache.png(SPEC, 1).startswith(b"\x89PNG")
+
+
+# --------------------------------------------------------------------------
+# "What changed since <release>" (python -m dashboard brief --since)
+
+from dashboard import diff as _diff  # noqa: E402
+from dashboard.releases import Snapshot, TableText  # noqa: E402
+from pptx.enum.shapes import PP_PLACEHOLDER  # noqa: E402
+
+EVENT_COLUMNS = ("id", "date_from", "date_to", "actor_detail", "summary", "stance", "source_id", "quote", "correction")
+FIGURE_COLUMNS = ("id", "amount", "unit", "source_id", "quote", "correction")
+
+
+def _text_table(name: str, header: tuple, rows: list[tuple]) -> TableText:
+    return TableText(name, name, f"data/{name}.csv", header, tuple(rows), ("id",))
+
+
+def _changes() -> _diff.Diff:
+    old = Snapshot("r1", {
+        "events": _text_table("events", EVENT_COLUMNS, [
+            ("EV001", "2022-03-03", "2022-03-03", "Foreign Ministry", "Will not help evade sanctions", "-1", "S000", "would not help", ""),
+            ("EV002", "2022-04-01", "2022-04-30", "Akimat", "Parade cancelled", "-1", "S001", "the parade was cancelled", ""),
+        ]),
+        "defense_budget": _text_table("defense_budget", FIGURE_COLUMNS, [
+            ("DB001", "441", "billion KZT", "S004", "441 billion tenge", ""),
+        ]),
+    })
+    new = Snapshot("current", {
+        "events": _text_table("events", EVENT_COLUMNS, [
+            ("EV001", "2022-03-03", "2022-03-03", "Foreign Ministry", "Will not help evade sanctions", "-2", "S000", "would not help", ""),
+            ("EV002", "2022-04-01", "2022-04-10", "Akimat", "Parade cancelled", "-1", "S001", "the parade was cancelled",
+             "The parade was cancelled on 9 April."),
+            ("EV003", "2022-05-01", "2022-05-31", "Tokayev", "Visit to Moscow", "1", "S003", "Tokayev attended", ""),
+        ]),
+        "defense_budget": _text_table("defense_budget", FIGURE_COLUMNS, [
+            ("DB001", "450", "billion KZT", "S004", "441 billion tenge", ""),
+        ]),
+    })
+    return _diff.compare(old, new)
+
+
+def test_changes_slide_lists_new_events_changed_figures_and_new_corrections() -> None:
+    slide = brief.changes_slide(_changes())
+    assert (slide.title, slide.kind) == ("What changed since r1", "text")
+    assert slide.bullets == (
+        "1 new event, 3 changed rows, 1 new or revised correction (1 row added, 0 removed, 3 changed in all tables).",
+        "New event · May 2022 · Visit to Moscow (S003, EV003)",
+        "Changed · events EV001: stance −1 → −2",
+        "Changed · events EV002: date_to 2022-04-30 → 2022-04-10",
+        "Changed · defense_budget DB001: amount 441 → 450",
+        "New correction · S001 (EV002): The parade was cancelled on 9 April.",
+    )
+    assert slide.source_line == "Source: data/releases/r1/ against the current tables in data/ · python -m dashboard diff r1"
+    assert slide.notes.splitlines() == [
+        "Every change since release r1, with the quotes:",
+        "New event EV003, May 2022 — S003 (EV003): “Tokayev attended”",
+        "Changed events EV001: stance: “-1” → “-2”",
+        "Changed events EV002: date_to: “2022-04-30” → “2022-04-10”",
+        "Changed events EV002: correction: “” → “The parade was cancelled on 9 April.”",
+        "Changed defense_budget DB001: amount: “441” → “450”",
+        "Correction: New correction · S001 (EV002): The parade was cancelled on 9 April.",
+    ]
+
+
+def test_changes_slide_when_nothing_changed() -> None:
+    same = _diff.compare(Snapshot("r1", {}), Snapshot("current", {}))
+    assert brief.changes_slide(same).bullets == ("Nothing changed in the tables since release r1.",)
+
+
+def test_brief_since_puts_the_changes_slide_after_the_title(tables, built) -> None:
+    with_changes = brief.build_brief(tables, DEFAULT, changes=_changes())
+    titles = [s.title for s in with_changes.slides]
+    assert titles == [built.slides[0].title, "What changed since r1", *[s.title for s in built.slides[1:]]]
+    page = read_deck(deck.to_pptx(with_changes))[1]
+    assert page["title"] == "What changed since r1"
+    assert page["shapes"]["Body"] == ["\n".join(with_changes.slides[1].bullets)]
+
+
+def test_changes_since_the_shipped_release_is_empty_on_the_shipped_data() -> None:
+    from dashboard import releases
+
+    last = releases.latest(REPO / "data")
+    changes = brief.changes_since(last, REPO / "data")
+    assert changes.old == last and changes.new == releases.CURRENT
+    assert {t.name for t in changes.tables} >= {"events", "sources"}
+
+
+def test_changes_since_an_unknown_release_is_a_brief_error() -> None:
+    with pytest.raises(brief.BriefError, match=r"^no release nope in "):
+        brief.changes_since("nope", REPO / "data")
+
+
+def test_cli_since_an_unknown_release_exits_1_with_one_line(tmp_path) -> None:
+    result = _cli("--since", "nope", "-o", str(tmp_path), cwd=tmp_path)
+    assert result.returncode == 1 and result.stdout == ""
+    assert len(result.stderr.splitlines()) == 1 and result.stderr.startswith("error: --since nope: no release nope in ")
+
+
+# --------------------------------------------------------------------------
+# accessibility: titles, alt text, reading order, the charts' data
+
+
+CHART_TYPES = ("Map", "Timeline chart", "Timeline chart of points and interval bars", "Line chart over time", "Bar chart",
+               "Bar chart, faceted")
+
+
+def test_deck_every_slide_has_a_real_title_placeholder(pptx_bytes, built) -> None:
+    for page, slide in zip(Presentation(io.BytesIO(pptx_bytes)).slides, built.slides):
+        title = page.shapes.title
+        assert title is not None and title.is_placeholder, slide.title
+        assert title.placeholder_format.type in (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
+        assert title.text_frame.text == slide.title
+
+
+def test_deck_chart_pictures_carry_type_and_summary_as_alt_text(pptx_bytes, built, expected) -> None:
+    pages = Presentation(io.BytesIO(pptx_bytes)).slides
+    for number in expected["chart_slides"]:
+        slide, page = built.slides[number - 1], pages[number - 1]
+        pictures = [s for s in page.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+        assert len(pictures) == 1
+        descr = pictures[0]._element.nvPicPr.cNvPr.get("descr")
+        assert slide.chart_type in CHART_TYPES, slide.chart_type
+        assert descr == slide.alt_text
+        assert descr.startswith(f"{slide.chart_type}: {slide.title}. ")
+        assert descr.endswith(slide.summary or " ".join(slide.bullets))
+    assert built.slides[expected["chart_slides"][0] - 1].chart_type == "Map"
+    stance = next(s for s in built.slides if s.title == "Stance over time")
+    assert stance.chart_type == "Timeline chart of points and interval bars"
+
+
+#: the order a slide's parts are read in: the layout's, top to bottom (the title placeholder first)
+READING_ORDER = ["Subtitle", "Chart", "Key facts", "Body", "Summary", "Caveat", "Source", "Slide number"]
+
+
+def test_deck_reading_order_follows_the_layout(pptx_bytes) -> None:
+    for page in Presentation(io.BytesIO(pptx_bytes)).slides:
+        shapes = list(page.shapes)
+        assert shapes[0].is_placeholder and shapes[0] == page.shapes.title
+        names = [s.name for s in shapes if s.name in READING_ORDER]
+        assert names == sorted(names, key=READING_ORDER.index), names
+        # and on the page: each part starts below (or beside, for the key facts) the one before it
+        tops = [s.top for s in shapes if s.name in ("Subtitle", "Chart", "Body", "Summary", "Caveat", "Source")]
+        assert tops == sorted(tops)
+
+
+def test_deck_chart_data_is_in_the_notes_and_in_csv_files(pptx_bytes, built, expected) -> None:
+    files = deck.data_csvs(built)
+    assert len(files) == len(expected["chart_slides"])
+    pages = read_deck(pptx_bytes)
+    for number in expected["chart_slides"]:
+        slide = built.slides[number - 1]
+        assert len(slide.data) and not {"y", "hit_start", "slot"} & set(slide.data.columns), slide.title
+        head = f"Data behind the chart ({len(slide.data)} row{'' if len(slide.data) == 1 else 's'}; columns: {', '.join(slide.data.columns)}):"
+        assert head in pages[number - 1]["notes"].splitlines()
+        name = next(n for n in files if n.startswith(f"slide-{number:02d}-"))
+        text = files[name].decode("utf-8")
+        body = [line for line in text.splitlines() if not line.startswith("#")]
+        rows = list(csv.DictReader(io.StringIO("\n".join(body))))
+        assert len(rows) == len(slide.data) and list(rows[0]) == list(slide.data.columns), name
+        assert f"# {slide.alt_text}" in text.splitlines()
+    stance = next(s for s in built.slides if s.title == "Stance over time")
+    assert {"date_label", "actor", "stance_label", "sources", "quote"} <= set(stance.data.columns)
+
+
+def test_pdf_names_its_language_and_title_and_describes_each_chart(pdf_bytes, built, expected) -> None:
+    reader = PdfReader(io.BytesIO(pdf_bytes))
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en" and bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
+    for number in expected["chart_slides"]:
+        notes = [a.get_object().get("/Contents") for a in reader.pages[number - 1]["/Annots"]]
+        assert f"Chart description: {built.slides[number - 1].alt_text}" in notes

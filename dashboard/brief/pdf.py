@@ -5,6 +5,19 @@ Text pages are drawn with reportlab on the same layout as the deck
 same chart, placed on its page with pypdf, so charts stay sharp at any zoom.
 Each page carries its speaker notes as a PDF text note (a comment icon in the
 top-right corner; not printed), and the outline lists the slide titles.
+
+Accessibility. The PDF is not tagged: reportlab's open-source canvas writes no
+structure tree (tagged PDF is a feature of the commercial ReportLab PLUS), and
+pypdf can only copy one, not build it, so headings and figures cannot be marked
+up as such without hand-writing marked content into every page's stream. What a
+reader gets instead: real text in the layout's reading order (title, subtitle,
+body, summary, caveat, source; selectable and read aloud by screen readers that
+read untagged PDFs), the slide titles as the outline (bookmarks), the document's
+title (shown instead of the file name) and language, each chart's alternative
+text (its type, title and one-line summary, as on the deck's picture) as a PDF
+note on the chart, whose speaker-notes note also lists the chart's data; the
+same data is written as CSV beside the deck, and the .pptx is fully tagged
+(title placeholders, picture descriptions, notes).
 """
 
 from __future__ import annotations
@@ -190,6 +203,10 @@ def _page(canvas: Canvas, slide: Slide, number: int, total: int) -> L.Box | None
         # a text note with the speaker notes, in the page's top-right corner, clear of the title
         x, y = PAGE[0] - 0.3 * PT, PAGE[1] - 0.28 * PT
         canvas.textAnnotation(slide.notes, Rect=(x, y, x + 0.22 * PT, y + 0.22 * PT), relative=0)
+    if chart_box is not None:
+        # the chart's alternative text as a note on its top-left corner (untagged PDF: see the module docstring)
+        x, y = chart_box.x * PT, PAGE[1] - chart_box.y * PT - 0.22 * PT
+        canvas.textAnnotation(f"Chart description: {slide.alt_text}", Rect=(x, y, x + 0.22 * PT, y + 0.22 * PT), relative=0)
     return chart_box
 
 
@@ -203,7 +220,8 @@ def slide_pdfs(brief: Brief) -> dict[int, bytes]:
 def to_pdf(brief: Brief) -> bytes:
     """The briefing as PDF bytes: one 16:9 page per slide, in the deck's order, with the same texts."""
     out = io.BytesIO()
-    canvas = Canvas(out, pagesize=PAGE, invariant=1, pageCompression=1)
+    canvas = Canvas(out, pagesize=PAGE, invariant=1, pageCompression=1, lang="en")
+    canvas.setViewerPreference("DisplayDocTitle", "true")  # readers (and screen readers) name the document by its title
     canvas.setTitle(f"{TITLE}: briefing")
     canvas.setAuthor("python -m dashboard brief")
     canvas.setSubject(f"Data as of {brief.as_of.isoformat() if brief.as_of else 'unknown'}; filters: {brief.filters.describe()}")
