@@ -143,3 +143,24 @@ def test_present_offers_both_downloads() -> None:
     assert buttons["Briefing (.pptx)"].help.startswith("Download briefing (.pptx)")
     assert buttons["Briefing (.pdf)"].help.startswith("Download briefing (.pdf)")
     assert all(b.deferred_file_id for b in buttons.values())  # built on click, not on every run
+
+
+def test_present_since_a_release_adds_the_what_changed_slide_from_the_url(shipped) -> None:
+    from dashboard import releases
+
+    last = releases.latest(REPO / "data")
+    at = open_present(since=last, slide="2")
+    assert shown_title(at) == f"What changed since {last}"
+    assert at.button_group(key="since").value == last
+    assert at.button_group(key="since").proto.query_param_key == "since"
+    assert f"2 / {len(shipped.slides) + 1}" in [c.value for c in at.caption]
+    # none picked (the default): the deck without it
+    plain = open_present(slide="2")
+    assert shown_title(plain) == shipped.slides[1].title
+
+
+def test_present_since_an_unknown_release_is_refused_plainly(shipped) -> None:
+    at = open_present(since="no-such-release")
+    assert at.button_group(key="since").value is None
+    assert shown_title(at) == shipped.slides[0].title
+    assert f"1 / {len(shipped.slides)}" in [c.value for c in at.caption]
