@@ -6,7 +6,8 @@ Each viewer is a coroutine that speaks the protocol the browser speaks: ``BackMs
 protobufs down on ``/_stcore/stream`` (the messages ``streamlit.proto`` ships), as Streamlit's own load tests do. It
 renders nothing, so one process drives fifty viewers on a two-core machine and leaves the server the other core.
 
-A viewer loops over the pages of ``dashboard/pages.py`` (each starting at a different one) until the time is up:
+A viewer loops over the pages of ``dashboard/pages.py`` (each starting at a different one, the first at the stance
+page) until the time is up:
 
 * **page load**: open a new websocket (a new Streamlit session, as a new tab or a shared link does) and ask for the
   page (``rerun_script`` with its ``page_name``), timed until the run finishes (``script_finished``);
@@ -126,8 +127,13 @@ class Session:
             widget = state.widget_states.widgets.add()
             widget.id = widget_id
             widget.double_array_value.data.append(value)
+        from websockets.exceptions import ConnectionClosed
+
         started = time.perf_counter()
-        await self.socket.send(message.SerializeToString())
+        try:
+            await self.socket.send(message.SerializeToString())
+        except ConnectionClosed as exc:
+            raise LoadError("disconnect", str(exc)) from None
         try:
             run = await asyncio.wait_for(self._until_finished(), timeout)
         except asyncio.TimeoutError:
@@ -200,18 +206,20 @@ class Tally:
 
 
 async def viewer(index: int, port: int, deadline: float, tally: Tally, think: tuple[float, float], rng: random.Random) -> None:
+    from websockets.exceptions import InvalidHandshake
+
     pages = routes()
-    step = index
+    step = pages.index(STANCE) + index  # the first viewer starts where the reruns are, so even a short run has some
     while time.monotonic() < deadline:
         page = pages[step % len(pages)]
         step += 1
         session = None
         try:
+            started = time.perf_counter()
             try:
                 session = await Session.open(port)
-            except (OSError, asyncio.TimeoutError) as exc:
+            except (OSError, asyncio.TimeoutError, InvalidHandshake) as exc:
                 raise LoadError("disconnect", f"connect: {exc}") from None
-            started = time.perf_counter()
             run = await session.run(page_name=page)
             tally.loads.append(time.perf_counter() - started)  # from opening the websocket
             tally.check(run, f"load /{page}")
