@@ -364,6 +364,9 @@ def add_source(
 
     Refuses, changing nothing, an empty or non-UTF-8 text, one already present (same sha256), bad or inverted
     dates, an unknown kind or grade, and anything that would make ``check`` fail."""
+    import re
+
+    file_label = re.sub(r"[\x00-\x1f\x7f]", "?", file_label)[:200]  # an upload's name is only ever echoed, on one line
     if not text_bytes.strip():
         raise CurateError(f"{file_label}: the file is empty")
     if len(text_bytes) > MAX_TEXT_BYTES:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import tomllib
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -101,3 +102,79 @@ def test_xsrf_protection_is_not_turned_off() -> None:
     config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config.get("server", {}).get("enableXsrfProtection", True) is True
     assert "enableCORS" not in config.get("server", {})  # turning CORS off would also weaken XSRF protection
+
+
+# --------------------------------------------------------------------------
+# what curation adds: uploads, paths, write mode
+
+
+def test_uploads_are_bounded_in_size_by_the_server_and_by_add_source() -> None:
+    config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    from dashboard import curate
+
+    assert config["server"]["maxUploadSize"] == 2  # MB, for the whole server
+    assert curate.MAX_TEXT_BYTES == 2_000_000
+
+
+@pytest.mark.parametrize("name", ["../../evil.txt", "/etc/passwd", "..\\..\\x.txt", "a" * 5000 + ".txt", "seed\n.txt"])
+def test_an_uploaded_name_never_becomes_a_path(tmp_path, name: str) -> None:
+    """The seed's file name comes from its number and sha256 only; the upload's name is only echoed in messages."""
+    import shutil
+
+    from dashboard import curate
+
+    shutil.copytree(REPO / "data", tmp_path / "p" / "data", ignore=shutil.ignore_patterns(".history"))
+    shutil.copytree(REPO / "seeds", tmp_path / "p" / "seeds")
+    package = curate.open_package(tmp_path / "p" / "data", tmp_path / "p" / "seeds")
+    before = {p.relative_to(tmp_path) for p in tmp_path.rglob("*") if curate.HISTORY_DIR not in p.parts}
+    text = b"On 17 June, President Tokayev said Kazakhstan would not recognise the republics.\n"
+    source_id = curate.add_source(package, text, file_label=name[:80], title="T", published_from="2022-06-20")
+    after = {p.relative_to(tmp_path) for p in tmp_path.rglob("*") if curate.HISTORY_DIR not in p.parts}
+    seed = curate.seed_name(int(source_id[1:]), text)
+    assert after - before == {Path("p") / "seeds" / seed}
+    with pytest.raises(curate.CurateError) as refused:  # the same text again: the message shows at most 80 characters
+        curate.add_source(package, text, file_label=name[:80], title="T", published_from="2022-06-20")
+    assert len(str(refused.value)) < 300 and "\n" not in str(refused.value)
+
+
+def test_a_seed_file_name_pointing_outside_the_seeds_is_never_read(pkg) -> None:
+    (pkg.root / "outside.txt").write_text("secret outside", encoding="utf-8")
+    pkg.replace("seeds/provenance.csv", "000_", "../outside.txt#")  # the first seed's file name, made a path
+    from dashboard import data
+
+    loaded = data.load_tables(pkg.data, pkg.seeds)
+    assert not any("secret" in text for text in loaded.seed_texts.values())
+    assert any(p.field == "file" for p in loaded.problems.get("sources", []))
+
+
+def test_a_table_path_outside_the_data_directory_is_never_written(tmp_path) -> None:
+    import json
+    import shutil
+
+    from dashboard import curate
+
+    shutil.copytree(REPO / "data", tmp_path / "data", ignore=shutil.ignore_patterns(".history"))
+    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
+    descriptor = json.loads((tmp_path / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    events = next(r for r in descriptor["resources"] if r["name"] == "events")
+    events["path"] = "../../outside.csv"
+    (tmp_path / "data" / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    package = curate.open_package(tmp_path / "data", tmp_path / "seeds")
+    with pytest.raises(curate.CurateError, match="points outside the data directory"):
+        curate.add_rows(package, "events", [{"quote": "x"}])
+
+
+def test_a_hostile_link_to_the_curate_page_falls_back_to_a_real_source(monkeypatch) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard import curate
+
+    monkeypatch.delenv(curate.WRITE_ENV, raising=False)
+    at = AppTest.from_file(str(REPO / "dashboard" / "app.py"), default_timeout=120)
+    at.switch_page("views/curate.py")
+    at.query_params["curate_source"] = "../../etc/passwd"
+    at.run()
+    assert not at.exception
+    source = next(s for s in at.selectbox if s.label == "Source")
+    assert source.value in source.options and source.value != "../../etc/passwd"
+    assert not [b for b in at.button if b.label.startswith("Add the text")]  # read-only: nothing that writes
