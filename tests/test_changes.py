@@ -41,7 +41,8 @@ def curate(data_dir: Path) -> dict[str, str]:
     correction on that row. Returns the ids."""
     path = data_dir / "events.csv"
     rows = _rows(path)
-    scored = [r for r in rows if r["stance"] and r["act"] != "context" and r["date_from"]]
+    # scored and dated in the chart's default view (from 2022), so that the ring can be seen
+    scored = [r for r in rows if r["stance"] and r["act"] != "context" and r["date_from"] >= "2022-01-01"]
     keys = [r["event_key"] for r in rows]
     moved = next(r for r in scored if r["date_from"] < r["date_to"] and not r["correction"] and keys.count(r["event_key"]) == 1)
     template = next(r for r in scored if r is not moved)

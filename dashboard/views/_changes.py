@@ -10,6 +10,7 @@ import streamlit as st
 
 from dashboard import charts, diff, marks, paths, releases, ui
 from dashboard.data import Tables
+from dashboard.filters import DEFAULT
 
 PAGE = "changes"
 #: the URL's ``old`` and ``new`` are the two pickers (bound); their defaults (the last release, the current data) are
@@ -17,8 +18,8 @@ PAGE = "changes"
 OLD, NEW = "old", "new"
 #: row changes listed per table (the download has them all)
 LISTED = 40
-#: a new or moved mark's ring on the stance chart (Okabe–Ito vermillion, the deck's "disputed" colour)
-HIGHLIGHT = "#D55E00"
+#: a new or moved mark's ring on the stance chart: near-black, which no actor's colour is (palette.ACTOR_GROUP)
+HIGHLIGHT = "#111111"
 #: what makes a mark "moved": its score or its dates
 MOVED = ("stance", "date_from", "date_to")
 
@@ -76,15 +77,16 @@ def highlight_spec(m: marks.StanceMarks, new: set[str], moved: set[str]) -> tupl
     layers = spec["layer"]
     template = next(layer for layer in layers if layer.get("data", {}).get("name") == "marks")
     x, y = template["encoding"]["x"], template["encoding"]["y"]
+    # new: a solid ring; moved (stance or dates changed): a dashed one; one legend for both layers
+    dash = {"field": "change", "type": "nominal", "title": "Ringed: new or moved",
+            "scale": {"domain": ["new", "moved"], "range": [[1, 0], [5, 3]]}, "legend": {"orient": "bottom"}}
     rings = [
         {"data": {"name": "changed"}, "transform": [{"filter": "datum.days > 1"}],
-         "mark": {"type": "rule", "color": HIGHLIGHT, "strokeCap": "round", "strokeWidth": 16, "opacity": 0.55},
-         "encoding": {"x": x, "x2": {"field": "end"}, "y": y}},
+         "mark": {"type": "rule", "color": HIGHLIGHT, "strokeCap": "butt", "strokeWidth": 15, "opacity": 0.3},
+         "encoding": {"x": x, "x2": {"field": "end"}, "y": y, "strokeDash": dash}},
         {"data": {"name": "changed"}, "transform": [{"filter": "datum.days <= 1"}],
-         "mark": {"type": "point", "size": 800, "strokeWidth": 3.5, "color": HIGHLIGHT, "filled": False},
-         "encoding": {"x": x, "y": y, "strokeDash": {"field": "change", "type": "nominal", "title": "Changed",
-                                                       "scale": {"domain": ["new", "moved"], "range": [[1, 0], [4, 3]]},
-                                                       "legend": {"orient": "bottom"}}}},
+         "mark": {"type": "point", "size": 700, "strokeWidth": 3, "color": HIGHLIGHT, "filled": False},
+         "encoding": {"x": x, "y": y, "strokeDash": dash}},
     ]
     first = layers.index(template)
     spec["layer"] = layers[:first] + rings + layers[first:]  # under the marks, so the marks stay readable
@@ -170,22 +172,31 @@ def comparer(names: list[str]) -> None:
     st.dataframe(counts, hide_index=True, width="stretch", key=f"{PAGE}.counts")
     if not result.changed_tables:
         st.success("No table changed.")
+    else:
+        st.caption("Each table's changed rows are listed first where a quote, stance, date or correction changed, then the "
+                   "other changed rows, then the new ones; the rows removed are named at the end.")
     sources = loaded.frames.get("sources")
     for table in result.changed_tables:
         show_table(table, sources)
 
     with ui.section("The stance chart"):
         st.subheader("Stance over time, new and moved marks ringed")
+        st.caption("As the Stance page draws it by default (from 1 January 2022, every actor, domain and grade); "
+                   "a ring marks an act that is new, or whose stance or dates changed.")
         events = found["events"]
         if events is None or events.empty:
             st.info("The events table is not in this state, or cannot be read, so there is no chart to draw.")
             return
         new_ids, moved_ids = highlighted_ids(result)
-        m = marks.stance_marks(events)
+        m = marks.stance_marks(events, DEFAULT)
         spec, ringed = highlight_spec(m, new_ids, moved_ids)
         if ringed:
             summary = (f"{m.summary} Ringed: {ringed} mark{'' if ringed == 1 else 's'} of new or moved events "
                        f"({len(new_ids)} new row{'' if len(new_ids) == 1 else 's'}, {len(moved_ids)} with a changed stance or date).")
+        elif new_ids or moved_ids:
+            count = len(new_ids | moved_ids)
+            summary = (f"{m.summary} No mark is ringed: the {count} new or moved event{'' if count == 1 else 's'} "
+                       f"{'is' if count == 1 else 'are'} not drawn in this view (dated before 2022, or context).")
         else:
             summary = f"{m.summary} No event is new or moved."
         ui.chart_block(spec, summary, f"changes-stance-{old}-{new}", key=f"{PAGE}.stance")
