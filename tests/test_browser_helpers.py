@@ -53,4 +53,6 @@ def test_app_pages_come_from_the_registry() -> None:
         ("method", "method", "Method", "method.py"),
         ("data", "data", "Data", "data.py"),
         ("present", "present", "Present", "present.py"),
+        ("changes", "changes", "Changes", "changes.py"),
+        ("curate", "curate", "Curate", "curate.py"),
     ]

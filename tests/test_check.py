@@ -217,7 +217,13 @@ DATAPACKAGE = {
     "rules": RULES,
 }
 
+DATAPACKAGE["resources"].append(_resource("releases", "releases/releases.csv", [
+    _string("release", required=True, unique=True), _string("manifest_sha256", required=True)], ["release"]))
+RULES.append({"name": "release-immutable", "check": "release-sha256", "resources": ["releases"], "field": "manifest_sha256",
+              "description": "Releases are immutable."})
+
 TABLES = {
+    "data/releases/releases.csv": [["release", "manifest_sha256"]],
     "data/conflicts.csv": [
         ["conflict_key", "subject"],
         ["troops_deployed", "Troops deployed in January 2022"],
@@ -267,7 +273,7 @@ class RulesPkg(Pkg):
     """The conftest Pkg helpers on this module's package, which declares every rule kind."""
 
     def build(self) -> "RulesPkg":
-        self.data.mkdir(parents=True)
+        (self.data / "releases").mkdir(parents=True)
         self.seeds.mkdir(parents=True)
         (self.data / "datapackage.json").write_text(json.dumps(DATAPACKAGE, indent=2), encoding="utf-8")
         provenance = [["source_id", "file", "title", "published_to", "sha256"]]
@@ -326,7 +332,7 @@ def test_every_rule_kind_is_declared_in_the_fixture_and_runs(pkg: RulesPkg) -> N
 
 def test_report_counts_rows(pkg: RulesPkg) -> None:
     report = run(pkg.data)
-    assert report.rows == {"sources": 2, "conflicts": 1, "acts": 4, "events": 4, "sanctions": 2, "security": 1, "figures": 2}
+    assert report.rows == {"sources": 2, "conflicts": 1, "acts": 4, "events": 4, "sanctions": 2, "security": 1, "figures": 2, "releases": 0}
     assert report.paths["sources"] == "seeds/provenance.csv"
     assert report.paths["events"] == "data/events.csv"
 
@@ -419,6 +425,8 @@ def test_bad_input_is_reported_at_exact_location(pkg: RulesPkg, corrupt, expecte
 # one bad input (at least) per declared rule kind, to the exact line
 
 RULE_CASES = [
+    ("release-sha256", lambda p: (p.data / "releases" / "r0").mkdir(),
+     ["data/releases/r0:0:-: a release directory not listed in releases.csv"]),
     (
         "quote-in-seed",
         lambda p: p.set_cell("data/sanctions.csv", "SS002", "quote", "ruled out helping Russia circumvent sanctions"),
@@ -777,7 +785,7 @@ def test_cli_ok_summary_exits_0(pkg: RulesPkg) -> None:
     result = _cli("--data", str(pkg.data), "--seeds", str(pkg.seeds))
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("OK: 7 tables, 16 rows checked")
+    assert len(lines) == 1 and lines[0].startswith("OK: 8 tables, 16 rows checked")
 
 
 def test_cli_does_not_import_pandas(pkg: RulesPkg) -> None:
