@@ -178,3 +178,19 @@ def test_a_hostile_link_to_the_curate_page_falls_back_to_a_real_source(monkeypat
     source = next(s for s in at.selectbox if s.label == "Source")
     assert source.value in source.options and source.value != "../../etc/passwd"
     assert not [b for b in at.button if b.label.startswith("Add the text")]  # read-only: nothing that writes
+
+
+@pytest.mark.parametrize("name", ["../escape", "..", "a/b", "/tmp/x", ".hidden", "current", "x" * 65, "a b"])
+def test_a_release_name_is_never_a_path(tmp_path, name: str) -> None:
+    import shutil
+
+    from dashboard import releases
+
+    shutil.copytree(REPO / "data", tmp_path / "data", ignore=shutil.ignore_patterns(".history"))
+    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    with pytest.raises(releases.ReleaseError, match="is not a release name"):
+        releases.make_release(tmp_path / "data", tmp_path / "seeds", name=name)
+    with pytest.raises(releases.ReleaseError, match="no release"):
+        releases.snapshot(tmp_path / "data", name if name != "current" else "../current", tmp_path / "seeds")
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
