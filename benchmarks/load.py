@@ -55,6 +55,15 @@ TARGET_MB_PER_SESSION = 5.0
 SERVER_FLAGS = ("--server.address=127.0.0.1", "--server.fileWatcherType=none")
 
 
+def _run(main):
+    """asyncio.run in a thread of its own, so the client also runs where an event loop is already running (a test
+    session with Playwright's sync API open)."""
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, main).result()
+
+
 def routes() -> list[str]:
     """The page names a viewer visits in turn, from the registry the app's navigation is built from ("" = default)."""
     from dashboard.pages import PAGES
@@ -309,7 +318,7 @@ def level(sessions: int, seconds: float, think: tuple[float, float], seed: int =
     """N viewers on a fresh server for ``seconds`` (actions start until then; one in flight finishes)."""
     with Server(APP, args=SERVER_FLAGS) as server:
         assert server.process is not None
-        asyncio.run(warm_up(server.port))
+        _run(warm_up(server.port))
         sampler = Sampler(server.process.pid)
         baseline = sampler.now()
         tally = Tally()
@@ -323,7 +332,7 @@ def level(sessions: int, seconds: float, think: tuple[float, float], seed: int =
                                    for i in range(sessions)))
 
         with sampler:
-            asyncio.run(viewers())
+            _run(viewers())
         wall = time.monotonic() - started
         cpu_after = sampler.process.cpu_times()
         server_cpu = (cpu_after.user + cpu_after.system - cpu_before.user - cpu_before.system) / wall

@@ -27,6 +27,15 @@ SLIDER = "Minimum credibility"
 QUERY = "cred=2"  # a view whose text depends on the events: keep grades 1 and 2
 
 
+def _run(main):
+    """asyncio.run in a thread of its own: Playwright's sync API (the browser tests' session fixture) keeps an event
+    loop running on the main thread, and asyncio.run refuses to start under it."""
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, main).result()
+
+
 class Live:
     def __init__(self, server: AppServer, data_dir: Path, seeds_dir: Path) -> None:
         self.server, self.data, self.seeds = server, data_dir, seeds_dir
@@ -91,7 +100,7 @@ async def visit(port: int, page: str, query: str = "") -> Run:
 
 
 def drawn(port: int, page: str, query: str = "") -> Run:
-    return asyncio.run(visit(port, page, query))
+    return _run(visit(port, page, query))
 
 
 def shown(run: Run) -> list[bytes]:
@@ -142,7 +151,7 @@ def test_a_rewritten_table_reaches_an_open_session_on_its_next_rerun_whole(app: 
         finally:
             await viewer.close()
 
-    before, after = asyncio.run(scenario())
+    before, after = _run(scenario())
     new = drawn(app.port, STANCE, QUERY)
     assert new.drawn != old.drawn and new.texts != old.texts  # the rewrite shows on the page
     assert before.texts and set(before.texts) <= set(old.texts)  # before it, the old data
@@ -178,7 +187,7 @@ def test_runs_while_a_table_is_replaced_again_and_again_draw_the_old_or_the_new_
     writer = threading.Thread(target=curator)
     writer.start()
     try:
-        runs = asyncio.run(viewers())
+        runs = _run(viewers())
     finally:
         stop.set()
         writer.join()
@@ -208,7 +217,7 @@ def test_a_table_made_invalid_shows_the_panel_on_the_next_rerun_and_the_other_pa
         finally:
             await viewer.close()
 
-    open_session = asyncio.run(scenario())
+    open_session = _run(scenario())
     assert_works(open_session, STANCE)
     assert len(open_session.error_boxes) == 1 and line in open_session.error_boxes[0]
     for page in PAGES:
