@@ -48,6 +48,30 @@ def compared(version: str, data_dir: str, seeds_dir: str | None, old: str, new: 
             "csv": diff.to_csv(result)}
 
 
+@st.cache_data(max_entries=8, show_spinner=False)
+def stance_block(version: str, data_dir: str, seeds_dir: str | None, old: str, new: str, stamp: tuple) -> tuple[dict, str] | None:
+    """The ringed stance chart's spec and its summary for one comparison, or None without events: built once per
+    comparison and data version (``compared`` hands out a copy of NEW's events on each hit, which the marks layer
+    could not recognise as the same table)."""
+    found = compared(version, data_dir, seeds_dir, old, new, stamp)
+    events = found.get("events")
+    if "error" in found or events is None or events.empty:
+        return None
+    new_ids, moved_ids = highlighted_ids(found["diff"])
+    m = marks.stance_marks(events, DEFAULT)
+    spec, ringed = highlight_spec(m, new_ids, moved_ids)
+    if ringed:
+        summary = (f"{m.summary} Ringed: {ringed} mark{'' if ringed == 1 else 's'} of new or moved events "
+                   f"({len(new_ids)} new row{'' if len(new_ids) == 1 else 's'}, {len(moved_ids)} with a changed stance or date).")
+    elif new_ids or moved_ids:
+        count = len(new_ids | moved_ids)
+        summary = (f"{m.summary} No mark is ringed: the {count} new or moved event{'' if count == 1 else 's'} "
+                   f"{'is' if count == 1 else 'are'} not drawn in this view (dated before 2022, or context).")
+    else:
+        summary = f"{m.summary} No event is new or moved."
+    return spec, summary
+
+
 def highlighted_ids(result: diff.Diff) -> tuple[set[str], set[str]]:
     """The events rows that are new, and those whose stance or dates changed (their marks moved)."""
     table = result.table("events")
@@ -183,21 +207,11 @@ def comparer(names: list[str]) -> None:
         st.subheader("Stance over time, new and moved marks ringed")
         st.caption("As the Stance page draws it by default (from 1 January 2022, every actor, domain and grade); "
                    "a ring marks an act that is new, or whose stance or dates changed.")
-        events = found["events"]
-        if events is None or events.empty:
+        block = stance_block(ui.version(loaded), str(data_dir), str(seeds_dir) if seeds_dir else None, old, new,
+                             _stamp(data_dir))
+        if block is None:
             st.info("The events table is not in this state, or cannot be read, so there is no chart to draw.")
             return
-        new_ids, moved_ids = highlighted_ids(result)
-        m = marks.stance_marks(events, DEFAULT)
-        spec, ringed = highlight_spec(m, new_ids, moved_ids)
-        if ringed:
-            summary = (f"{m.summary} Ringed: {ringed} mark{'' if ringed == 1 else 's'} of new or moved events "
-                       f"({len(new_ids)} new row{'' if len(new_ids) == 1 else 's'}, {len(moved_ids)} with a changed stance or date).")
-        elif new_ids or moved_ids:
-            count = len(new_ids | moved_ids)
-            summary = (f"{m.summary} No mark is ringed: the {count} new or moved event{'' if count == 1 else 's'} "
-                       f"{'is' if count == 1 else 'are'} not drawn in this view (dated before 2022, or context).")
-        else:
-            summary = f"{m.summary} No event is new or moved."
+        spec, summary = block
         ui.chart_block(spec, summary, f"changes-stance-{old}-{new}", key=f"{PAGE}.stance")
     ui.share_link()
