@@ -381,7 +381,33 @@ def spec(chart: Any, *, dark_theme: bool = False) -> dict:
     from dashboard.charts import for_dark
 
     shown = for_dark(chart) if dark_theme else chart
-    return shown.to_dict(validate=False)
+    return arrow_datasets(shown.to_dict(validate=False))
+
+
+def arrow_datasets(spec_dict: dict) -> dict:
+    """The spec with its named datasets as Arrow IPC bytes, the form ``st.vega_lite_chart`` sends them in.
+
+    Streamlit converts each dataset of a spec to Arrow on every call (records -> DataFrame -> Arrow), and takes
+    bytes as they are (``vega_charts._marshall_chart_data``). Converted once here, inside the pages' cached spec
+    builders, a rerun sends the cached bytes: under load that conversion was the largest single cost of a run.
+    The conversion is Streamlit's own, so the browser gets the same bytes. ``_Spec`` turns them back for exports.
+    """
+    from streamlit import dataframe_util
+
+    datasets = spec_dict.get("datasets")
+    if isinstance(datasets, dict):
+        spec_dict["datasets"] = {
+            name: dataframe_util.convert_anything_to_arrow_bytes(values) if isinstance(values, list) and values else values
+            for name, values in datasets.items()}
+    return spec_dict
+
+
+def _records(datasets: dict) -> dict:
+    """Arrow IPC datasets back to JSON records (for an export of a displayed spec)."""
+    import pyarrow as pa
+
+    return {name: pa.ipc.open_stream(values).read_all().to_pylist() if isinstance(values, bytes) else values
+            for name, values in datasets.items()}
 
 
 class _Spec:
@@ -391,7 +417,10 @@ class _Spec:
         self._spec = spec_dict
 
     def to_dict(self, **_: Any) -> dict:  # the spec is built: nothing to validate
-        return copy.deepcopy(self._spec)
+        out = copy.deepcopy(self._spec)
+        if isinstance(out.get("datasets"), dict):
+            out["datasets"] = _records(out["datasets"])
+        return out
 
 
 def chart_block(shown: dict, summary: str, name: str, *, light: Callable[[], dict] | dict | None = None,

@@ -69,7 +69,7 @@ def stance_block(version: str, data_dir: str, seeds_dir: str | None, old: str, n
                    f"{'is' if count == 1 else 'are'} not drawn in this view (dated before 2022, or context).")
     else:
         summary = f"{m.summary} No event is new or moved."
-    return spec, summary
+    return ui.arrow_datasets(spec), summary
 
 
 def highlighted_ids(result: diff.Diff) -> tuple[set[str], set[str]]:
