@@ -20,7 +20,7 @@ from browser import ARTIFACTS, REPO, VIEWPORT, AppServer, Recorder, wait_done
 pytestmark = pytest.mark.browser
 
 VIEWERS = 10
-DURATION = 20  # seconds; the last round starts before this and runs to its end
+DURATION = 5  # seconds; the last round starts before this and runs to its end (the load benchmark covers 50 sessions)
 ROUTE = ["", "sources", "data", "map", "stance"]  # besides the indicators page, where each viewer filters
 LOADER = "dashboard.ui._load"
 MB = 1024 * 1024
