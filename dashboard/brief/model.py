@@ -302,8 +302,19 @@ LAYOUT_COLUMNS = {"key", "y", "y_lo", "y_hi", "hit_start", "hit_end", "slot", "r
 NOTES_ROWS = 40
 
 
+#: id(chart) -> (chart, its spec): an Altair chart (the map's, with its outlines) is serialised once, not once per use
+_SPECS: dict[int, tuple[Any, dict[str, Any]]] = {}
+
+
 def _spec_dict(chart: Any) -> dict[str, Any]:
-    return chart.spec if isinstance(chart, charts.Spec) else chart.to_dict(validate=False)
+    if isinstance(chart, charts.Spec):
+        return chart.spec
+    held = _SPECS.get(id(chart))
+    if held is None or held[0] is not chart:
+        if len(_SPECS) > 64:
+            _SPECS.clear()
+        held = _SPECS[id(chart)] = (chart, chart.to_dict(validate=False))  # the chart is kept, so its id is not reused
+    return held[1]
 
 
 def _marks_of(node: Any) -> set[str]:
