@@ -38,7 +38,7 @@ def _check(args: argparse.Namespace) -> int:
 
 def _brief(args: argparse.Namespace) -> int:
     """Build the briefing deck (and PDF) for the filters given, the same filters the app's URL carries."""
-    from dashboard import brief, data
+    from dashboard import brief, data, paths
 
     values = {"from": args.date_from, "to": args.date_to, "actor": args.actor, "domain": args.domain,
               "cred": None if args.min_credibility is None else str(args.min_credibility), "source": args.source}
@@ -81,31 +81,16 @@ def _brief(args: argparse.Namespace) -> int:
     if args.pdf is not None:
         outputs.append((_output(args.pdf, built.stem, ".pdf"), pdf.to_pdf))
     for path, render in outputs:
-        _write_atomic(path, render(built))
+        paths.write_atomic(path, render(built))
         print(f"{path}: {len(built.slides)} slides ({filters.describe()}; data as of {built.as_of or 'unknown'})")
     # each chart slide's data as a CSV beside the deck, for readers who cannot see the pictures
     data_dir_out = outputs[0][0].with_name(outputs[0][0].stem + "_data")
     files = deck.data_csvs(built)
     for name, content in files.items():
-        _write_atomic(data_dir_out / name, content)
+        paths.write_atomic(data_dir_out / name, content)
     if files:
         print(f"{data_dir_out}/: {len(files)} CSV files, the data of each chart slide")
     return 0
-
-
-def _write_atomic(path: Path, content: bytes) -> None:
-    """Write through a temporary file in the same directory, then rename: a reader never sees half a file."""
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _output(path: str | None, stem: str, suffix: str) -> Path:

@@ -10,7 +10,7 @@ Every write goes through :func:`save`:
 - it validates the package as it would be after the write, with the very checks of ``python -m dashboard check``
   (:func:`dashboard.validate.run` on an overlay of the data and seeds directories with the new files in place), and
   refuses the write if that adds any problem, returning the ``path:row:field: message`` lines;
-- it writes each file atomically (a temporary file in the same directory, flushed and fsynced, then ``os.replace``),
+- it writes each file atomically (:func:`dashboard.paths.write_atomic`: a temporary file in the same directory, fsynced, then ``os.replace``),
   after copying the previous version to ``<data>/.history/``; a process killed mid-save leaves the previous file.
 
 Write mode is off unless enabled: the Curate page writes only when ``DASHBOARD_CURATE_WRITE=1`` and offers the
@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterable, Iterator, Mapping
 
+from dashboard.paths import write_atomic
+
 #: set to 1 (or true/yes/on) to let the Curate page write to the data directory
 WRITE_ENV = "DASHBOARD_CURATE_WRITE"
 #: where the previous versions and the lock live, inside the data directory (ignored by git and by the app's reload)
@@ -44,8 +46,6 @@ LOCK_NAME = ".lock"
 LOCK_TIMEOUT_S = 30.0
 #: the largest text add-source takes (a news text is a few tens of KB)
 MAX_TEXT_BYTES = 2_000_000
-#: a test hook: seconds to pause between writing the temporary file and renaming it (never set in use)
-_PAUSE_ENV = "DASHBOARD_CURATE_TEST_PAUSE"
 
 SOURCES = "sources"
 DATAPACKAGE = "datapackage.json"
@@ -151,35 +151,6 @@ def locked(package: Package, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
         raise CurateError(f"another save holds the curation lock ({history / LOCK_NAME}); try again") from None
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` whole or not at all: a temporary file beside it, fsynced, then renamed over it."""
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        pause = os.environ.get(_PAUSE_ENV)
-        if pause:  # tests kill the process here, between the temporary file and the rename
-            import time
-
-            time.sleep(float(pause))
-        if path.exists():
-            shutil.copymode(path, temp)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    try:  # make the rename itself durable
-        directory = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(directory)
-        finally:
-            os.close(directory)
-    except OSError:
-        pass
-
-
 def keep_previous(package: Package, path: Path) -> Path | None:
     """Copy the current ``path`` to ``<data>/.history/<name>.<UTC time>`` before it is replaced; the copy's path."""
     if not path.exists():
@@ -253,7 +224,7 @@ def save(package: Package, changes: Mapping[Path, bytes], validate_first: bool =
             kept = keep_previous(package, path)
             if kept is not None:
                 out.previous.append(kept)
-            atomic_write(path, changes[path])
+            write_atomic(path, changes[path])
             out.written.append(path)
         return out
 

@@ -6,6 +6,8 @@ Kept free of heavy imports, so ``python -m dashboard check`` starts fast.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -22,3 +24,41 @@ def default_seeds_dir() -> Path | None:
     """``$DASHBOARD_SEEDS_DIR``; None means: where the data package's ``sources`` path points (``data/../seeds``)."""
     value = os.environ.get(SEEDS_ENV)
     return Path(value) if value else None
+
+
+#: a test hook: seconds to pause between writing the temporary file and renaming it (never set in use)
+PAUSE_ENV = "DASHBOARD_WRITE_TEST_PAUSE"
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` whole or not at all: a temporary file beside it, fsynced, then renamed over it.
+
+    A reader sees the old file or the new one, never half of either; a process killed mid-write leaves the old file
+    (and, at worst, a hidden ``.<name>.*.tmp`` beside it). The file keeps its permissions.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        pause = os.environ.get(PAUSE_ENV)
+        if pause:  # tests kill the process here, between the temporary file and the rename
+            import time
+
+            time.sleep(float(pause))
+        if path.exists():
+            shutil.copymode(path, temp)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    try:  # make the rename itself durable
+        directory = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+    except OSError:
+        pass

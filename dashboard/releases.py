@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from dashboard.paths import write_atomic
+
 #: the package's resource listing the releases, and where it and the releases live (relative to data/)
 RESOURCE = "releases"
 DIR = "releases"
@@ -94,18 +96,6 @@ def sha256(data: bytes) -> str:
 def gz(raw: bytes) -> bytes:
     """Deterministic gzip: no file name, no time stamp, so the same table gives the same bytes (and checksum)."""
     return gzip.compress(raw, compresslevel=9, mtime=0)
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _csv_rows(raw: bytes, where: str) -> list[list[str]]:
@@ -247,7 +237,7 @@ def make_release(data_dir: Path | str, seeds_dir: Path | str | None = None, name
            "tables": str(len(rows)), "rows": str(sum(rows.values())), "manifest_sha256": sha256(blobs[MANIFEST]),
            "summary": summary}
     try:
-        _write_atomic(root / INDEX, _index_text(existing + [row]))
+        write_atomic(root / INDEX, _index_text(existing + [row]))
     except BaseException:
         shutil.rmtree(root / name, ignore_errors=True)  # not listed, so not a release: leave nothing behind
         raise

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import curate
+from dashboard import curate, paths
 from dashboard.__main__ import main as cli
 
 from conftest import REPO
@@ -171,10 +171,10 @@ def test_a_save_outside_the_data_and_seeds_directories_is_refused(project, tmp_p
 def test_killing_the_process_mid_save_leaves_the_previous_file_intact(tmp_path) -> None:
     target = tmp_path / "events.csv"
     target.write_bytes(b"id,quote\nEV001,old\n")
-    script = ("import sys; from pathlib import Path; from dashboard import curate; "
-              "curate.atomic_write(Path(sys.argv[1]), b'id,quote\\n' + b'EV999,new\\n' * 200000)")
+    script = ("import sys; from pathlib import Path; from dashboard import paths; "
+              "paths.write_atomic(Path(sys.argv[1]), b'id,quote\\n' + b'EV999,new\\n' * 200000)")
     child = subprocess.Popen([sys.executable, "-c", script, str(target)], cwd=REPO,
-                             env={**os.environ, curate._PAUSE_ENV: "30"})
+                             env={**os.environ, paths.PAUSE_ENV: "30"})
     try:
         deadline = time.monotonic() + 60
         while not any(p.stat().st_size > 2_000_000 for p in tmp_path.glob(".events.csv.*.tmp")):

@@ -179,8 +179,11 @@ def test_runs_while_a_table_is_replaced_again_and_again_draw_the_old_or_the_new_
             stop.wait(0.05)
 
     async def viewers() -> list[Run]:
-        async def one() -> list[Run]:
-            return [await visit(app.port, STANCE, QUERY) for _ in range(3)]
+        async def one() -> list[Run]:  # at least three visits, and on until the table has been replaced 12 times
+            out = []
+            while len(out) < 3 or (len(flips) < 12 and len(out) < 40):
+                out.append(await visit(app.port, STANCE, QUERY))
+            return out
 
         return [run for runs in await asyncio.gather(one(), one()) for run in runs]
 

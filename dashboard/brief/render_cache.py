@@ -16,10 +16,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import tempfile
 from pathlib import Path
 
 import vl_convert as vlc
+
+from dashboard.paths import write_atomic
 
 CACHE_ENV = "DASHBOARD_CACHE_DIR"
 _LOG = logging.getLogger(__name__)
@@ -44,15 +45,8 @@ def png(spec_json: str, scale: float) -> bytes:
     except OSError:
         pass
     data = vlc.vegalite_to_png(spec_json, scale=scale)
-    tmp_name = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".tmp-", suffix=".png", delete=False) as tmp:
-            tmp_name = tmp.name
-            tmp.write(data)
-        os.replace(tmp_name, path)
+        write_atomic(path, data)
     except OSError as exc:  # a read-only or full disk: render every time, still correct
         _LOG.info("chart cache not written (%s): %s", path.parent, exc)
-        if tmp_name is not None:
-            Path(tmp_name).unlink(missing_ok=True)
     return data
