@@ -376,7 +376,7 @@ def add_source(
     source_id, name = f"S{number:03d}", seed_name(number, text_bytes)
     when = f"{start}" if end == start else f"{start} to {end}"
     row = {
-        "source_id": source_id, "file": name, "title": title.strip(),
+        "source_id": source_id, "file": name, "title": title.strip(), "language": "en",
         "author": (author or "").strip() or NOT_STATED, "outlet": (outlet or "").strip() or NOT_STATED,
         "kind": kind, "published_from": start.isoformat(), "published_to": end.isoformat(),
         "date_evidence": f"Publication {when} as given by the curator at add-source; not yet checked against the text.",
