@@ -330,6 +330,7 @@ def add_source(
     kind: str | None = None,
     grade: str | None = None,
     grade_reason: str | None = None,
+    language: str | None = None,
 ) -> str:
     """Copy a text into the seeds under the naming scheme and append its provenance row; the new source_id.
 
@@ -362,6 +363,7 @@ def add_source(
         raise CurateError(f"unknown --grade {grade!r}: one of {', '.join(grades)}")
     if grade is not None and not (grade_reason or "").strip():
         raise CurateError("--grade needs --grade-reason: one line on why")
+    language = check_language(language)
     digest = hashlib.sha256(text_bytes).hexdigest()
     provenance = package.file(SOURCES)
     records = list(csv.DictReader(provenance.open(encoding="utf-8", newline="")))
@@ -376,7 +378,7 @@ def add_source(
     source_id, name = f"S{number:03d}", seed_name(number, text_bytes)
     when = f"{start}" if end == start else f"{start} to {end}"
     row = {
-        "source_id": source_id, "file": name, "title": title.strip(), "language": "en",
+        "source_id": source_id, "file": name, "title": title.strip(), "language": language,
         "author": (author or "").strip() or NOT_STATED, "outlet": (outlet or "").strip() or NOT_STATED,
         "kind": kind, "published_from": start.isoformat(), "published_to": end.isoformat(),
         "date_evidence": f"Publication {when} as given by the curator at add-source; not yet checked against the text.",
@@ -388,6 +390,16 @@ def add_source(
     if not saved.ok:
         raise CurateError("refused, nothing written: " + "; ".join(saved.problems))
     return source_id
+
+
+def check_language(language: str | None) -> str:
+    """The source's language as an ISO 639-1 code (default ``en``), or a one-line refusal."""
+    import re
+
+    language = (language or "en").strip().lower()
+    if not re.fullmatch(r"[a-z]{2}", language):
+        raise CurateError(f"--language {language!r} is not an ISO 639-1 code (two letters: en, ru, kk)")
+    return language
 
 
 # --------------------------------------------------------------------------
@@ -402,7 +414,8 @@ def _add_source_command(args: argparse.Namespace) -> int:
         package = open_package(args.data, args.seeds)
         source_id = add_source(package, path.read_bytes(), file_label=str(path), title=args.title,
                                published_from=args.published_from, published_to=args.published_to, author=args.author,
-                               outlet=args.outlet, kind=args.kind, grade=args.grade, grade_reason=args.grade_reason)
+                               outlet=args.outlet, kind=args.kind, grade=args.grade, grade_reason=args.grade_reason,
+                               language=args.language)
     except CurateError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -446,6 +459,8 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     add.add_argument("--kind", default=None, help="kind of document (default 'news report'; the declaration lists the kinds)")
     add.add_argument("--grade", default=None, metavar="G", help="reliability A..F (default F: not judged yet)")
     add.add_argument("--grade-reason", default=None, metavar="R", help="one line on the grade (needed with --grade)")
+    add.add_argument("--language", default="en", metavar="LL",
+                     help="the text's language, ISO 639-1 (default en; e.g. ru): its quotes stay verbatim, with quote_en")
     for flag, text in dirs.items():
         add.add_argument(flag, type=Path, default=None, metavar="DIR", help=text)
     add.set_defaults(func=_add_source_command)

@@ -258,7 +258,7 @@ def lexicon_of(frames: dict[str, Any], package: Package) -> Lexicon:
                 if 3 <= len(str(detail)) <= 40 and group in groups:
                     actors.setdefault(str(detail), group)
     terms = frames.get("lexicon")
-    domain_terms, table_terms = {}, {}
+    domain_terms, table_terms, place_terms = {}, {}, {}
     if terms is not None:
         for term, kind, value in terms[["term", "field", "value"]].itertuples(index=False):
             if kind == "actor" and value in groups:
@@ -267,12 +267,16 @@ def lexicon_of(frames: dict[str, Any], package: Package) -> Lexicon:
                 domain_terms[str(term).lower()] = value
             elif kind == "table":
                 table_terms[str(term).lower()] = value
+            elif kind == "place":
+                place_terms[str(term)] = str(value)
     places: dict[str, str] = {}
     if frames.get("places") is not None:
         for name, aliases in frames["places"][["name", "aliases"]].itertuples(index=False):
             for term in [name, *str(aliases or "").split(";")]:
                 if isinstance(term, str) and term.strip() and term.strip() != "nan":
                     places[term.strip()] = name
+    known_places = set(places.values())
+    places.update({term: name for term, name in place_terms.items() if name in known_places or not known_places})
     return Lexicon(actors, places, domain_terms, table_terms, groups, domains)
 
 
@@ -326,8 +330,18 @@ def guess_table(cues: list[str], has_figure: bool, has_date: bool) -> str:
 
 
 def propose_text(text: str, source_id: str, published_from: dt.date, published_to: dt.date, lexicon: Lexicon,
-                 tables: Iterable[str] | None = None) -> list[Candidate]:
-    """The candidates in ``text``, best first: each a sentence with a datable act or a figure."""
+                 tables: Iterable[str] | None = None, language: str = "en") -> list[Candidate]:
+    """The candidates in ``text``, best first: each a sentence with a datable act or a figure.
+
+    ``language`` is the source's (``sources.language``): ``ru`` is read by :mod:`dashboard.propose_ru`; any other
+    but ``en`` (Kazakh among them) is refused with a one-line :class:`ProposeError`."""
+    if language != "en":
+        from dashboard import propose_ru
+
+        why = propose_ru.refusal(source_id, language, text)
+        if why:
+            raise ProposeError(why)
+        return propose_ru.propose_text(text, source_id, published_from, published_to, lexicon, tables)
     allowed = set(tables) if tables is not None else None
     doc = nlp_for(lexicon)(text)
     breaks = [m.end() for m in re.finditer(r"\n\s*\n", text)]
@@ -414,7 +428,13 @@ def for_source(package: Package, source_id: str) -> list[Candidate]:
         raise ProposeError(f"the text of {source_id} could not be read: run python -m dashboard check")
     row = record.iloc[0]
     return propose_text(text, source_id, row["published_from"].date(), row["published_to"].date(),
-                        lexicon_of(loaded.frames, package), tables=package.tables())
+                        lexicon_of(loaded.frames, package), tables=package.tables(), language=language_of(row))
+
+
+def language_of(record: Any) -> str:
+    """A source's language code (``en`` where the column is missing or blank)."""
+    value = record.get("language") if hasattr(record, "get") else None
+    return str(value).strip().lower() if isinstance(value, str) and value.strip() else "en"
 
 
 def to_csv(candidates: list[Candidate]) -> str:

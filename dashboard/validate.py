@@ -55,6 +55,9 @@ SEED_FILE = "file"
 PUBLISHED_TO = "published_to"
 #: The release index's key column (the release-sha256 rule reads it).
 RELEASE = "release"
+#: sources.language, an ISO 639-1 code; a quote from a source not in ENGLISH carries a translation
+LANGUAGE = "language"
+ENGLISH = "en"
 
 FILE_ROW = 0
 HEADER_ROW = contract.HEADER_ROW
@@ -1020,6 +1023,28 @@ def _release_sha256(checker: _Checker, rule: _Rule) -> None:
             checker.problem(path, row, field_name, message)
 
 
+def _translation_by_language(checker: _Checker, rule: _Rule) -> None:
+    """``field`` (the English translation of a quote) is given on every row of a non-English seed (by
+    ``sources.language``) and blank on every row of an English one."""
+    sources = checker.tables.get(SOURCES)
+    if sources is None or not sources.has([SOURCE_ID, LANGUAGE]):
+        return
+    languages = {i: l for i, l in zip(sources.column(SOURCE_ID).to_pylist(), sources.column(LANGUAGE).to_pylist())
+                 if isinstance(i, str) and isinstance(l, str) and l}
+    for table, ok in checker.rule_tables(rule, rule.columns()):
+        rows = rows_where(ok)
+        for row, source_id, value in zip(rows, table.values(SOURCE_ID, rows), table.values(rule.field, rows)):
+            language = languages.get(source_id)
+            if language is None:
+                continue
+            if language != ENGLISH and _blank(value):
+                checker.problem(table.display, row + FIRST_ROW, rule.field,
+                                f"required: {source_id} is in {language}, so the quote needs its English translation")
+            elif language == ENGLISH and not _blank(value):
+                checker.problem(table.display, row + FIRST_ROW, rule.field,
+                                f"must be blank: {source_id} is in English, so its quote needs no translation")
+
+
 #: check kind -> (the function that runs one rule of that kind, the rule keys it needs)
 _CHECKS: dict[str, tuple[Any, tuple[str, ...]]] = {
     "quote-in-seed": (_quote_in_seed, ("field",)),
@@ -1035,6 +1060,7 @@ _CHECKS: dict[str, tuple[Any, tuple[str, ...]]] = {
     "unique-together": (_unique_together, ("fields",)),
     "conflict-links-two": (_conflict_links_two, ("field",)),
     "release-sha256": (_release_sha256, ("field",)),
+    "translation-by-language": (_translation_by_language, ("field",)),
 }
 #: columns a check kind reads besides the ones its rule names
 _IMPLIED: dict[str, tuple[str, ...]] = {
@@ -1043,6 +1069,7 @@ _IMPLIED: dict[str, tuple[str, ...]] = {
     "not-after-publication": (SOURCE_ID,),
     "no-other-seed": (SOURCE_ID,),
     "release-sha256": (RELEASE,),
+    "translation-by-language": (SOURCE_ID,),
 }
 #: the check kinds a rule in datapackage.json may name
 RULE_CHECKS: frozenset[str] = frozenset(_CHECKS)
