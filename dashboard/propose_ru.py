@@ -245,10 +245,17 @@ def lemmas(word: str) -> tuple[str, ...]:
 
 
 def lemma(word: str, known: frozenset[str] = frozenset()) -> str:
-    """The word's lemma: one the lexicon knows when it has one, else the most likely ("Токаева" -> "токаев", not
-    the feminine surname "токаева")."""
+    """The word's key for matching: the word itself (lower case) or one of its lemmas when the lexicon knows it,
+    else its most likely lemma. So "Токаев", "Токаева", "Токаевым" all give "токаев" (pymorphy3 reads "Токаев"
+    alone as a form of "токай", and "Токаева" first as the feminine surname), "Кремле" gives "кремль"."""
     forms = lemmas(word)
-    return next((f for f in forms if f in known), forms[0])
+    return next((f for f in (word.strip("«»\"'“”„").lower(), *forms) if f in known), forms[0])
+
+
+def known_words(terms: Iterable[str]) -> frozenset[str]:
+    """The keys the lexicon's Russian terms may match: each word of a term in lower case, and its lemmas."""
+    words = [w for term in terms if _cyrillic(term) for w in re.findall(r"\w+", term)]
+    return frozenset([w.lower() for w in words] + [f for w in words for f in lemmas(w)])
 
 
 def _lemmatizer_factory(known: frozenset[str]):
@@ -266,9 +273,7 @@ def _pipeline(key: tuple):
     from spacy.attrs import ORTH
     from spacy.language import Language
 
-    actors, places = dict(key[0]), dict(key[1])
-    known = frozenset(lemmas(w)[i] for term in [*actors, *places] for w in re.findall(r"\w+", term)
-                      for i in range(len(lemmas(w))))
+    actors, places, known = dict(key[0]), dict(key[1]), key[2]
     nlp = spacy.blank("ru")
     for abbreviation in ("тыс.", "руб.", "долл.", "т.е.", "т.д."):  # not "млн." nor "г.": they often end a sentence
         nlp.tokenizer.add_special_case(abbreviation, [{ORTH: abbreviation}])
@@ -277,10 +282,10 @@ def _pipeline(key: tuple):
         Language.component(name, func=_lemmatizer_factory(known))
     nlp.add_pipe("sentencizer")
     nlp.add_pipe(name)
-    ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LEMMA"})
     patterns = [{"label": "ACTOR", "pattern": term, "id": group} for term, group in actors.items() if _cyrillic(term)]
     patterns += [{"label": "PLACE", "pattern": term, "id": name_} for term, name_ in places.items() if _cyrillic(term)]
-    ruler.add_patterns(patterns)
+    if patterns:  # case-insensitive by construction: lemmas are lower case
+        nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LEMMA"}).add_patterns(patterns)
     return nlp
 
 
@@ -291,7 +296,11 @@ def _cyrillic(term: str) -> bool:
 def nlp_for(lexicon: Lexicon):
     """spaCy's blank Russian pipeline: sentencizer, pymorphy3 lemmas, and an EntityRuler on the lexicon's Russian
     terms matched by lemma."""
-    return _pipeline((tuple(sorted(lexicon.actors.items())), tuple(sorted(lexicon.places.items()))))
+    return _pipeline((tuple(sorted(lexicon.actors.items())), tuple(sorted(lexicon.places.items())), _known(lexicon)))
+
+
+def _known(lexicon: Lexicon) -> frozenset[str]:
+    return known_words([*lexicon.actors, *lexicon.places, *lexicon.domains, *lexicon.tables])
 
 
 def _lemma_text(doc_or_span) -> str:
@@ -299,14 +308,14 @@ def _lemma_text(doc_or_span) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _term_lemmas(term: str) -> str:
-    return " " + " ".join(lemmas(w)[0] for w in re.findall(r"\w+", term)) + " "
+def _term_lemmas(term: str, known: frozenset[str]) -> str:
+    return " " + " ".join(lemma(w, known) for w in re.findall(r"\w+", term)) + " "
 
 
-def _cues(span, terms: dict[str, str]) -> list[str]:
+def _cues(span, terms: dict[str, str], known: frozenset[str]) -> list[str]:
     """The values of the lexicon terms (Russian ones) whose lemmas occur in the span's lemmas."""
     text = _lemma_text(span)
-    return [value for term, value in terms.items() if _cyrillic(term) and _term_lemmas(term) in text]
+    return [value for term, value in terms.items() if _cyrillic(term) and _term_lemmas(term, known) in text]
 
 
 # --------------------------------------------------------------------------
@@ -344,6 +353,7 @@ def propose_text(text: str, source_id: str, published_from: dt.date, published_t
         raise ProposeError(why)
     allowed = set(tables) if tables is not None else None
     doc = nlp_for(lexicon)(text)
+    known = _known(lexicon)
     breaks = [m.end() for m in re.finditer(r"\n\s*\n", text)]
     candidates = []
     carried: tuple[int, Dated] | None = None
@@ -383,7 +393,7 @@ def propose_text(text: str, source_id: str, published_from: dt.date, published_t
         if places:
             signals += [f"place: {p}" for p in dict.fromkeys(places)]
             score += WEIGHTS["place"]
-        cues = _cues(sentence, lexicon.tables)
+        cues = _cues(sentence, lexicon.tables, known)
         if cues:
             signals.append("table cue: " + ", ".join(dict.fromkeys(cues)))
             score += WEIGHTS["cue"]
@@ -404,7 +414,7 @@ def propose_text(text: str, source_id: str, published_from: dt.date, published_t
             date_source=("inferred" if first.relative or from_context is not None else "seed") if first else "",
             value=figure.value if figure else None, unit=figure.unit if figure else "",
             figure_text=figure.text if figure else "", actor=_most_common(actors),
-            domain=_most_common(_cues(sentence, lexicon.domains)), place=_most_common(places), signals=signals,
+            domain=_most_common(_cues(sentence, lexicon.domains, known)), place=_most_common(places), signals=signals,
         ))
     candidates.sort(key=lambda c: (-c.score, c.start))
     for rank, candidate in enumerate(candidates, start=1):
