@@ -240,8 +240,8 @@ def _widget(elements, label: str):
 def _fill_event(at, **values: str) -> None:
     """Fill the editor as an events row: a context marker (no stance), with the candidate's own quote."""
     _widget(at.selectbox, "Table").set_value("events").run()
-    fields = {"event_key": "curated_page_event", "actor_detail": "Foreign Ministry", "credibility": "3",
-              "summary": "A curated row", **values}
+    fields = {"New event_key (blank: made from the summary)": "curated_page_event", "actor_detail": "Foreign Ministry",
+              "credibility": "3", "summary": "A curated row", **values}
     for name, value in fields.items():
         if name == "quote":
             _widget(at.text_area, name).set_value(value)
@@ -279,7 +279,10 @@ def test_curate_page_rejects_a_row_that_does_not_validate_and_writes_nothing(pro
     _fill_event(at, quote="A sentence that is nowhere in the seed.")
     before = snapshot(project)
     _widget(at.button, "Accept into events").click().run()
-    assert [e.value for e in at.error] == ["Not saved: the package would not validate with this row. Nothing was written."]
+    # the problem beside its field in plain words, then the summary; the check's line folded below
+    assert [e.value for e in at.error] == [
+        "Not in the text word for word. Copy the passage from the text: shorten it if needed, never reword it.",
+        "Not saved: the package would not validate with this row. Nothing was written."]
     rows = sum(1 for _ in csv.reader(project.file("events").open(encoding="utf-8")))
     assert at.code[0].value.startswith(f"data/events.csv:{rows + 1}:quote: ")
     assert snapshot(project) == before
