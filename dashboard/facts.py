@@ -49,6 +49,8 @@ class Citation:
     quote: str
     as_stated: str = ""
     correction: str = ""
+    quote_en: str = ""  # the curator's English translation, for a quote not in English
+    quote_en_by: str = ""
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,8 @@ def _cite(table: str, row: Mapping[str, Any]) -> Citation:
         quote=_text(row.get("quote")),
         as_stated=_text(row.get("as_stated")),
         correction=_text(row.get("correction")),
+        quote_en=_text(row.get("quote_en")),
+        quote_en_by=_text(row.get("quote_en_by")),
     )
 
 

@@ -226,6 +226,32 @@ def cut(text: Any, limit: int = TOOLTIP_QUOTE) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+#: between a quote and its English translation in a tooltip
+TRANSLATION_MARK = " · English: "
+
+
+def _given_text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def tooltip_quote(quote: Any, quote_en: Any, limit: int = TOOLTIP_QUOTE) -> str:
+    """A tooltip's quote: the original, then its English translation where there is one, each cut to half."""
+    original, english = _given_text(quote), _given_text(quote_en)
+    if not english:
+        return cut(original, limit) if original else ""
+    half = (limit - len(TRANSLATION_MARK)) // 2
+    return cut(original, half) + TRANSLATION_MARK + cut(english, half)
+
+
+def with_translation(quote: Any, quote_en: Any = None, quote_en_by: Any = None) -> str:
+    """A quote as the notes and cards give it: verbatim in its language, then the curator's English translation and
+    who made it, where there is one: '“Токаев …” (English, translated by AB: “Tokayev …”)'."""
+    original, english, by = _given_text(quote), _given_text(quote_en), _given_text(quote_en_by)
+    if not english:
+        return f"“{original}”"
+    return f"“{original}” (English, translated by {by or 'the curator'}: “{english}”)"
+
+
 def with_periods(frame: pd.DataFrame, labels: bool = True) -> pd.DataFrame:
     """Adds start, end (exclusive: the day after date_to), days and (unless ``labels`` is False) precision and
     date_label columns. Rows without a date get NaT."""
@@ -494,7 +520,17 @@ def event_rows(events: pd.DataFrame, filters: Filters = Filters()) -> pd.DataFra
 def _mark_rows(events: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     """The events rows the filters keep, only the columns marks are made from (every later step moves fewer columns)."""
     prepared = prepare_events(events)
-    return apply(prepared[[c for c in EVENT_FIELDS if c in prepared.columns]], filters)
+    rows = apply(prepared[[c for c in EVENT_FIELDS if c in prepared.columns]], filters)
+    if "quote_en" in prepared.columns and "quote" in rows.columns and not rows.empty:
+        english = prepared["quote_en"].reindex(rows.index)
+        given = english.notna().to_numpy(dtype=bool, copy=True)
+        if given.any():  # a quote not in English: the original, then its translation (the tooltip's quote)
+            given &= english.astype(str).str.strip().ne("").to_numpy(dtype=bool)
+            rows = rows.copy()
+            quotes = rows["quote"].to_numpy(dtype=object, copy=True)
+            quotes[given] = [tooltip_quote(q, e) for q, e in zip(quotes[given], english.to_numpy(dtype=object)[given])]
+            rows["quote"] = quotes
+    return rows
 
 
 class Acts(NamedTuple):

@@ -549,6 +549,9 @@ def quote_card(row: dict, sources: pd.DataFrame | None, *, key: str) -> None:
     st.markdown(f"**{row.get('id', '')}** · {_md(title)}{grade}")
     if row.get("quote"):
         st.markdown("> " + _md(str(row["quote"])))
+    if isinstance(row.get("quote_en"), str) and row["quote_en"].strip():  # a quote not in English: its translation
+        by = row.get("quote_en_by") if isinstance(row.get("quote_en_by"), str) and row["quote_en_by"].strip() else "the curator"
+        st.caption(f"English, translated by {_md(by)}: “{_md(row['quote_en'])}”")
     if isinstance(row.get("correction"), str) and row["correction"].strip():
         st.warning("Correction: " + row["correction"], icon=":material/rule:")
     if sid:
@@ -564,13 +567,15 @@ def citations_popover(citations, sources: pd.DataFrame | None, *, key: str, labe
     """A popover listing each citation's quote and a link to it in its seed."""
     with st.popover(label, icon=":material/format_quote:", key=key):
         for i, cite in enumerate(citations):
-            quote_card({"id": cite.row_id, "source_id": cite.source_id, "quote": cite.quote, "correction": cite.correction},
+            quote_card({"id": cite.row_id, "source_id": cite.source_id, "quote": cite.quote, "correction": cite.correction,
+                        "quote_en": getattr(cite, "quote_en", ""), "quote_en_by": getattr(cite, "quote_en_by", "")},
                        sources, key=f"{key}-{i}")
 
 
 def citation_help(citations) -> str:
     """Hover text for a figure: each seed and quote."""
-    return "\n\n".join(f"**{c.source_id}** ({c.row_id}): “{_md(c.quote)}”" for c in citations)
+    return "\n\n".join(f"**{c.source_id}** ({c.row_id}): “{_md(c.quote)}”"
+                       + (f" (English: “{_md(c.quote_en)}”)" if getattr(c, "quote_en", "") else "") for c in citations)
 
 
 def page_intro(title: str, text: str) -> None:

@@ -257,7 +257,8 @@ def _source(files: Sequence[str], seeds: Sequence[str], filters: Filters | None)
 
 def _quote(row: Mapping[str, Any], lead: str = "") -> str:
     """One notes line: who and where, then the verbatim quote (and any correction)."""
-    line = f"{lead}{row.get('source_id', '')} ({row.get('id', '')}): “{_text(row.get('quote'))}”"
+    line = f"{lead}{row.get('source_id', '')} ({row.get('id', '')}): " + M.with_translation(
+        _text(row.get("quote")), _text(row.get("quote_en")), _text(row.get("quote_en_by")))
     if _text(row.get("correction")).strip():
         line += f" Correction: {row['correction']}"
     return line
@@ -468,7 +469,7 @@ def _figures_slide(frames: Frames) -> Slide:
     notes = []
     for card in cards:
         notes.append(f"{card.label}: {card.value}")
-        notes += [f"  {_quote({'source_id': c.source_id, 'id': c.row_id, 'quote': c.quote, 'correction': c.correction})}" for c in card.citations]
+        notes += [f"  {_quote({'source_id': c.source_id, 'id': c.row_id, 'quote': c.quote, 'correction': c.correction, 'quote_en': c.quote_en, 'quote_en_by': c.quote_en_by})}" for c in card.citations]
         if card.conflict:
             notes.append(f"  Seeds disagree: {card.conflict}")
     tables = [n for n in ("context_figures", "oil_routes", "defense_budget", "casualties", "public_sentiment", "security_cooperation") if n in frames]

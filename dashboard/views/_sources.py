@@ -89,6 +89,9 @@ def reader(ids: list[str]) -> None:
         with st.container(border=True):
             st.markdown(f"**Selected: {row_id}** ({current['table']}) · {ui._md(current['label'])}")
             st.markdown("> " + ui._md(current["quote"]))
+            translation = _translation(loaded, current["table"], row_id)
+            if translation:
+                st.caption(translation)
 
     with ui.section("The highlighted text"):
         page_html, rows_html, missing = shown["page_html"], shown["rows_html"], shown["missing"]
@@ -111,6 +114,20 @@ def reader(ids: list[str]) -> None:
 
     with share:
         ui.share_link()
+
+
+def _translation(loaded: Tables, table: str, row_id: str) -> str:
+    """'English, translated by X: “…”' for a row whose quote is not in English ('' otherwise)."""
+    frame = loaded.frames.get(table)
+    if frame is None or not {"id", "quote_en"} <= set(frame.columns):
+        return ""
+    match = frame[frame["id"] == row_id]
+    english = match["quote_en"].iloc[0] if len(match) else None
+    if not isinstance(english, str) or not english.strip():
+        return ""
+    by = match["quote_en_by"].iloc[0] if "quote_en_by" in match.columns else None
+    by = by if isinstance(by, str) and by.strip() else "the curator"
+    return f"English, translated by {ui._md(by)}: “{ui._md(english)}”"
 
 
 def main() -> None:
