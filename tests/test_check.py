@@ -268,6 +268,14 @@ TABLES = {
     ],
 }
 
+# language as data: each source's language; a figure's quote from a source not in English carries its translation
+LANGUAGE = {"S000": "en", "S001": "en"}
+DATAPACKAGE["resources"][0]["schema"]["fields"].append(_string("language", required=True, pattern="^[a-z]{2}$"))
+next(r for r in DATAPACKAGE["resources"] if r["name"] == "figures")["schema"]["fields"] += [_string("quote_en"), _string("quote_en_by")]
+TABLES["data/figures.csv"] = [[*row, *(["quote_en", "quote_en_by"] if i == 0 else ["", ""])] for i, row in enumerate(TABLES["data/figures.csv"])]
+RULES.append({"name": "translation-by-language", "check": "translation-by-language", "resources": ["figures"], "field": "quote_en",
+              "description": "A quote from a source not in English carries its translation; one from an English source does not."})
+
 
 class RulesPkg(Pkg):
     """The conftest Pkg helpers on this module's package, which declares every rule kind."""
@@ -276,11 +284,12 @@ class RulesPkg(Pkg):
         (self.data / "releases").mkdir(parents=True)
         self.seeds.mkdir(parents=True)
         (self.data / "datapackage.json").write_text(json.dumps(DATAPACKAGE, indent=2), encoding="utf-8")
-        provenance = [["source_id", "file", "title", "published_to", "sha256"]]
+        provenance = [["source_id", "file", "title", "published_to", "sha256", "language"]]
         for number, (name, text) in enumerate(SEEDS.items()):
             source_id = f"S{number:03d}"
             (self.seeds / name).write_text(text, encoding="utf-8")
-            provenance.append([source_id, name, f"Seed {number}", PUBLISHED_TO[source_id], hashlib.sha256(text.encode()).hexdigest()])
+            provenance.append([source_id, name, f"Seed {number}", PUBLISHED_TO[source_id], hashlib.sha256(text.encode()).hexdigest(),
+                               LANGUAGE[source_id]])
         self.write("seeds/provenance.csv", _csv(provenance))
         for rel, rows in TABLES.items():
             self.write(rel, _csv(rows))
@@ -551,6 +560,22 @@ RULE_CASES = [
         lambda p: p.set_cell("data/figures.csv", "FG001", "conflict_key", ""),
         ['data/conflicts.csv:2:conflict_key: "troops_deployed" is used by 1 row in the tables; a conflict links at least two',
          'data/figures.csv:3:conflict_key: "troops_deployed" is used by no other row; a conflict links at least two'],
+    ),
+    (
+        "translation-by-language: an English source's quote needs no translation",
+        lambda p: p.set_cell("data/figures.csv", "FG001", "quote_en", "About 2,500 troops were deployed"),
+        ["data/figures.csv:2:quote_en: must be blank: S000 is in English, so its quote needs no translation"],
+    ),
+    (
+        "translation-by-language: a quote from a source not in English needs one",
+        lambda p: p.set_cell("seeds/provenance.csv", "S001", "language", "ru"),
+        ["data/figures.csv:3:quote_en: required: S001 is in ru, so the quote needs its English translation"],
+    ),
+    (
+        "translation-by-language: given, it passes",
+        lambda p: (p.set_cell("seeds/provenance.csv", "S001", "language", "ru"),
+                   p.set_cell("data/figures.csv", "FG002", "quote_en", "3,000 troops arrived")),
+        [],
     ),
 ]
 
