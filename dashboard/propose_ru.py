@@ -131,11 +131,13 @@ def _normal(match: re.Match) -> tuple[str, bool] | tuple[tuple[dt.date, dt.date]
     return None
 
 
-def find_dates(sentence: str, published_from: dt.date, published_to: dt.date) -> list[Dated]:
+def find_dates(sentence: str, published_from: dt.date, published_to: dt.date, year: int | None = None) -> list[Dated]:
     """The dated expressions of a Russian ``sentence``, each resolved to an interval no later than publication.
 
     As in English: a year-less or relative expression is resolved against both ends of the publication interval
-    (their union); an interval that starts after publication is dropped, one that ends after it is cut there."""
+    (their union); an interval that starts after publication is dropped, one that ends after it is cut there.
+    ``year``, the year an earlier sentence of the paragraph wrote ("5 января 2022 года … Вывод начался 13 января"),
+    dates a year-less day or month ("13 января") in that year instead (still ``relative``: an inferred date)."""
     out = []
     for match in DATE.finditer(sentence):
         if _BOUND.search(sentence[:match.start()]):
@@ -144,10 +146,14 @@ def find_dates(sentence: str, published_from: dt.date, published_to: dt.date) ->
         if normal is None:
             continue
         what, year_written = normal
+        start, end = published_from, published_to
+        calendar_date = bool(match.group("day") or match.group("days") or match.group("month"))
+        if year is not None and not year_written and calendar_date and dt.date(year, 12, 31) < published_from:
+            start = end = dt.date(year, 12, 31)  # the paragraph's year: the latest such day or month in it
         if isinstance(what, tuple):
             interval = what
         else:
-            parts = [_resolve(p.strip(), published_from, published_to) for p in what.split("|")]
+            parts = [_resolve(p.strip(), start, end) for p in what.split("|")]
             if not all(parts):
                 continue
             interval = (min(p[0] for p in parts), max(p[1] for p in parts))
@@ -185,8 +191,9 @@ def _value(number: str) -> float:
 
 
 def find_figures(sentence: str, dates: Iterable[Dated] = ()) -> list[Figure]:
-    """The figures of a Russian ``sentence`` (value times scale, and unit), not part of a date nor a bare year."""
-    spans = [(d.start, d.end) for d in dates]
+    """The figures of a Russian ``sentence`` (value times scale, and unit), not part of a date nor a bare year
+    (a date left out as a bound, "к 19 января 2022 года", still holds no figure)."""
+    spans = [(d.start, d.end) for d in dates] + [m.span() for m in DATE.finditer(sentence)]
     out = []
     for match in FIGURE.finditer(sentence):
         start = match.start("currency") if match.group("currency") else match.start("number")
@@ -224,7 +231,7 @@ ACT_VERBS = frozenset("""
 обсудить предоставить опубликовать ограничить заблокировать присоединиться вступить вернуть раскритиковать
 поддержать обвинить потребовать доставить пригласить увеличить сократить снизить вырасти упасть удвоить
 экспортировать построить начать завершить договориться назначить выступить заключить поставить запустить
-отгрузить перевезти выделить достигнуть достичь составить превысить
+отгрузить перевезти выделить достигнуть достичь составить превысить пройти состояться
 """.split())
 
 
@@ -357,6 +364,7 @@ def propose_text(text: str, source_id: str, published_from: dt.date, published_t
     breaks = [m.end() for m in re.finditer(r"\n\s*\n", text)]
     candidates = []
     carried: tuple[int, Dated] | None = None
+    carried_year: tuple[int, int] | None = None  # the last year written in a date, and its paragraph
     for sentence in doc.sents:
         raw = sentence.text
         stripped = raw.strip()
@@ -365,8 +373,12 @@ def propose_text(text: str, source_id: str, published_from: dt.date, published_t
         start = sentence.start_char + (len(raw) - len(raw.lstrip()))
         end = start + len(stripped)
         paragraph = sum(1 for b in breaks if b <= start)
-        dates = find_dates(stripped, published_from, published_to)
+        written = carried_year if carried_year is not None and carried_year[0] == paragraph else None
+        dates = find_dates(stripped, published_from, published_to, written[1] if written else None)
         figures = find_figures(stripped, dates)
+        years = [d for d in dates if not d.relative and d.date_from.year == d.date_to.year]
+        if years:
+            carried_year = (paragraph, years[-1].date_from.year)
         actors = [e.ent_id_ for e in sentence.ents if e.label_ == "ACTOR"]
         places = [e.ent_id_ for e in sentence.ents if e.label_ == "PLACE"]
         verbs = list(dict.fromkeys(t.lemma_ for t in sentence if t.lemma_ in ACT_VERBS))

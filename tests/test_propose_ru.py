@@ -163,3 +163,23 @@ def test_a_russian_text_goes_from_add_source_to_propose_with_the_shipped_lexicon
     assert cli(["add-source", str(tmp_path / "new.txt"), "--title", "T", "--published-from", "2024-11-20",
                 "--language", "russian", *dirs]) == 1
     assert capsys.readouterr().err == "error: --language 'russian' is not an ISO 639-1 code (two letters: en, ru, kk)\n"
+
+
+def test_a_year_less_date_takes_the_year_an_earlier_sentence_of_its_paragraph_wrote() -> None:
+    text = ("5 января 2022 года Токаев обратился к союзникам за помощью. "
+            "Вывод войск начался 13 января, а завершить его пообещали к 19 января 2022 года.\n\n"
+            "13 января Токаев выступил в Мажилисе с отчетом.\n")
+    found = {c.quote[:12]: c for c in propose.propose_text(text, "S009", *PUBLISHED, LEXICON, language="ru")}
+    withdrawal = found["Вывод войск "]
+    # the paragraph's year, not the latest 13 January before publication; "к 19 января 2022 года" is a bound, and
+    # its day is not a figure
+    assert (withdrawal.date_from, withdrawal.date_to, withdrawal.date_source, withdrawal.value) == \
+        ("2022-01-13", "2022-01-13", "inferred", None)
+    # another paragraph: no year to take, so the latest 13 January before publication
+    assert (found["13 января То"].date_from, found["13 января То"].date_source) == ("2024-01-13", "inferred")
+
+
+def test_a_date_left_out_as_a_bound_holds_no_figure() -> None:
+    sentence = "Вывод завершат к 19 января 2022 года."
+    assert propose_ru.find_dates(sentence, *PUBLISHED) == []
+    assert propose_ru.find_figures(sentence, []) == []
