@@ -183,3 +183,32 @@ def test_a_date_left_out_as_a_bound_holds_no_figure() -> None:
     sentence = "Вывод завершат к 19 января 2022 года."
     assert propose_ru.find_dates(sentence, *PUBLISHED) == []
     assert propose_ru.find_figures(sentence, []) == []
+
+
+def test_the_recall_score_counts_facts_found_dates_right_and_figures_right() -> None:
+    from benchmarks.recall import score
+
+    text = "On 5 May 2022 A happened. B rose by 12%. C was quiet."
+    facts = [{"passage": "On 5 May 2022 A happened", "date_from": "2022-05-05", "date_to": "2022-05-05", "value": ""},
+             {"passage": "B rose by 12%", "date_from": "", "date_to": "", "value": "12"},
+             {"passage": "C was quiet", "date_from": "2022-01-01", "date_to": "2022-01-01", "value": "3"}]
+    cands = [{"start": 0, "end": 25, "quote": text[0:25], "date_from": "2022-05-01", "date_to": "2022-05-31", "value": None},
+             {"start": 26, "end": 40, "quote": text[26:40], "date_from": "", "date_to": "", "value": 12.0}]
+    assert score(text, facts, cands) == {"facts": 3, "found": 2, "dated": 2, "dates_right": 0, "figures": 2,
+                                         "figures_right": 1, "candidates": 2}
+
+
+@pytest.mark.parametrize("folder", ["recall_ru", "recall_en"])
+def test_the_recall_texts_hold_their_facts(folder) -> None:
+    """The benchmark's texts (invariants only): at least 400 words, 8 dated acts and 5 figures, every passage verbatim."""
+    import csv
+
+    from dashboard import seeds
+
+    root = REPO / "benchmarks" / folder
+    text = (root / "text.txt").read_text(encoding="utf-8")
+    facts = list(csv.DictReader((root / "facts.csv").open(encoding="utf-8")))
+    assert len(text.split()) >= 400
+    assert sum(bool(f["date_from"]) for f in facts) >= 8 and sum(bool(f["value"]) for f in facts) >= 5
+    assert all(seeds.quote_span(text, f["passage"]) for f in facts)
+    assert json.loads((root / "meta.json").read_text(encoding="utf-8"))["language"] == folder[-2:]
