@@ -87,3 +87,20 @@ def test_the_deck_s_notes_give_the_original_with_its_translation(curated) -> Non
     notes = next(s.notes for s in deck.slides if s.title == "Who said what on sanctions, recognition and UN votes")
     row_id = loaded.frames["sanctions_stance"].iloc[-1]["id"]
     assert f"{source_id} ({row_id}): “{SANCTIONS['quote']}” (English, translated by AB: “{SANCTIONS['quote_en']}”)" in notes
+
+
+def test_the_stance_page_shows_the_original_with_its_translation(curated, monkeypatch) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    package, source_id = curated
+    monkeypatch.setenv(data.DATA_ENV, str(package.data_dir))
+    monkeypatch.setenv(data.SEEDS_ENV, str(package.seeds_dir))
+    loaded = data.load_tables(package.data_dir, package.seeds_dir)
+    row_id = loaded.frames["events"].iloc[-1]["id"]
+    at = AppTest.from_file(str(REPO / "dashboard" / "app.py"), default_timeout=120)
+    at.switch_page("views/stance.py")
+    at.query_params["event"] = row_id
+    at.run()
+    assert not at.exception
+    assert f"> {EVENT['quote']}" in [m.value.replace("\\", "") for m in at.markdown]
+    assert f"English, translated by AB: “{EVENT['quote_en']}”" in [c.value.replace("\\", "") for c in at.caption]
