@@ -17,7 +17,7 @@
 - **Figures**: a tested grammar (:data:`FIGURE`): a number with a comma or point for decimals and spaces for
   thousands, a scale (тыс., млн, миллиона, млрд, трлн) and a unit (процентов, %, тонн, баррелей, тенге, рублей,
   долларов, $, евро, км, кубометров, человек). quantulum3 has no Russian; natasha (whose money extractor would read
-  "$918 млн") requires pymorphy2, which does not import on Python 3.11 (``inspect.getargspec`` was removed).
+  "$918 млн") requires pymorphy2 0.9.1, whose analyser calls ``inspect.getargspec``, removed in Python 3.11.
   The day of a date, a year, and values below 2 without a unit are not figures.
 
 Kazakh texts are refused (:func:`refuse_kazakh`): dateparser's Kazakh data reads the nominative ("9 қараша 2023") but
