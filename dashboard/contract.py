@@ -139,6 +139,11 @@ def _read_string(spec: dict[str, Any]) -> Callable[[str], Any]:
 _NOT_BARE = re.compile(r"((^[^-\d]*)|(\D*$))")
 
 
+#: the whole numbers an integer column holds (Arrow's int64); a larger one is a problem on its row and field
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+_WHOLE = re.compile(r"\s*[+-]?[0-9][0-9_]*\s*")
+
+
 def _read_integer(spec: dict[str, Any]) -> Callable[[str], Any]:
     bare = spec.get("bareNumber", True)
 
@@ -147,9 +152,10 @@ def _read_integer(spec: dict[str, Any]) -> Callable[[str], Any]:
         if not bare:
             text = _NOT_BARE.sub("", text)
         try:
-            return int(text)
-        except ValueError:
+            value = int(text)
+        except ValueError:  # also a number of more than 4,300 digits
             return INVALID
+        return value if INT64_MIN <= value <= INT64_MAX else INVALID
 
     return read
 
@@ -808,7 +814,7 @@ def _cast_column(column: pa.Array, spec: dict[str, Any], missing: list[str], bla
         values = [None if gone else read(text) for text, gone in zip(texts, is_missing.tolist())]
         readable = np.fromiter((v is not None and v is not INVALID for v in values), dtype=bool, count=k)
         for index in np.flatnonzero(~readable & ~is_missing).tolist():
-            notes[index] = [f'"{short(texts[index])}" is not {ftype.hint}']
+            notes[index] = [_unreadable(ftype, texts[index])]
     if required:
         for index in np.flatnonzero(is_missing).tolist():
             notes[index] = [constraint_message("required", texts[index], spec)]
@@ -845,6 +851,13 @@ def _cast_column(column: pa.Array, spec: dict[str, Any], missing: list[str], bla
             for message in notes[index]:
                 problems.append((row + FIRST_ROW, name, message))
     return typed, bad
+
+
+def _unreadable(ftype: FieldType, text: str) -> str:
+    """Why a cell's text is not a value of its type (a whole number too large for the column says so)."""
+    if ftype.name == "integer" and _WHOLE.fullmatch(text):
+        return f'"{short(text)}" is out of range: a whole number here is between {INT64_MIN} and {INT64_MAX}'
+    return f'"{short(text)}" is not {ftype.hint}'
 
 
 def _unique(name: str, typed: pa.Array, problems: list[tuple[int, str, str]], invalid_rows: dict[str, set[int]]) -> None:

@@ -13,7 +13,6 @@ float64, booleans as nullable boolean, strings as text): see
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -104,8 +103,10 @@ def _as_of(sources: pd.DataFrame | None) -> dt.date | None:
 
 def package(data_dir: Path | str | None = None) -> dict[str, Any]:
     """The parsed ``datapackage.json``."""
+    from dashboard import guard
+
     data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
-    return json.loads((data_dir / validate.DATAPACKAGE).read_text(encoding="utf-8"))
+    return guard.read_json(data_dir / validate.DATAPACKAGE)
 
 
 def resource(name: str, data_dir: Path | str | None = None) -> dict[str, Any]:
