@@ -27,8 +27,18 @@ _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?
 
 
 def neutralise(value: Any) -> Any:
-    """Prefix a text cell that a spreadsheet would run as a formula with an apostrophe; anything else as it is."""
-    if isinstance(value, str) and value.startswith(FORMULA_START) and not _NUMBER.fullmatch(value):
+    """Prefix a text cell that a spreadsheet would run as a formula with an apostrophe; anything else as it is.
+
+    A carriage return inside a text cell is written as a line feed: Python's CSV writers (``lineterminator="\\n"``)
+    quote a cell holding a line feed but not one holding only a carriage return, and an unquoted carriage return
+    would start a new row in a spreadsheet, whose first cell could be a formula."""
+    if not isinstance(value, str):
+        return value
+    if "\r" in value:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+        if value.startswith("\n"):
+            return "'" + value
+    if value.startswith(FORMULA_START) and not _NUMBER.fullmatch(value):
         return "'" + value
     return value
 

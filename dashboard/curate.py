@@ -182,11 +182,14 @@ def problems_after(package: Package, changes: Mapping[Path, bytes]) -> list[str]
     from dashboard import validate
 
     before = {str(p) for p in validate.run(package.data_dir, package.seeds_dir).problems}
-    history = package.data_dir / HISTORY_DIR
-    history.mkdir(exist_ok=True)
+    history: Path | None = package.data_dir / HISTORY_DIR
+    try:
+        history.mkdir(exist_ok=True)  # type: ignore[union-attr]
+    except OSError:  # a read-only checkout: the system's temporary directory, with copies
+        history = None
     # the overlay is made of hard links (copies where the file system has none) inside the data directory's history,
     # not of symlinks: the checks refuse a file that links out of its directory, as they would refuse the overlay's
-    with tempfile.TemporaryDirectory(prefix="overlay-", dir=history) as temp:
+    with tempfile.TemporaryDirectory(prefix=f"overlay-{os.getpid()}-", dir=history) as temp:
         root = Path(temp)
         # the overlay keeps the directories' own names, so problems read data/events.csv:83:... as check prints them
         overlay = {package.data_dir.resolve(): root / "a" / package.data_dir.resolve().name,
@@ -394,19 +397,21 @@ def add_source(
     if grade is not None and not (grade_reason or "").strip():
         raise CurateError("--grade needs --grade-reason: one line on why")
     digest = hashlib.sha256(text_bytes).hexdigest()
-    with locked(package):  # read the provenance and allocate the id under the lock: parallel runs get distinct ids
+    with locked(package) as recovered:  # read the provenance and allocate the id under the lock: distinct ids
         return _add_source_locked(package, text_bytes, digest, file_label, title, start, end, author, outlet, kind,
-                                  grade, grade_reason)
+                                  grade, grade_reason, recovered)
 
 
 def _add_source_locked(package: Package, text_bytes: bytes, digest: str, file_label: str, title: str,
                        start: dt.date, end: dt.date, author: str | None, outlet: str | None, kind: str,
-                       grade: str | None, grade_reason: str | None) -> str:
+                       grade: str | None, grade_reason: str | None, recovered: list[str]) -> str:
     provenance = package.file(SOURCES)
     with provenance.open(encoding="utf-8", newline="") as handle:
         records = list(csv.DictReader(handle))
     for record in records:
         if record.get("sha256") == digest:
+            if f"completed the interrupted add-source {record.get('source_id')}" in recovered:
+                return str(record.get("source_id"))  # this very text's add-source, killed after it was journalled
             raise CurateError(f"{file_label}: this text is already a seed, {record.get('source_id')} ({record.get('file')})")
     listed = {record.get("file") for record in records}
     retire = []

@@ -146,6 +146,17 @@ def staging_dir(target: Path) -> Path:
     return staged
 
 
+def _alive(pid: str) -> bool:
+    """Is process ``pid`` running (on this machine)?"""
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except OSError:  # running, as another user
+        return True
+    return True
+
+
 def _kill_point(name: str) -> None:
     if os.environ.get(KILL_ENV) == name:  # tests kill the process here (never set in use)
         os.kill(os.getpid(), signal.SIGKILL)
@@ -288,6 +299,9 @@ def recover(data_dir: Path | str, seeds_dir: Path | str | None = None) -> list[s
         else:
             leftover.unlink(missing_ok=True)
         messages.append(f"rolled back an interrupted write: removed {_shown(leftover)}")
+    for overlay in (data_dir / HISTORY_DIR).glob("overlay-*-*"):  # a killed save's validation copy (hard links)
+        if not _alive(overlay.name.split("-")[1]):
+            shutil.rmtree(overlay, ignore_errors=True)
     return messages
 
 
@@ -329,10 +343,11 @@ def problems(data_dir: Path | str, seeds_dir: Path | str | None = None) -> list[
     if journal.exists():
         out.append(f"{_shown(journal)}:0:-: an interrupted write is pending; run {REPAIR} (or the same command again) "
                    "to complete it")
-    if not journal.exists():
-        for leftover in _staged_leftovers(roots):
-            out.append(f"{_shown(leftover)}:0:-: left by an interrupted write; run {REPAIR} (or the same command "
-                       "again) to remove it")
+    if journal.exists():  # what it will complete is not an orphan nor a leftover: one line, the journal's
+        return [oneline.escape(line) for line in out]
+    for leftover in _staged_leftovers(roots):
+        out.append(f"{_shown(leftover)}:0:-: left by an interrupted write; run {REPAIR} (or the same command "
+                   "again) to remove it")
     for orphan in orphan_seeds(roots[1]):
         out.append(f"{_shown(orphan)}:0:-: a seed file that provenance.csv does not list (an interrupted add-source?); "
                    f"run {REPAIR} to move it to {_shown(data_dir / HISTORY_DIR / ORPHANS_DIR)}/, then add-source it again")

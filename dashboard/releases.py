@@ -200,7 +200,9 @@ def make_release(data_dir: Path | str, seeds_dir: Path | str | None = None, name
         raise ReleaseError(f'"{shown}" is not a release name: use letters, digits, ".", "_" or "-" (at most 64, not '
                            f'"{CURRENT}"), e.g. {today.isoformat()}')
     try:
-        with journal.locked(data_dir, seeds_dir):
+        with journal.locked(data_dir, seeds_dir) as recovered:
+            if f"completed the interrupted release {name}" in recovered:  # this very release, killed after its journal
+                return next(r for r in list_releases(data_dir) if r.get("release") == name)
             return _make_release_locked(data_dir, seeds_dir, name, today)
     except journal.WriteError as exc:
         raise ReleaseError(str(exc)) from None
@@ -301,7 +303,7 @@ def manifest(data_dir: Path | str, name: str) -> dict[str, Any]:
     listed = {r.get("release"): r for r in list_releases(data_dir)}
     if name not in listed:
         known = ", ".join(listed) or "none yet (make one with python -m dashboard release)"
-        raise ReleaseError(f"no release {name} in {_shown_dir(root / INDEX)} (releases: {known})")
+        raise ReleaseError(f"no release {oneline.escape(name)[:80]} in {_shown_dir(root / INDEX)} (releases: {known})")
     path = root / name / MANIFEST
     if not path.is_file():
         raise ReleaseError(f"{_shown_dir(path)}:0:-: file not found")
