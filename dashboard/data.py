@@ -68,7 +68,7 @@ def load_tables(data_dir: Path | str | None = None, seeds_dir: Path | str | None
         seeds_dir = default_seeds_dir()
     report = validate.run(data_dir, seeds_dir)
     tables = Tables(
-        problems=report.problems_by_resource(),
+        problems=_grouped(report),
         paths=dict(report.paths),
         seed_texts=dict(report.seed_texts),
         package=report.package or {},
@@ -87,6 +87,22 @@ def load_tables(data_dir: Path | str | None = None, seeds_dir: Path | str | None
             tables.problems[name] = [Problem(report.paths[name], 0, "-", f"could not be loaded: {type(exc).__name__}: {exc}")]
     tables.as_of = _as_of(tables.frames.get(validate.SOURCES))
     return tables
+
+
+def _grouped(report: validate.Report) -> dict[str, list[Problem]]:
+    """Problems by resource; those on a release's files (a release changed, or half-landed after a crash) belong to
+    the release index's table, so they leave out that table, not every table."""
+    grouped = report.problems_by_resource()
+    index = report.paths.get("releases")
+    if index and "datapackage" in grouped:
+        prefix = index.rsplit("/", 1)[0] + "/"
+        moved = [p for p in grouped["datapackage"] if p.path.startswith(prefix)]
+        if moved:
+            grouped.setdefault("releases", []).extend(moved)
+            grouped["datapackage"] = [p for p in grouped["datapackage"] if p not in moved]
+            if not grouped["datapackage"]:
+                del grouped["datapackage"]
+    return grouped
 
 
 def _as_of(sources: pd.DataFrame | None) -> dt.date | None:

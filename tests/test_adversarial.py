@@ -648,3 +648,13 @@ def test_propose_csv_neutralises_formulas() -> None:
     text = propose.to_csv([candidate])
     _assert_neutral(text)
     assert "'=HYPERLINK(" in text and "'@SUM(1)" in text
+
+
+def test_a_half_landed_release_leaves_out_only_the_releases_table_in_the_app(project, tmp_path) -> None:
+    """Killed between the release directory and the index: until the repair, the app shows every other table."""
+    assert _run([*PY, "release", "--name", "half", *_dirs(project)], tmp_path,
+                **{journal.KILL_ENV: "moved"}).returncode == -signal.SIGKILL
+    loaded = data.load_tables(project.data_dir, project.seeds_dir)
+    assert set(loaded.problems) == {"releases"}
+    assert all(p.path.startswith("data/releases/") and REPAIR in p.message for p in loaded.problems["releases"])
+    assert "events" in loaded.frames and "sources" in loaded.frames
