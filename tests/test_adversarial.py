@@ -484,8 +484,12 @@ def test_a_huge_declaration_is_one_line_and_not_read_whole(pkg: Pkg) -> None:
     lambda d: d.update(rules={"name": "x"}),
     lambda d: d["rules"].append({"name": "r", "check": "quote-in-seed", "resources": "events", "field": 3}),
     lambda d: d["resources"][2].update(path=["events.csv"]),
+    lambda d: d["resources"][2]["schema"]["fields"][3].update(type={"a": 1}),
+    lambda d: d["resources"][2]["schema"].update(foreignKeys=-1),
+    lambda d: d["resources"][0]["schema"].update(fields=True),
+    lambda d: d["resources"][0]["schema"]["fields"][0].update(name={}),
 ], ids=["resource-not-object", "fields-not-list", "constraints-list", "fk-string", "pk-object", "rules-object",
-        "rule-malformed", "path-list"])
+        "rule-malformed", "path-list", "type-object", "fk-number", "referenced-fields-true", "field-name-object"])
 def test_a_malformed_declaration_is_named_on_datapackage_json_never_an_internal_error(pkg: Pkg, edit) -> None:
     pkg.edit_package(edit)
     lines = _one_line_each(validate.check(pkg.data))
@@ -658,3 +662,17 @@ def test_a_half_landed_release_leaves_out_only_the_releases_table_in_the_app(pro
     assert set(loaded.problems) == {"releases"}
     assert all(p.path.startswith("data/releases/") and REPAIR in p.message for p in loaded.problems["releases"])
     assert "events" in loaded.frames and "sources" in loaded.frames
+
+
+def test_a_pattern_is_matched_whole_a_trailing_newline_fails_it(pkg: Pkg) -> None:
+    raw = (pkg.data / "events.csv").read_bytes()
+    pkg.write_bytes("data/events.csv", raw.replace(b"EV002,", b'"EV002\n",', 1))
+    assert _one_line_each(validate.check(pkg.data)) == [
+        'data/events.csv:3:id: "EV002 " does not match the pattern ^EV[0-9]{3}$']
+
+
+def test_a_resource_name_is_matched_whole(pkg: Pkg) -> None:
+    pkg.edit_package(lambda d: d["resources"][1].update(name="conflicts\n"))
+    lines = _one_line_each(validate.check(pkg.data))
+    assert 'data/datapackage.json:0:-: resource "conflicts\\n": "name" must be lower-case letters, digits and -._/ only' \
+        in lines
