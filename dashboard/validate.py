@@ -344,6 +344,7 @@ class _Checker:
                 file = self.data_dir / path
                 display = f"{data_name}/{PurePosixPath(path).as_posix()}"
                 home, home_name = self.data_dir, data_name
+            display = oneline.escape(display)  # as Problem shows it, so that problems group by their table
             self.tables[name] = _Table(name, display, file, resource)
             if not guard.inside(home, file):  # resolved, symlinks followed: never opened, nothing of it echoed
                 self.tables[name].refused = f"the declared path leaves the {home_name}/ directory: refused, not read"

@@ -676,3 +676,27 @@ def test_a_resource_name_is_matched_whole(pkg: Pkg) -> None:
     lines = _one_line_each(validate.check(pkg.data))
     assert 'data/datapackage.json:0:-: resource "conflicts\\n": "name" must be lower-case letters, digits and -._/ only' \
         in lines
+
+
+def test_a_declared_path_with_a_newline_is_one_line_and_leaves_out_only_its_table(pkg: Pkg) -> None:
+    pkg.edit_package(lambda d: d["resources"][1].update(path="conflicts\n.csv"))
+    assert _one_line_each(validate.check(pkg.data)) == [
+        "data/conflicts\\n.csv:0:-: file not found; rule conflict-pairs skipped for it"]
+    loaded = data.load_tables(pkg.data)
+    assert set(loaded.problems) == {"conflicts"} and set(loaded.frames) == {"sources", "events", "figures"}
+
+
+def test_the_problem_panel_keeps_one_problem_per_line(monkeypatch, pkg: Pkg) -> None:
+    """A carriage return or a line separator in a cell never breaks the panel's block of problem lines."""
+    from streamlit.testing.v1 import AppTest
+
+    raw = (pkg.data / "events.csv").read_bytes()
+    pkg.write_bytes("data/events.csv", raw.replace(b",society,", b',"a\rb\xe2\x80\xa8c",'))
+    monkeypatch.setenv(data.DATA_ENV, str(pkg.data))
+    monkeypatch.delenv(data.SEEDS_ENV, raising=False)
+    at = AppTest.from_file(str(REPO / "dashboard" / "app.py"), default_timeout=60)
+    at.switch_page("views/data.py")
+    at.run()
+    block = at.error[0].value.split("```text\n", 1)[1].rsplit("\n```", 1)[0]
+    assert block.split("\n") == [
+        'data/events.csv:3:domain: "a\\rb\\u2028c" is not one of the allowed values: sanctions, society, security']
