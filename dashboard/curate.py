@@ -28,7 +28,6 @@ import csv
 import datetime as dt
 import hashlib
 import io
-import json
 import os
 import shutil
 import sys

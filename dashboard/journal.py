@@ -22,6 +22,7 @@ Free of heavy imports: the command line calls it before anything else.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -217,7 +218,16 @@ def _apply(data_dir: Path, moves: list[Move]) -> None:
                 raise WriteError(f"cannot complete the write: {_shown(move.target)} exists; move it aside and run {REPAIR}")
             os.rename(move.staged, move.target)
         else:
-            os.replace(move.staged, move.target)
+            try:
+                os.replace(move.staged, move.target)
+            except OSError as exc:
+                if exc.errno != errno.EXDEV:
+                    raise
+                # a file retired from a seeds directory on another file system: copied whole, then removed
+                temp = staged_name(move.target)
+                shutil.copy2(move.staged, temp)
+                os.replace(temp, move.target)
+                os.unlink(move.staged)
         _fsync_dir(move.target.parent)
         if number == 0:
             _kill_point("moved")
