@@ -88,7 +88,10 @@ class Package:
         if not isinstance(path, str):
             raise CurateError(f"{DATAPACKAGE}: table '{name}' has no path")
         if name == SOURCES:
-            return self.seeds_dir / PurePosixPath(path).name
+            found = self.seeds_dir / PurePosixPath(path).name
+            if not guard.inside(self.seeds_dir, found):  # a link out of the seeds directory is never read nor written
+                raise CurateError(f"{found}: a link that leaves the seeds directory; refused")
+            return found
         resolved = (self.data_dir / path).resolve()
         if self.data_dir.resolve() not in resolved.parents:
             raise CurateError(f"{DATAPACKAGE}: table '{name}' points outside the data directory ({path})")

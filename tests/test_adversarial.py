@@ -699,3 +699,13 @@ def test_the_problem_panel_keeps_one_problem_per_line(monkeypatch, pkg: Pkg) -> 
     block = at.error[0].value.split("```text\n", 1)[1].rsplit("\n```", 1)[0]
     assert block.split("\n") == [
         'data/events.csv:3:domain: "a\\rb\\u2028c" is not one of the allowed values: sanctions, society, security']
+
+
+def test_add_source_refuses_a_provenance_linked_from_outside_unread(project, tmp_path) -> None:
+    secret = _outside(tmp_path)
+    before = secret.read_bytes()
+    provenance = project.seeds_dir / "provenance.csv"
+    provenance.unlink()
+    provenance.symlink_to(secret)
+    code = cli(["add-source", str(_text(tmp_path, "x")), "--title", "T", "--published-from", "2022-06-20", *_dirs(project)])
+    assert code == 1 and secret.read_bytes() == before and provenance.is_symlink()
