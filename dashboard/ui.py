@@ -47,11 +47,12 @@ BIND = "query-params"
 FINGERPRINT_HASH_BYTES = 64 * 1024
 
 
-def _file_key(path: str, stat: os.stat_result) -> tuple:
+def _file_key(path: str, stat: os.stat_result, link: bool = False) -> tuple:
     """What changes when a file is fixed: its inode (replaced by a rename), change time (any chmod, chown or write),
-    modification time, permissions, size, and for a small file its content."""
+    modification time, permissions, size, and for a small file its content (never read through a symlink, which may
+    lead out of the directory: the checks refuse such a file unread)."""
     digest = None
-    if stat.st_size <= FINGERPRINT_HASH_BYTES:
+    if stat.st_size <= FINGERPRINT_HASH_BYTES and not link:
         try:
             with open(path, "rb") as handle:
                 digest = hashlib.blake2b(handle.read(FINGERPRINT_HASH_BYTES + 1), digest_size=8).hexdigest()
@@ -67,10 +68,10 @@ def _fingerprint(*dirs: Path | None) -> tuple[tuple, ...]:
     for directory in dirs:  # os.scandir: one stat per file, no Path objects (this runs on every script run)
         try:
             with os.scandir(directory) as found:
-                files = [(e.path, e.stat()) for e in found if e.is_file()]
+                files = [(e.path, e.stat(), e.is_symlink()) for e in found if e.is_file()]
         except (OSError, TypeError):
             continue
-        entries += sorted(_file_key(path, stat) for path, stat in files)
+        entries += sorted(_file_key(path, stat, link) for path, stat, link in files)
     return tuple(entries)
 
 
