@@ -42,10 +42,10 @@ from dashboard import guard, journal
 #: set to 1 (or true/yes/on) to let the Curate page write to the data directory
 WRITE_ENV = "DASHBOARD_CURATE_WRITE"
 #: where the previous versions and the lock live, inside the data directory (ignored by git and by the app's reload)
-HISTORY_DIR = ".history"
-LOCK_NAME = ".lock"
-#: how long a save waits for another curator's save to finish
-LOCK_TIMEOUT_S = 30.0
+HISTORY_DIR = journal.HISTORY_DIR
+LOCK_NAME = journal.LOCK_NAME
+#: how long a save waits for another writer to finish
+LOCK_TIMEOUT_S = journal.LOCK_TIMEOUT_S
 #: the largest text add-source takes (a news text is a few tens of KB)
 MAX_TEXT_BYTES = 2_000_000
 
