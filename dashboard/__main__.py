@@ -22,13 +22,15 @@ def _shown(path: Path | None) -> str:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from dashboard import paths, validate  # not dashboard.data: the check needs no pandas
+    from dashboard import journal, paths, validate  # not dashboard.data: the check needs no pandas
 
     data_dir = args.data if args.data is not None else paths.default_data_dir()
     seeds_dir = args.seeds if args.seeds is not None else paths.default_seeds_dir()
     report = validate.run(data_dir, seeds_dir)
-    if report.problems:
-        for problem in report.problems:
+    # an interrupted write (a pending journal, staged leftovers, an orphaned seed) names its repair command
+    interrupted = journal.problems(data_dir, report.seeds_dir)
+    if report.problems or interrupted:
+        for problem in [*interrupted, *report.problems]:
             print(problem)
         return 1
     tables, rows = len(report.rows), sum(report.rows.values())
@@ -160,6 +162,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "dashboard.releases",
     "dashboard.curate",  # add-source, propose
     "dashboard.bundle",  # apply-bundle
+    "dashboard.journal",  # recover
 )
 
 

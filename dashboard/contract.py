@@ -139,6 +139,11 @@ def _read_string(spec: dict[str, Any]) -> Callable[[str], Any]:
 _NOT_BARE = re.compile(r"((^[^-\d]*)|(\D*$))")
 
 
+#: the whole numbers an integer column holds (Arrow's int64); a larger one is a problem on its row and field
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+_WHOLE = re.compile(r"\s*[+-]?[0-9][0-9_]*\s*")
+
+
 def _read_integer(spec: dict[str, Any]) -> Callable[[str], Any]:
     bare = spec.get("bareNumber", True)
 
@@ -147,9 +152,10 @@ def _read_integer(spec: dict[str, Any]) -> Callable[[str], Any]:
         if not bare:
             text = _NOT_BARE.sub("", text)
         try:
-            return int(text)
-        except ValueError:
+            value = int(text)
+        except ValueError:  # also a number of more than 4,300 digits
             return INVALID
+        return value if INT64_MIN <= value <= INT64_MAX else INVALID
 
     return read
 
@@ -300,7 +306,8 @@ def _value_checks(spec: dict[str, Any]) -> list[tuple[str, Callable[[Any], bool]
         elif name == "maxLength":
             checks.append((name, lambda v, n=limit: len(v) <= n))
         elif name == "pattern":
-            checks.append((name, lambda v, p=re.compile(f"^{limit}$"): p.match(v) is not None))
+            # matched whole (fullmatch): "S001" plus a newline does not match "S[0-9]{3}", as "^...$" would let it
+            checks.append((name, lambda v, p=re.compile(limit): p.fullmatch(v) is not None))
         elif name == "enum":
             allowed = [_coerce(kind, read, item) for item in limit]
             checks.append((name, lambda v, a=allowed: v in a))
@@ -344,7 +351,7 @@ _RESOURCE_KEYS_READ = ("format", "encoding", "dialect", "compression", "hash", "
 _DIALECT_DEFAULTS = {"delimiter": ",", "quoteChar": '"', "doubleQuote": True, "header": True, "headerRows": [1],
                      "skipInitialSpace": False}
 _DIALECT_IGNORED = ("$schema", "name", "title", "description", "lineTerminator")
-_NAME = re.compile(r"^[-a-z0-9._/]+$")
+_NAME = re.compile(r"[-a-z0-9._/]+")  # matched whole (fullmatch)
 
 
 def declaration_problems(package: dict[str, Any]) -> list[str]:
@@ -362,7 +369,7 @@ def declaration_problems(package: dict[str, Any]) -> list[str]:
             continue
         name = resource.get("name")
         label = f'resource "{name}"' if isinstance(name, str) else f"resource {index}"
-        if not isinstance(name, str) or not _NAME.match(name):
+        if not isinstance(name, str) or not _NAME.fullmatch(name):
             problems.append(f'{label}: "name" must be lower-case letters, digits and -._/ only')
         elif name in names:
             problems.append(f"{label}: is declared more than once")
@@ -434,7 +441,7 @@ def _resource_problems(resource: dict[str, Any]) -> list[str]:
     fks = schema.get("foreignKeys")
     if fks is not None and not isinstance(fks, list):
         problems.append('"foreignKeys" is not a list')
-    for number, fk in enumerate(fks or [], start=1):
+    for number, fk in enumerate(fks if isinstance(fks, list) else [], start=1):
         if not isinstance(fk, dict) or not isinstance(fk.get("reference"), dict):
             problems.append(f"foreign key {number}: is not an object with a reference")
             continue
@@ -456,7 +463,9 @@ def _foreign_key_problems(resource: dict[str, Any], resources: dict[str, dict[st
         if declared is None or not isinstance(declared.get("schema"), dict):
             problems.append(f'foreign key {number}: resource "{target}" is not declared')
             continue
-        names = {f.get("name") for f in declared["schema"].get("fields") or [] if isinstance(f, dict)}
+        fields = declared["schema"].get("fields")
+        names = {f.get("name") for f in fields if isinstance(f, dict) and isinstance(f.get("name"), str)} \
+            if isinstance(fields, list) else set()
         problems += [f'foreign key {number}: resource "{target}" declares no field "{k}"'
                      for k in key_names(fk["reference"]["fields"]) or [] if k not in names]
     return problems
@@ -484,8 +493,8 @@ def _missing_values_problems(spec: dict[str, Any], where: str) -> list[str]:
 
 def _field_problems(spec: dict[str, Any]) -> list[str]:
     kind = spec.get("type", "string")
-    if kind not in FIELD_TYPES:
-        return [f'type "{kind}" is not supported (supported: {", ".join(FIELD_TYPES)})']
+    if not isinstance(kind, str) or kind not in FIELD_TYPES:
+        return [f'type {json_repr(kind)} is not supported (supported: {", ".join(FIELD_TYPES)})']
     ftype = FIELD_TYPES[kind]
     problems = _missing_values_problems(spec, "field")
     fmt = spec.get("format", "default")
@@ -808,7 +817,7 @@ def _cast_column(column: pa.Array, spec: dict[str, Any], missing: list[str], bla
         values = [None if gone else read(text) for text, gone in zip(texts, is_missing.tolist())]
         readable = np.fromiter((v is not None and v is not INVALID for v in values), dtype=bool, count=k)
         for index in np.flatnonzero(~readable & ~is_missing).tolist():
-            notes[index] = [f'"{short(texts[index])}" is not {ftype.hint}']
+            notes[index] = [_unreadable(ftype, texts[index])]
     if required:
         for index in np.flatnonzero(is_missing).tolist():
             notes[index] = [constraint_message("required", texts[index], spec)]
@@ -845,6 +854,13 @@ def _cast_column(column: pa.Array, spec: dict[str, Any], missing: list[str], bla
             for message in notes[index]:
                 problems.append((row + FIRST_ROW, name, message))
     return typed, bad
+
+
+def _unreadable(ftype: FieldType, text: str) -> str:
+    """Why a cell's text is not a value of its type (a whole number too large for the column says so)."""
+    if ftype.name == "integer" and _WHOLE.fullmatch(text):
+        return f'"{short(text)}" is out of range: a whole number here is between {INT64_MIN} and {INT64_MAX}'
+    return f'"{short(text)}" is not {ftype.hint}'
 
 
 def _unique(name: str, typed: pa.Array, problems: list[tuple[int, str, str]], invalid_rows: dict[str, set[int]]) -> None:

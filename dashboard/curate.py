@@ -4,14 +4,17 @@
         [--author A] [--outlet O] [--kind K] [--grade G --grade-reason R] [--data DIR] [--seeds DIR]
     python -m dashboard propose SOURCE_ID [--format csv|json] [-o FILE] [--data DIR] [--seeds DIR]
 
-Every write goes through :func:`save`:
+Every write follows the writer's protocol of :mod:`dashboard.journal` and goes through :func:`save`:
 
-- it takes the curation lock (``<data>/.history/.lock``), so two curators never interleave;
+- the package's lock (``<data>/.history/.lock``) is taken *before* the files are read: :func:`add_source` and
+  :func:`add_rows` read the provenance or the table and allocate the next id with the lock held, so parallel runs
+  get distinct ids; taking the lock also completes or rolls back a write an earlier, killed run left;
 - it validates the package as it would be after the write, with the very checks of ``python -m dashboard check``
   (:func:`dashboard.validate.run` on an overlay of the data and seeds directories with the new files in place), and
   refuses the write if that adds any problem, returning the ``path:row:field: message`` lines;
-- it writes each file atomically (:func:`dashboard.paths.write_atomic`: a temporary file in the same directory, fsynced, then ``os.replace``),
-  after copying the previous version to ``<data>/.history/``; a process killed mid-save leaves the previous file.
+- it copies the previous versions to ``<data>/.history/``, stages every new file beside its target, fsynced, and
+  commits them together through the journal (:func:`dashboard.journal.commit`): a seed and its provenance row land
+  both or neither, whenever the process is killed.
 
 Write mode is off unless enabled: the Curate page writes only when ``DASHBOARD_CURATE_WRITE=1`` and offers the
 accepted rows as a download otherwise (Streamlit Community Cloud never sets it). The command line is the curator's own
@@ -25,7 +28,6 @@ import csv
 import datetime as dt
 import hashlib
 import io
-import json
 import os
 import shutil
 import sys
@@ -35,15 +37,15 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterable, Iterator, Mapping
 
-from dashboard.paths import write_atomic
+from dashboard import guard, journal
 
 #: set to 1 (or true/yes/on) to let the Curate page write to the data directory
 WRITE_ENV = "DASHBOARD_CURATE_WRITE"
 #: where the previous versions and the lock live, inside the data directory (ignored by git and by the app's reload)
-HISTORY_DIR = ".history"
-LOCK_NAME = ".lock"
-#: how long a save waits for another curator's save to finish
-LOCK_TIMEOUT_S = 30.0
+HISTORY_DIR = journal.HISTORY_DIR
+LOCK_NAME = journal.LOCK_NAME
+#: how long a save waits for another writer to finish
+LOCK_TIMEOUT_S = journal.LOCK_TIMEOUT_S
 #: the largest text add-source takes (a news text is a few tens of KB)
 MAX_TEXT_BYTES = 2_000_000
 
@@ -86,7 +88,10 @@ class Package:
         if not isinstance(path, str):
             raise CurateError(f"{DATAPACKAGE}: table '{name}' has no path")
         if name == SOURCES:
-            return self.seeds_dir / PurePosixPath(path).name
+            found = self.seeds_dir / PurePosixPath(path).name
+            if not guard.inside(self.seeds_dir, found):  # a link out of the seeds directory is never read nor written
+                raise CurateError(f"{found}: a link that leaves the seeds directory; refused")
+            return found
         resolved = (self.data_dir / path).resolve()
         if self.data_dir.resolve() not in resolved.parents:
             raise CurateError(f"{DATAPACKAGE}: table '{name}' points outside the data directory ({path})")
@@ -119,10 +124,12 @@ def open_package(data_dir: Path | str | None = None, seeds_dir: Path | str | Non
     data = Path(data_dir) if data_dir is not None else paths.default_data_dir()
     if not (data / DATAPACKAGE).is_file():
         raise CurateError(f"{data}/{DATAPACKAGE} not found: is --data the data package directory?")
-    try:
-        descriptor = json.loads((data / DATAPACKAGE).read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    try:  # within a size and a depth: a huge, deep or malformed declaration is one line
+        descriptor = guard.read_json(data / DATAPACKAGE)
+    except guard.JsonProblem as exc:
         raise CurateError(f"{data}/{DATAPACKAGE} cannot be read: {exc}") from None
+    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
+        raise CurateError(f"{data}/{DATAPACKAGE} is not a data package: no list of resources")
     seeds = Path(seeds_dir) if seeds_dir is not None else paths.default_seeds_dir()
     if seeds is None:
         sources = next((r for r in descriptor.get("resources", []) if isinstance(r, dict) and r.get("name") == SOURCES), {})
@@ -137,18 +144,14 @@ def open_package(data_dir: Path | str | None = None, seeds_dir: Path | str | Non
 
 
 @contextmanager
-def locked(package: Package, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
-    """Hold the curation lock of this package (one save at a time, across processes)."""
-    from filelock import FileLock, Timeout
-
-    history = package.data_dir / HISTORY_DIR
-    history.mkdir(exist_ok=True)
-    lock = FileLock(str(history / LOCK_NAME), timeout=timeout)
+def locked(package: Package, timeout: float = LOCK_TIMEOUT_S) -> Iterator[list[str]]:
+    """Hold the package's write lock (one writer at a time, across processes; re-entrant in one thread), after
+    completing or rolling back what an interrupted writer left; yields what that recovery did."""
     try:
-        with lock:
-            yield
-    except Timeout:
-        raise CurateError(f"another save holds the curation lock ({history / LOCK_NAME}); try again") from None
+        with journal.locked(package.data_dir, package.seeds_dir, timeout) as recovered:
+            yield recovered
+    except journal.WriteError as exc:
+        raise CurateError(str(exc)) from None
 
 
 def keep_previous(package: Package, path: Path) -> Path | None:
@@ -181,22 +184,35 @@ def problems_after(package: Package, changes: Mapping[Path, bytes]) -> list[str]
     from dashboard import validate
 
     before = {str(p) for p in validate.run(package.data_dir, package.seeds_dir).problems}
-    with tempfile.TemporaryDirectory(prefix="curate-") as temp:
+    history: Path | None = package.data_dir / HISTORY_DIR
+    try:
+        history.mkdir(exist_ok=True)  # type: ignore[union-attr]
+    except OSError:  # a read-only checkout: the system's temporary directory, with copies
+        history = None
+    # the overlay is made of hard links (copies where the file system has none) inside the data directory's history,
+    # not of symlinks: the checks refuse a file that links out of its directory, as they would refuse the overlay's
+    with tempfile.TemporaryDirectory(prefix=f"overlay-{os.getpid()}-", dir=history) as temp:
         root = Path(temp)
         # the overlay keeps the directories' own names, so problems read data/events.csv:83:... as check prints them
         overlay = {package.data_dir.resolve(): root / "a" / package.data_dir.resolve().name,
                    package.seeds_dir.resolve(): root / "b" / package.seeds_dir.resolve().name}
         for real, copy in overlay.items():
-            copy.mkdir(parents=True)
-            for entry in real.iterdir():
-                if entry.name != HISTORY_DIR:
-                    (copy / entry.name).symlink_to(entry, target_is_directory=entry.is_dir())
+            copy.parent.mkdir(parents=True)
+            shutil.copytree(real, copy, symlinks=True, copy_function=_link_or_copy,
+                            ignore=lambda directory, names: [n for n in names if n == HISTORY_DIR or journal.STAGED.fullmatch(n)])
         for path, data in changes.items():
             target = overlay[path.parent.resolve()] / path.name
             target.unlink(missing_ok=True)
             target.write_bytes(data)
         after = validate.run(overlay[package.data_dir.resolve()], overlay[package.seeds_dir.resolve()]).problems
     return [str(p) for p in after if str(p) not in before]
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def validate_ok(package: Package) -> bool:
@@ -206,12 +222,15 @@ def validate_ok(package: Package) -> bool:
     return not validate.run(package.data_dir, package.seeds_dir).problems
 
 
-def save(package: Package, changes: Mapping[Path, bytes], validate_first: bool = True) -> Saved:
+def save(package: Package, changes: Mapping[Path, bytes], validate_first: bool = True, *,
+         retire: Iterable[Path] = (), operation: str = "save") -> Saved:
     """Write ``changes`` (path -> bytes, each path in the data or seeds directory) under the lock, after validating
-    the package as it would be; refuse, writing nothing, when that adds a problem. Previous versions are kept."""
+    the package as it would be; refuse, writing nothing, when that adds a problem. Previous versions are kept, and
+    the files land together or not at all (:func:`dashboard.journal.commit`); ``retire`` lists files to move into
+    ``<data>/.history/orphans/`` in the same commit."""
     allowed = {package.data_dir.resolve(), package.seeds_dir.resolve()}
     for path in changes:
-        if path.parent.resolve() not in allowed:
+        if path.parent.resolve() not in allowed or (path.is_symlink() and not guard.inside(path.parent, path)):
             raise CurateError(f"refusing to write {path}: not in the data or seeds directory")
     with locked(package):
         if validate_first:
@@ -219,13 +238,25 @@ def save(package: Package, changes: Mapping[Path, bytes], validate_first: bool =
             if problems:
                 return Saved(problems=problems)
         out = Saved()
-        # new files first (a new seed text before the provenance row that names it), then replacements
-        for path in sorted(changes, key=lambda p: p.exists()):
-            kept = keep_previous(package, path)
-            if kept is not None:
-                out.previous.append(kept)
-            write_atomic(path, changes[path])
-            out.written.append(path)
+        moves: list[journal.Move] = []
+        try:
+            # new files first (a new seed text before the provenance row that names it), then replacements
+            for path in sorted(changes, key=lambda p: p.exists()):
+                kept = keep_previous(package, path)
+                if kept is not None:
+                    out.previous.append(kept)
+                moves.append(journal.Move(journal.stage_file(path, changes[path]), path))
+                out.written.append(path)
+            moves += [journal.retire(package.data_dir, path) for path in retire]
+            journal.commit(package.data_dir, operation, moves)
+        except journal.WriteError as exc:
+            raise CurateError(str(exc)) from None
+        except BaseException:
+            if not (package.data_dir / journal.HISTORY_DIR / journal.JOURNAL_NAME).exists():
+                for move in moves:  # not committed: nothing of it stays
+                    if journal.STAGED.fullmatch(move.staged.name):
+                        move.staged.unlink(missing_ok=True)
+            raise
         return out
 
 
@@ -285,18 +316,23 @@ def add_rows(package: Package, table: str, rows: list[dict[str, Any]], write: bo
     Returns the outcome and the table's new bytes (to offer as a download in read-only mode: ``write=False``
     validates without writing)."""
     path = package.file(table)
-    filled, taken = [], []
-    for row in rows:
-        row = dict(row)
-        if not row.get("id"):
-            row["id"] = next_id(package, table, taken)
-        taken.append(row["id"])
-        filled.append(row)
-    data = with_rows(path, filled)
+
+    def appended() -> bytes:
+        filled, taken = [], []
+        for row in rows:
+            row = dict(row)
+            if not row.get("id"):
+                row["id"] = next_id(package, table, taken)
+            taken.append(row["id"])
+            filled.append(row)
+        return with_rows(path, filled)
+
     if not write:
-        problems = problems_after(package, {path: data})
-        return Saved(problems=problems), data
-    return save(package, {path: data}), data
+        data = appended()
+        return Saved(problems=problems_after(package, {path: data})), data
+    with locked(package):  # the table is read and the ids allocated under the lock: parallel saves never collide
+        data = appended()
+        return save(package, {path: data}, operation=f"save of {table}"), data
 
 
 # --------------------------------------------------------------------------
@@ -365,13 +401,32 @@ def add_source(
         raise CurateError("--grade needs --grade-reason: one line on why")
     language = check_language(language)
     digest = hashlib.sha256(text_bytes).hexdigest()
+    with locked(package) as recovered:  # read the provenance and allocate the id under the lock: distinct ids
+        return _add_source_locked(package, text_bytes, digest, file_label, title, start, end, author, outlet, kind,
+                                  grade, grade_reason, recovered)
+
+
+def _add_source_locked(package: Package, text_bytes: bytes, digest: str, file_label: str, title: str,
+                       start: dt.date, end: dt.date, author: str | None, outlet: str | None, kind: str,
+                       grade: str | None, grade_reason: str | None, recovered: list[str]) -> str:
     provenance = package.file(SOURCES)
-    records = list(csv.DictReader(provenance.open(encoding="utf-8", newline="")))
+    with provenance.open(encoding="utf-8", newline="") as handle:
+        records = list(csv.DictReader(handle))
     for record in records:
         if record.get("sha256") == digest:
+            if f"completed the interrupted add-source {record.get('source_id')}" in recovered:
+                return str(record.get("source_id"))  # this very text's add-source, killed after it was journalled
             raise CurateError(f"{file_label}: this text is already a seed, {record.get('source_id')} ({record.get('file')})")
-    for existing in package.seeds_dir.glob("*.txt"):
-        if hashlib.sha256(existing.read_bytes()).hexdigest() == digest:
+    listed = {record.get("file") for record in records}
+    retire = []
+    for existing in sorted(package.seeds_dir.glob("*.txt")):
+        if not existing.is_file() or not guard.inside(package.seeds_dir, existing):
+            continue  # a link out of the seeds directory is never opened
+        if existing.name in listed or hashlib.sha256(existing.read_bytes()).hexdigest() != digest:
+            continue
+        if journal.SEED_NAME.fullmatch(existing.name):
+            retire.append(existing)  # an earlier add-source's orphan: kept in the history, the text added anew
+        else:
             raise CurateError(f"{file_label}: this text is already in the seeds directory as {existing.name}")
     numbers = [int(r["source_id"][1:]) for r in records if (r.get("source_id") or "")[1:].isdigit()]
     number = max(numbers, default=-1) + 1
@@ -386,7 +441,9 @@ def add_source(
         "reliability_reason": (grade_reason or "").strip() or "Not graded yet (added with add-source).",
         "licence": NOT_STATED,
     }
-    saved = save(package, {package.seeds_dir / name: text_bytes, provenance: with_rows(provenance, [row])})
+    retire = [path for path in retire if path.name != name]  # the orphan of this very id is simply replaced
+    saved = save(package, {package.seeds_dir / name: text_bytes, provenance: with_rows(provenance, [row])},
+                 retire=retire, operation=f"add-source {source_id}")
     if not saved.ok:
         raise CurateError("refused, nothing written: " + "; ".join(saved.problems))
     return source_id

@@ -13,7 +13,6 @@ float64, booleans as nullable boolean, strings as text): see
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -69,7 +68,7 @@ def load_tables(data_dir: Path | str | None = None, seeds_dir: Path | str | None
         seeds_dir = default_seeds_dir()
     report = validate.run(data_dir, seeds_dir)
     tables = Tables(
-        problems=report.problems_by_resource(),
+        problems=_grouped(report),
         paths=dict(report.paths),
         seed_texts=dict(report.seed_texts),
         package=report.package or {},
@@ -90,6 +89,22 @@ def load_tables(data_dir: Path | str | None = None, seeds_dir: Path | str | None
     return tables
 
 
+def _grouped(report: validate.Report) -> dict[str, list[Problem]]:
+    """Problems by resource; those on a release's files (a release changed, or half-landed after a crash) belong to
+    the release index's table, so they leave out that table, not every table."""
+    grouped = report.problems_by_resource()
+    index = report.paths.get("releases")
+    if index and "datapackage" in grouped:
+        prefix = index.rsplit("/", 1)[0] + "/"
+        moved = [p for p in grouped["datapackage"] if p.path.startswith(prefix)]
+        if moved:
+            grouped.setdefault("releases", []).extend(moved)
+            grouped["datapackage"] = [p for p in grouped["datapackage"] if p not in moved]
+            if not grouped["datapackage"]:
+                del grouped["datapackage"]
+    return grouped
+
+
 def _as_of(sources: pd.DataFrame | None) -> dt.date | None:
     """The latest ``published_to`` of the sources table, as a date."""
     if sources is None or validate.PUBLISHED_TO not in sources.columns:
@@ -104,8 +119,10 @@ def _as_of(sources: pd.DataFrame | None) -> dt.date | None:
 
 def package(data_dir: Path | str | None = None) -> dict[str, Any]:
     """The parsed ``datapackage.json``."""
+    from dashboard import guard
+
     data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
-    return json.loads((data_dir / validate.DATAPACKAGE).read_text(encoding="utf-8"))
+    return guard.read_json(data_dir / validate.DATAPACKAGE)
 
 
 def resource(name: str, data_dir: Path | str | None = None) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from typing import Any, Iterable
 
 import daff
 
+from dashboard import csvsafe
 from dashboard.releases import Snapshot, TableText
 
 #: the cells listed first: what a quote says, the score, when, and a correction of the seed
@@ -249,7 +250,7 @@ def to_csv(diff: Diff) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(records(diff))
+    writer.writerows(csvsafe.dict_rows(records(diff)))  # formula-like cells neutralised, as in every CSV written
     return out.getvalue()
 
 

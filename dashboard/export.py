@@ -1,11 +1,13 @@
 """Downloads: CSV that cites its sources and is safe to open in a spreadsheet, and charts as PNG or SVG.
 
 ``safe_csv`` writes ``#`` comment lines first (title, filters, the data's date,
-every seed the rows cite), then the table. Any text cell that begins with
-``=``, ``+``, ``-`` or ``@`` (or a tab or carriage return) gets a leading
-apostrophe, so a spreadsheet shows it as text instead of running it as a
-formula (OWASP "CSV injection"). Numeric columns are written as numbers:
-a stance of -1 is a number, not a formula.
+every seed the rows cite), then the table. Every text cell goes through
+:func:`dashboard.csvsafe.neutralise`, the one function every CSV the project
+writes uses: a cell that begins with ``=``, ``+``, ``-`` or ``@`` (or a tab or
+carriage return) and is not a plain number gets a leading apostrophe, so a
+spreadsheet shows it as text instead of running it as a formula (OWASP "CSV
+injection"). Numeric columns are written as numbers: a stance of -1 is a number,
+not a formula.
 """
 
 from __future__ import annotations
@@ -16,18 +18,10 @@ from typing import Any, Iterable
 
 import pandas as pd
 
-#: first characters that make a spreadsheet treat a cell as a formula
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from dashboard.csvsafe import FORMULA_START, neutralise  # noqa: F401 - the one neutralising function, re-exported
 
 #: width used when a chart that fills its container is exported
 EXPORT_WIDTH = 1100
-
-
-def neutralise(value: Any) -> Any:
-    """Prefix a text cell that a spreadsheet would run as a formula with an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _comment(text: str) -> str:
@@ -36,8 +30,7 @@ def _comment(text: str) -> str:
     pieces = []
     for piece in flat.split(","):
         stripped = piece.lstrip()
-        if stripped.startswith(FORMULA_START):
-            piece = piece[: len(piece) - len(stripped)] + "'" + stripped
+        piece = piece[: len(piece) - len(stripped)] + neutralise(stripped)
         pieces.append(piece)
     return "# " + ",".join(pieces)
 

@@ -30,6 +30,7 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import Any, Iterable
 
+from dashboard import csvsafe
 from dashboard.curate import SOURCES, CurateError, Package
 
 #: a candidate is a sentence of at least this many words
@@ -441,8 +442,8 @@ def to_csv(candidates: list[Candidate]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
-    for c in candidates:
-        writer.writerow({k: ("" if v is None else v) for k, v in c.row().items()})
+    # formula-like cells neutralised, as in every CSV written (the JSON format keeps each quote exactly as in the text)
+    writer.writerows(csvsafe.dict_rows({k: ("" if v is None else v) for k, v in c.row().items()} for c in candidates))
     return buffer.getvalue()
 
 

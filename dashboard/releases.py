@@ -23,12 +23,11 @@ import json
 import os
 import re
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from dashboard.paths import write_atomic
+from dashboard import guard, journal, oneline
 
 #: the package's resource listing the releases, and where it and the releases live (relative to data/)
 RESOURCE = "releases"
@@ -38,8 +37,14 @@ MANIFEST = "manifest.json"
 DESCRIPTOR = "datapackage.json.gz"
 #: the name the diff and the Changes page give the working data (never a release's name: see NAME)
 CURRENT = "current"
-#: a release name: a date or a short label, safe as a directory name and in a URL
-NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+#: a release name: a date or a short label, safe as a directory name and in a URL; always matched whole
+#: (``fullmatch``: "2026-12-01\n" is not a name, as ``$`` would let it be)
+NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+def valid_name(name: Any) -> bool:
+    """Is ``name`` a release name, matched whole (and not ``current``)?"""
+    return isinstance(name, str) and name != CURRENT and NAME.fullmatch(name) is not None
 INDEX_COLUMNS = ("release", "created", "version", "as_of", "tables", "rows", "manifest_sha256", "summary")
 SOURCES = "sources"
 
@@ -181,17 +186,31 @@ def make_release(data_dir: Path | str, seeds_dir: Path | str | None = None, name
     """Freeze the current tables as release ``name`` (default: today's date) and return its row of the index.
 
     Refuses (:class:`ReleaseError`) invalid data, listing every problem line, a malformed name, and a name that
-    exists. The release directory is written under a temporary name and renamed into place, then the index is
-    replaced atomically, so a failure leaves no half-made release.
+    exists. It follows the writer's protocol (:mod:`dashboard.journal`): the lock is taken before the index is read
+    and the name checked, the release directory and the new index are staged beside their targets and committed
+    together through the journal, so parallel releases all land in the index and a killed one is completed or rolled
+    back by the next writer.
     """
-    from dashboard import validate  # the check reads the same files; imported here so the CLI starts fast
-
     data_dir = Path(data_dir)
     today = today or dt.date.today()
-    name = name or today.isoformat()
-    if name == CURRENT or not NAME.match(name):
-        raise ReleaseError(f'"{name}" is not a release name: use letters, digits, ".", "_" or "-" (at most 64, not '
+    name = name if name is not None else today.isoformat()
+    if not valid_name(name):
+        shown = oneline.escape(name)
+        shown = shown if len(shown) <= 80 else shown[:79] + "…"
+        raise ReleaseError(f'"{shown}" is not a release name: use letters, digits, ".", "_" or "-" (at most 64, not '
                            f'"{CURRENT}"), e.g. {today.isoformat()}')
+    try:
+        with journal.locked(data_dir, seeds_dir) as recovered:
+            if f"completed the interrupted release {name}" in recovered:  # this very release, killed after its journal
+                return next(r for r in list_releases(data_dir) if r.get("release") == name)
+            return _make_release_locked(data_dir, seeds_dir, name, today)
+    except journal.WriteError as exc:
+        raise ReleaseError(str(exc)) from None
+
+
+def _make_release_locked(data_dir: Path, seeds_dir: Path | str | None, name: str, today: dt.date) -> dict[str, str]:
+    from dashboard import validate  # the check reads the same files; imported here so the CLI starts fast
+
     root = releases_dir(data_dir)
     existing = list_releases(data_dir)
     if name in {r.get("release") for r in existing} or (root / name).exists():
@@ -223,25 +242,36 @@ def make_release(data_dir: Path | str, seeds_dir: Path | str | None = None, name
                 "as_of": as_of, "summary": summary, "files": files}
     blobs[MANIFEST] = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
-    root.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=root))
-    try:
-        staging.chmod(0o755)  # mkdtemp makes it private; a release is read by everyone who reads data/
-        for file_name, data in blobs.items():
-            (staging / file_name).write_bytes(data)
-        os.replace(staging, root / name)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     row = {"release": name, "created": today.isoformat(), "version": manifest["version"], "as_of": as_of,
            "tables": str(len(rows)), "rows": str(sum(rows.values())), "manifest_sha256": sha256(blobs[MANIFEST]),
            "summary": summary}
+    root.mkdir(parents=True, exist_ok=True)
+    staging = journal.staging_dir(root / name)
+    staged_index = None
     try:
-        write_atomic(root / INDEX, _index_text(existing + [row]))
+        for file_name, data in blobs.items():
+            with open(staging / file_name, "xb") as out:
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+        staged_index = journal.stage_file(root / INDEX, _index_text(existing + [row]))
+        journal.commit(data_dir, f"release {name}", [journal.Move(staging, root / name), journal.Move(staged_index, root / INDEX)])
     except BaseException:
-        shutil.rmtree(root / name, ignore_errors=True)  # not listed, so not a release: leave nothing behind
+        if not (data_dir / journal.HISTORY_DIR / journal.JOURNAL_NAME).exists():  # not committed: leave nothing behind
+            shutil.rmtree(staging, ignore_errors=True)
+            if staged_index is not None:
+                staged_index.unlink(missing_ok=True)
         raise
     return row
+
+
+def unlisted(data_dir: Path | str) -> list[Path]:
+    """Release directories the index does not list (left by an interrupted release before the journal, or by hand)."""
+    root = releases_dir(data_dir)
+    if not root.is_dir():
+        return []
+    listed = set(names(data_dir))
+    return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".") and p.name not in listed)
 
 
 def _as_of(report: Any) -> str:
@@ -273,10 +303,12 @@ def manifest(data_dir: Path | str, name: str) -> dict[str, Any]:
     listed = {r.get("release"): r for r in list_releases(data_dir)}
     if name not in listed:
         known = ", ".join(listed) or "none yet (make one with python -m dashboard release)"
-        raise ReleaseError(f"no release {name} in {_shown_dir(root / INDEX)} (releases: {known})")
+        raise ReleaseError(f"no release {oneline.escape(name)[:80]} in {_shown_dir(root / INDEX)} (releases: {known})")
     path = root / name / MANIFEST
     if not path.is_file():
         raise ReleaseError(f"{_shown_dir(path)}:0:-: file not found")
+    if not guard.inside(root, path):
+        raise ReleaseError(f"{_shown_dir(path)}:0:-: a link that leaves {_shown_dir(root)}/: refused, not read")
     raw = path.read_bytes()
     expected = listed[name].get("manifest_sha256", "")
     if sha256(raw) != expected:
@@ -290,8 +322,10 @@ def manifest(data_dir: Path | str, name: str) -> dict[str, Any]:
 
 def _released(root: Path, file_name: str, entry: dict[str, Any]) -> bytes:
     path = root / file_name
-    if not path.is_file():
+    if PurePosixPath(file_name).name != file_name or not path.is_file():
         raise ReleaseError(f"{_shown_dir(path)}:0:-: file not found")
+    if not guard.inside(root, path):
+        raise ReleaseError(f"{_shown_dir(path)}:0:-: a link that leaves {_shown_dir(root)}/: refused, not read")
     data = path.read_bytes()
     if sha256(data) != entry.get("sha256"):
         raise ReleaseError(f"{_shown_dir(path)}:0:-: changed since the release was made (sha256 {sha256(data)}, "
@@ -314,7 +348,10 @@ def snapshot(data_dir: Path | str | None = None, which: str = CURRENT, seeds_dir
     files = info.get("files") if isinstance(info.get("files"), dict) else {}
     if DESCRIPTOR not in files:
         raise ReleaseError(f"{_shown_dir(root / MANIFEST)}:0:-: lists no {DESCRIPTOR}")
-    package = json.loads(_released(root, DESCRIPTOR, files[DESCRIPTOR]).decode("utf-8"))
+    try:
+        package = guard.parse_json(_released(root, DESCRIPTOR, files[DESCRIPTOR]))
+    except guard.JsonProblem as exc:
+        raise ReleaseError(f"{_shown_dir(root)}/{DESCRIPTOR}:0:-: {exc}") from None
     declared = {r["name"]: r for r in _tabular(package)}
     tables: dict[str, TableText] = {}
     for file_name, entry in files.items():
@@ -328,16 +365,18 @@ def snapshot(data_dir: Path | str | None = None, which: str = CURRENT, seeds_dir
 def _current(data_dir: Path, seeds_dir: Path | str | None) -> Snapshot:
     path = data_dir / "datapackage.json"
     try:
-        package = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        package = guard.read_json(path)
+    except guard.JsonProblem as exc:
         raise ReleaseError(f"{_shown_dir(path)}:0:-: cannot be read ({exc})") from None
-    if seeds_dir is None:
-        from dashboard import paths
-
-        seeds_dir = paths.default_seeds_dir()
+    if not isinstance(package, dict) or not isinstance(package.get("resources"), list):
+        raise ReleaseError(f"{_shown_dir(path)}:0:-: not a data package: no list of resources")
+    seeds_dir = journal.seeds_dir_of(data_dir, seeds_dir)
     tables: dict[str, TableText] = {}
     for resource in _tabular(package):
         file = _resource_file(resource, data_dir, Path(seeds_dir) if seeds_dir is not None else None)
+        home = Path(seeds_dir) if resource["name"] == SOURCES and seeds_dir is not None else data_dir
+        if not guard.inside(home, file):
+            continue  # a declared path that leaves its directory is never read (the check reports it)
         if file.is_file():  # a missing table is the check's problem; the diff shows it as all rows removed
             tables[resource["name"]] = _table(resource, file.read_bytes(), _shown_dir(file))
     sources = tables.get(SOURCES)
@@ -377,13 +416,16 @@ def release_problems(root: Path, rows: list[dict[str, Any]], shown_root: str) ->
     listed: set[str] = set()
     for number, row in enumerate(rows, start=2):
         name, expected = row.get("release"), row.get("manifest_sha256")
-        if not isinstance(name, str) or not name or not NAME.match(name):
+        if not valid_name(name):
             continue  # the schema's pattern reports it
         listed.add(name)
         where = f"{shown_root}/{name}"
         path = root / name / MANIFEST
         if not path.is_file():
             out.append((f"{where}/{MANIFEST}", 0, "-", f"file not found: release {name} is listed in {INDEX} but its manifest is missing"))
+            continue
+        if not guard.inside(root, path):
+            out.append((f"{where}/{MANIFEST}", 0, "-", f"a link that leaves {shown_root}/: refused, not read"))
             continue
         raw = path.read_bytes()
         if isinstance(expected, str) and expected and sha256(raw) != expected:
@@ -402,6 +444,9 @@ def release_problems(root: Path, rows: list[dict[str, Any]], shown_root: str) ->
             if PurePosixPath(file_name).name != file_name or not file.is_file():
                 out.append((f"{where}/{file_name}", 0, "-", f"file not found: release {name}'s {MANIFEST} lists it"))
                 continue
+            if not guard.inside(root, file):
+                out.append((f"{where}/{file_name}", 0, "-", f"a link that leaves {shown_root}/: refused, not read"))
+                continue
             actual = sha256(file.read_bytes())
             recorded = entry.get("sha256") if isinstance(entry, dict) else None
             if actual != recorded:
@@ -412,7 +457,8 @@ def release_problems(root: Path, rows: list[dict[str, Any]], shown_root: str) ->
                         "releases are immutable"))
     if root.is_dir():
         for orphan in sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(".") and p.name not in listed):
-            out.append((f"{shown_root}/{orphan}", 0, "-", f"a release directory not listed in {INDEX}"))
+            out.append((f"{shown_root}/{orphan}", 0, "-", f"a release directory not listed in {INDEX} (an interrupted "
+                        f"release?): run {journal.REPAIR} to move it to the data directory's .history/"))
     return out
 
 

@@ -170,7 +170,7 @@ def scroll_script(row_id: str) -> str:
     Written without ``<``, ``>`` or ``&``: Streamlit sanitises the HTML around
     the script, and escaped operators would break it.
     """
-    if not ROW_ID.match(row_id or ""):
+    if not ROW_ID.fullmatch(row_id or ""):
         return ""
     return (
         "<script>(function(){var tries=40;function go(){"

@@ -43,16 +43,35 @@ BIND = "query-params"
 # the tables, read once per version of the files
 
 
-def _fingerprint(*dirs: Path | None) -> tuple[tuple[str, int, int], ...]:
-    """Names, mtimes and sizes of the files in the given dirs, so an edited file reloads."""
+#: files up to this size are also keyed by their content (a rewrite within the clock's resolution, same size)
+FINGERPRINT_HASH_BYTES = 64 * 1024
+
+
+def _file_key(path: str, stat: os.stat_result, link: bool = False) -> tuple:
+    """What changes when a file is fixed: its inode (replaced by a rename), change time (any chmod, chown or write),
+    modification time, permissions, size, and for a small file its content (never read through a symlink, which may
+    lead out of the directory: the checks refuse such a file unread)."""
+    digest = None
+    if stat.st_size <= FINGERPRINT_HASH_BYTES and not link:
+        try:
+            with open(path, "rb") as handle:
+                digest = hashlib.blake2b(handle.read(FINGERPRINT_HASH_BYTES + 1), digest_size=8).hexdigest()
+        except OSError:  # unreadable now: the stat alone, which changes when it is made readable again
+            digest = None
+    return (path, stat.st_ino, stat.st_ctime_ns, stat.st_mtime_ns, stat.st_mode, stat.st_size, digest)
+
+
+def _fingerprint(*dirs: Path | None) -> tuple[tuple, ...]:
+    """One key per file in the given dirs (see :func:`_file_key`), so an edited, replaced or re-permitted file
+    reloads on the next rerun."""
     entries = []
     for directory in dirs:  # os.scandir: one stat per file, no Path objects (this runs on every script run)
         try:
             with os.scandir(directory) as found:
-                files = [(e.path, e.stat()) for e in found if e.is_file()]
+                files = [(e.path, e.stat(), e.is_symlink()) for e in found if e.is_file()]
         except (OSError, TypeError):
             continue
-        entries += sorted((path, stat.st_mtime_ns, stat.st_size) for path, stat in files)
+        entries += sorted(_file_key(path, stat, link) for path, stat, link in files)
     return tuple(entries)
 
 

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -40,7 +39,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dashboard import contract
+from dashboard import contract, guard, oneline
 from dashboard.contract import FIRST_ROW, array, false_where_null, flags, positions, rows_where
 from dashboard.contract import short as _short
 
@@ -72,6 +71,13 @@ class Problem:
     row: int
     field: str
     message: str
+
+    def __post_init__(self) -> None:
+        # one problem, one line: a newline or control character in an echoed value is written as an escape
+        for name in ("path", "field", "message"):
+            value = getattr(self, name)
+            if not isinstance(value, str) or not oneline.is_one_line(value):
+                object.__setattr__(self, name, oneline.escape(value))
 
     def __str__(self) -> str:
         return f"{self.path}:{self.row}:{self.field}: {self.message}"
@@ -188,6 +194,8 @@ class _Table:
     readable: bool = False
     raw: contract.RawTable | None = None
     cast: contract.CastTable | None = None
+    #: why the file is not opened at all (a declared path or a symlink that leaves its directory), else None
+    refused: str | None = None
 
     @property
     def num_rows(self) -> int:
@@ -263,6 +271,8 @@ class _Checker:
         self.tables: dict[str, _Table] = {}
         self._seeds: _Seeds | None = None
         self._seed_files: dict[str, tuple[bytes | None, str | None]] = {}
+        #: unreadable table -> the rules skipped for it
+        self.skipped: dict[str, list[str]] = {}
 
     # -- reporting
     def problem(self, path: str, row: int, field_name: str, message: str) -> None:
@@ -284,6 +294,7 @@ class _Checker:
         for table in self.tables.values():
             self.check_foreign_keys(table)
         self.run_rules(package)
+        self.report_skipped()
         try:
             self.seeds()  # the seed texts the app shows, read once here
         except Exception as exc:  # noqa: BLE001
@@ -300,16 +311,13 @@ class _Checker:
         if not path.is_file():
             self.problem(where, FILE_ROW, NO_FIELD, "file not found")
             return None
-        try:
-            package = json.loads(path.read_text(encoding="utf-8"))
-        except UnicodeDecodeError:
-            self.problem(where, FILE_ROW, NO_FIELD, "file is not valid UTF-8 text")
+        if not guard.inside(self.data_dir, path):
+            self.problem(where, FILE_ROW, NO_FIELD, "a link to a file outside the data directory: refused, not read")
             return None
-        except json.JSONDecodeError as exc:
-            self.problem(where, FILE_ROW, NO_FIELD, f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")
-            return None
-        except OSError as exc:
-            self.problem(where, FILE_ROW, NO_FIELD, f"file cannot be read: {exc.strerror or exc}")
+        try:  # within a size and a depth: a huge, deep or malformed declaration is one line here
+            package = guard.read_json(path)
+        except guard.JsonProblem as exc:
+            self.problem(where, FILE_ROW, NO_FIELD, str(exc))
             return None
         if not isinstance(package, dict) or not isinstance(package.get("resources"), list):
             self.problem(where, FILE_ROW, NO_FIELD, "not a data package: no list of resources")
@@ -333,10 +341,15 @@ class _Checker:
             if name == SOURCES:
                 file = self.seeds_dir / PurePosixPath(path).name
                 display = f"{seeds_name}/{file.name}"
+                home, home_name = self.seeds_dir, seeds_name
             else:
                 file = self.data_dir / path
                 display = f"{data_name}/{PurePosixPath(path).as_posix()}"
+                home, home_name = self.data_dir, data_name
+            display = oneline.escape(display)  # as Problem shows it, so that problems group by their table
             self.tables[name] = _Table(name, display, file, resource)
+            if not guard.inside(home, file):  # resolved, symlinks followed: never opened, nothing of it echoed
+                self.tables[name].refused = f"the declared path leaves the {home_name}/ directory: refused, not read"
             self.report.paths[name] = display
             self.report.files[name] = file
 
@@ -350,6 +363,9 @@ class _Checker:
     # -- one file: read once, then cast once
     def read_table(self, table: _Table) -> None:
         where = table.display
+        if table.refused is not None:
+            self.problem(where, FILE_ROW, NO_FIELD, table.refused)
+            return
         if not table.file.is_file():
             self.problem(where, FILE_ROW, NO_FIELD, "file not found")
             return
@@ -457,6 +473,8 @@ class _Checker:
                 if rule.name in seen:
                     raise _RuleError("is declared more than once")
                 seen.add(rule.name)
+                if self.note_skipped(rule):
+                    continue  # the rule would judge the readable tables by an unreadable one's absence
                 _CHECKS[rule.kind][0](self, rule)
             except _RuleError as exc:
                 self.problem(where, FILE_ROW, NO_FIELD, f"{label}: {exc}")
@@ -465,6 +483,36 @@ class _Checker:
                 self.problem(where, FILE_ROW, NO_FIELD, f"{label}: internal error: {type(exc).__name__}: {exc}")
                 continue
             self.report.rules_run.append(rule.name)
+
+    def note_skipped(self, rule: "_Rule") -> bool:
+        """Say, on each unreadable table the rule needs, that the rule was skipped there; True when the rule must
+        not run at all (it counts across tables, so a missing one would make the others fail)."""
+        needed = list(rule.resources)
+        if rule.reference is not None:
+            needed.append(rule.reference.resource)
+        if SOURCE_ID in _IMPLIED.get(rule.kind, ()) or rule.kind == "quote-in-seed":
+            needed.append(SOURCES)
+        across = rule.kind == "conflict-links-two"
+        if across:
+            needed += [t.name for t in self.tables.values() if rule.field in _field_names(t.descriptor)]
+        unreadable = [self.tables[n] for n in dict.fromkeys(needed) if n in self.tables and not self.tables[n].readable]
+        for table in unreadable:
+            self.skipped.setdefault(table.name, []).append(rule.name)
+        return across and bool(unreadable)
+
+    def report_skipped(self) -> None:
+        """One line per unreadable table naming the rules that were skipped for it."""
+        for name, rules in self.skipped.items():
+            display = self.tables[name].display
+            said = f"rule{'' if len(rules) == 1 else 's'} {_and(rules)} skipped for it"
+            problems = self.report.problems
+            # on the table's own file-level line, so that an unreadable table stays one line, reported alone
+            at = next((i for i in range(len(problems) - 1, -1, -1)
+                       if problems[i].path == display and problems[i].row == FILE_ROW), None)
+            if at is None:
+                self.problem(display, FILE_ROW, NO_FIELD, f"cannot be read: {said}")
+            else:
+                problems[at] = Problem(display, FILE_ROW, problems[at].field, f"{problems[at].message}; {said}")
 
     def rule_tables(self, rule: "_Rule", columns: Iterable[str]) -> Iterable[tuple[_Table, pa.Array]]:
         """The rule's resources that are readable and have ``columns``, each with the mask of its rows where none of
@@ -482,6 +530,9 @@ class _Checker:
             seed = self.seeds_dir / name if self.seeds_dir is not None else None
             if seed is None or PurePosixPath(name).name != name or not seed.is_file():
                 self._seed_files[name] = (None, f"seed file {name} not found in {_dir_name(self.seeds_dir or Path('seeds'))}/")
+            elif not guard.inside(self.seeds_dir, seed):  # a symlink out of the seeds directory is never opened
+                self._seed_files[name] = (None, f"seed file {name} is a link that leaves {_dir_name(self.seeds_dir)}/: "
+                                                "refused, not read")
             else:
                 try:
                     self._seed_files[name] = (seed.read_bytes(), None)

@@ -201,7 +201,7 @@ def test_two_curators_cannot_interleave(project) -> None:
     thread.start()
     assert entered.wait(10)
     try:
-        with pytest.raises(curate.CurateError, match="another save holds the curation lock"):
+        with pytest.raises(curate.CurateError, match="another writer holds the lock"):
             with curate.locked(project, timeout=0.2):
                 pass
     finally:

@@ -182,5 +182,6 @@ def test_a_table_that_cannot_be_cast_is_its_own_problem(pkg: Pkg, monkeypatch) -
     tables = load_tables(pkg.data)
     assert set(tables.frames) == {"sources", "conflicts", "figures"}
     assert [str(p) for p in tables.problems["events"]] == [
-        "data/events.csv:0:-: file cannot be cast as declared: RuntimeError: boom"
+        "data/events.csv:0:-: file cannot be cast as declared: RuntimeError: boom; "
+        "rules quote-verbatim and within-publication skipped for it"
     ]

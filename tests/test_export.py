@@ -63,7 +63,8 @@ def test_safe_csv_exact_output() -> None:
         ("-x", "'-x"),
         ("@x", "'@x"),
         ("\tx", "'\tx"),
-        ("\rx", "'\rx"),
+        ("\rx", "'\nx"),  # a carriage return is written as a line feed, which the CSV writer quotes
+        ("a\r=1", "a\n=1"),
         ('=HYPERLINK("http://example.com","click")', "'=HYPERLINK(\"http://example.com\",\"click\")"),
         ("x=1", "x=1"),
         (" =1", " =1"),

@@ -147,7 +147,8 @@ TAMPERING = [
     ("a file added", lambda p: p.write("data/releases/r1/extra.csv", "id\n"),
      ["data/releases/r1/extra.csv:0:-: not part of release r1 (its manifest.json does not list it); releases are immutable"]),
     ("a release directory no index lists", lambda p: (p.data / "releases/r0").mkdir(),
-     ["data/releases/r0:0:-: a release directory not listed in releases.csv"]),
+     ["data/releases/r0:0:-: a release directory not listed in releases.csv (an interrupted release?): run python -m "
+      "dashboard recover to move it to the data directory's .history/"]),
     ("the index's checksum", lambda p: p.set_cell("data/releases/releases.csv", "r1", "manifest_sha256", "0" * 64),
      ["data/releases/r1/manifest.json:0:-: changed since release r1 was made"]),
 ]
