@@ -403,12 +403,13 @@ def add_source(
     digest = hashlib.sha256(text_bytes).hexdigest()
     with locked(package) as recovered:  # read the provenance and allocate the id under the lock: distinct ids
         return _add_source_locked(package, text_bytes, digest, file_label, title, start, end, author, outlet, kind,
-                                  grade, grade_reason, recovered)
+                                  grade, grade_reason, recovered, language)
 
 
 def _add_source_locked(package: Package, text_bytes: bytes, digest: str, file_label: str, title: str,
                        start: dt.date, end: dt.date, author: str | None, outlet: str | None, kind: str,
-                       grade: str | None, grade_reason: str | None, recovered: list[str]) -> str:
+                       grade: str | None, grade_reason: str | None, recovered: list[str],
+                       language: str = "en") -> str:
     provenance = package.file(SOURCES)
     with provenance.open(encoding="utf-8", newline="") as handle:
         records = list(csv.DictReader(handle))
