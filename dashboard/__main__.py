@@ -159,6 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
 COMMAND_MODULES: tuple[str, ...] = (
     "dashboard.releases",
     "dashboard.curate",  # add-source, propose
+    "dashboard.agreement",  # agreement
 )
 
 
