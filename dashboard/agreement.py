@@ -411,6 +411,15 @@ def coded_on(data_dir: Path | str, coding: str = "second") -> str | None:
     return next((r.get("coded_on") or None for r in rows if r.get("coding") == coding), None)
 
 
+def coders(data_dir: Path | str) -> list[dict[str, str]]:
+    """The rows of data/coding/coders.csv (who or what made each coding, when, how it was kept blind); [] without it."""
+    path = Path(data_dir) / DIR / CODERS
+    rows = _rows(path, _shown(path))
+    if isinstance(rows, CodingError):
+        return []
+    return [{k: v for k, v in r.items() if k != "#"} for r in rows]
+
+
 def summary(data_dir: Path | str) -> dict[str, Any] | None:
     """The shipped reliability figures: the second coding against the first (before reconciliation) and against
     the current tables (after), with the date of the second coding; None when data/coding/ has no second coding.
