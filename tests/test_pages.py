@@ -657,14 +657,16 @@ def coded(tmp_path: Path, monkeypatch) -> Path:
     folder = tmp_path / "data" / "coding"
     folder.mkdir()
     with (REPO / "data" / "events.csv").open(encoding="utf-8", newline="") as handle:
-        events = [r for r in csv.DictReader(handle) if r["stance"].strip()][:3]
+        scored = [r for r in csv.DictReader(handle) if r["stance"].strip()]
+    # three scored events, the first two of different acts (the first coding differs on the first one's act)
+    events = [scored[0], next(r for r in scored if r["act"] != scored[0]["act"]), scored[-1]]
     rows = [[f"B{i}", "events", r["act"], r["actor"], r["domain"], r["stance"], r["credibility"], r["date_from"], r["date_to"]]
             for i, r in enumerate(events, start=1)]
     pkg = Pkg(tmp_path)
     pkg.write("data/coding/sample.csv", _csv([["item", "table", "id"], *[[f"B{i}", "events", r["id"]] for i, r in enumerate(events, 1)]]))
-    pkg.write("data/coding/second.csv", _csv([CODING_HEADER, *rows]))
+    pkg.write("data/coding/second.csv", _csv([[*CODING_HEADER, "note"], *[[*r, "a note"] for r in rows]]))
     first = [list(r) for r in rows]
-    first[0][2] = "another_act"
+    first[0][2] = next(r["act"] for r in events if r["act"] != first[0][2])
     pkg.write("data/coding/first.csv", _csv([CODING_HEADER, *first]))
     pkg.write("data/coding/coders.csv", _csv([["coding", "coder", "coded_on", "blinding", "note"],
                                               ["first", "the curators", "2026-11-30", "coded before the sample", ""],
@@ -707,8 +709,8 @@ def test_method_page_names_a_bad_coding_by_file_row_and_field(coded: Path) -> No
     pkg = Pkg(coded.parent)
     pkg.set_cell("data/coding/second.csv", "B2", "stance", "5")
     at = open_page("method", tab="reliability")
-    assert [e.value for e in at.error] == [
-        "The codings in data/coding/ cannot be read:\n\n" + ui._md(f'{coded}/coding/second.csv:3:stance: "5" is not a stance (-2, -1, 0, 1, 2)')]
+    assert "The codings in data/coding/ cannot be read:\n\n" + ui._md(
+        f'{coded}/coding/second.csv:3:stance: "5" is not a stance (-2, -1, 0, 1, 2)') in [e.value for e in at.error]
 
 
 @pytest.mark.parametrize("tab", ["tables", "rules"])
