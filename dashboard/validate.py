@@ -1094,37 +1094,80 @@ def _interval_in_words(text: Any, start: dt.date, end: dt.date) -> bool:
     return any((_MONTHS.index(m) - first) % 12 <= last - first for m in _MONTH_IN_TEXT.findall(text))
 
 
+def _tokens_per_row(codes: np.ndarray, owners: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Tokens found once per distinct text, handed to every row holding that text: ``codes`` is each row's distinct
+    text (-1: none), ``owners`` (ascending) and ``values`` each token's text and value. Returns (row, value) pairs."""
+    counts = np.bincount(owners, minlength=int(codes.max(initial=-1)) + 1)
+    starts = np.cumsum(counts) - counts
+    safe = np.where(codes >= 0, codes, 0)
+    per_row = np.where(codes >= 0, counts[safe] if len(counts) else 0, 0)
+    rows = np.repeat(np.arange(len(codes)), per_row)
+    within = np.arange(len(rows)) - np.repeat(np.cumsum(per_row) - per_row, per_row)
+    return rows, values[np.repeat(starts[safe] if len(counts) else safe, per_row) + within]
+
+
+def _in_words(texts: pa.Array, first: np.ndarray, last: np.ndarray) -> np.ndarray:
+    """Vectorised :func:`_interval_in_words`: where each text names a year (a run of exactly 4 digits) within the years
+    of its interval, or a capitalised English month name of a month the interval covers. ``first`` and ``last`` are the
+    interval's ends as months counted from year 0 (``year * 12 + month - 1``). Each distinct text is split once."""
+    found = np.zeros(len(texts), dtype=bool)
+    if not len(texts) or not pa.types.is_string(texts.type):
+        return found
+    encoded = texts.dictionary_encode()
+    distinct, codes = encoded.dictionary, contract._integers(encoded.indices, fill=-1)
+    runs = pc.split_pattern_regex(distinct, "[^0-9]+")  # the digit runs of each distinct text
+    flat, owners = pc.list_flatten(runs), contract._integers(pc.list_parent_indices(runs))
+    four = false_where_null(pc.equal(pc.utf8_length(flat), contract.scalar(4, pa.int32())))
+    years = contract._integers(flat.filter(four).cast(pa.int64()))
+    rows, year = _tokens_per_row(codes, owners[contract.booleans(four)], years)
+    hit = (year >= first[rows] // 12) & (year <= last[rows] // 12)
+    found[rows[hit]] = True
+    words = pc.split_pattern_regex(distinct, "[^A-Za-z]+")  # the words of each distinct text
+    flat, owners = pc.list_flatten(words), contract._integers(pc.list_parent_indices(words))
+    months = contract._integers(pc.index_in(flat, value_set=array(list(_MONTHS), pa.string())), fill=-1)
+    named = months >= 0
+    rows, month = _tokens_per_row(codes, owners[named], months[named])
+    hit = (month - first[rows]) % 12 <= last[rows] - first[rows]
+    found[rows[hit]] = True
+    return found
+
+
+def _months(dates: pa.Array) -> np.ndarray:
+    """Dates as months counted from year 0 (``year * 12 + month - 1``)."""
+    if pa.types.is_timestamp(dates.type):
+        dates = dates.cast(pa.date32())
+    days = contract._integers(dates.cast(pa.int32())).astype("datetime64[D]")
+    return days.astype("datetime64[M]").astype(np.int64) + 1970 * 12
+
+
 def _date_in_words(checker: _Checker, rule: _Rule) -> None:
     """Where ``when`` holds (e.g. date_source is "seed"), one of the text ``fields`` (the quote, the date_note) names a
     year within the interval ``field``..``other``'s years, or an English month name of a month it covers; else the
-    date is not the seed's own words. Reported on the ``when`` field."""
+    date is not the seed's own words. Reported on the ``when`` field. Vectorised (:func:`_in_words`)."""
     assert rule.when is not None and rule.field is not None and rule.other is not None
     for table, ok in checker.rule_tables(rule, rule.columns()):
         start, end = table.column(rule.field), table.column(rule.other)
         if not all(pa.types.is_date(c.type) or pa.types.is_timestamp(c.type) for c in (start, end)):
             continue
-        mask = _and_all([ok, rule.when.holds(table), _given(start), _given(end)])
-        columns = {"from": start, "to": end, **{f: table.column(f) for f in rule.fields}}
-        # each distinct (interval, texts) is judged once; rows are looked at only for those that fail
-        bad = set()
-        for values in _pairs(columns, mask):
-            first, last = _as_date(values[0]), _as_date(values[1])
-            if first is None or last is None or first > last:
-                continue  # the interval's own rules report it
-            if not any(_interval_in_words(text, first, last) for text in values[2:]):
-                bad.add(values)
-        if not bad:
-            continue
+        mask = _and_all([ok, rule.when.holds(table), _given(start), _given(end),
+                         false_where_null(pc.less_equal(start, end))])  # an inverted interval is its own rule's
         rows = rows_where(mask)
-        keyed = zip(*(c.take(positions(rows)).to_pylist() for c in columns.values()))
-        for row, values, when in zip(rows, keyed, table.values(rule.when.field, rows)):
-            if values in bad:
-                checker.problem(
-                    table.display, row + FIRST_ROW, rule.when.field,
-                    f"{_shown(when)}, but neither {_and_or(rule.fields)} names a year or a month of "
-                    f"{_as_date(values[0]).isoformat()} to {_as_date(values[1]).isoformat()}: "  # type: ignore[union-attr]
-                    "a date not in the seed's words is inferred or reference",
-                )
+        if not rows:
+            continue
+        where = positions(rows)
+        first, last = _months(start.take(where)), _months(end.take(where))
+        carried = np.zeros(len(rows), dtype=bool)
+        for name in rule.fields:
+            carried |= _in_words(table.column(name).take(where), first, last)
+        bad = [rows[i] for i in np.flatnonzero(~carried).tolist()]
+        for row, a, b, when in zip(bad, table.values(rule.field, bad), table.values(rule.other, bad),
+                                   table.values(rule.when.field, bad)):
+            checker.problem(
+                table.display, row + FIRST_ROW, rule.when.field,
+                f"{_shown(when)}, but neither {_and_or(rule.fields)} names a year or a month of "
+                f"{_as_date(a).isoformat()} to {_as_date(b).isoformat()}: "  # type: ignore[union-attr]
+                "a date not in the seed's words is inferred or reference",
+            )
 
 
 def _and_or(names: Iterable[str]) -> str:

@@ -1045,3 +1045,32 @@ def test_shipped_datapackage_descriptor_is_valid() -> None:
     resources = {r["name"]: r for r in descriptor["resources"]}
     assert Path(resources["sources"]["path"]).name == "provenance.csv"
     assert "conflicts" in resources
+
+
+def test_dates_in_words_vectorised_agrees_with_the_plain_definition() -> None:
+    """seed-date-carried's vectorised matcher gives, text by text, what the plain per-row definition gives."""
+    import datetime as dt
+    import random
+
+    import numpy as np
+    import pyarrow as pa
+
+    from dashboard.validate import _in_words, _interval_in_words, _months
+
+    words = ["In", "May", "Mayday", "may", "March", "December", "January", "2021", "2022", "20221", "12022", "1999",
+             "on", "3", "the", "9 June 2023", "S001", "(2020)", "Sept", "November,", "2022-03-01", ""]
+    rng = random.Random(18)
+    texts, starts, ends = [], [], []
+    for _ in range(2000):
+        start = dt.date(2019, 1, 1) + dt.timedelta(days=rng.randrange(1800))
+        end = start + dt.timedelta(days=rng.choice([0, 5, 30, 60, 200, 400]))
+        texts.append(None if rng.random() < 0.05 else " ".join(rng.choice(words) for _ in range(rng.randrange(5))))
+        starts.append(start)
+        ends.append(end)
+    texts += ["the parade in December", "in January", "2014 and 2015"]
+    starts += [dt.date(2021, 11, 15), dt.date(2021, 11, 15), dt.date(2013, 6, 1)]
+    ends += [dt.date(2022, 1, 10), dt.date(2022, 1, 10), dt.date(2014, 2, 1)]
+    found = _in_words(pa.array(texts, pa.string()), _months(pa.array(starts, pa.date32())), _months(pa.array(ends, pa.date32())))
+    expected = np.array([_interval_in_words(t, a, b) for t, a, b in zip(texts, starts, ends)])
+    assert found.tolist() == expected.tolist()
+    assert found[-3:].tolist() == [True, True, True] and 0 < found.sum() < len(found)
