@@ -322,10 +322,19 @@ def scale_copy(root: Path, rows: int, seed: int = 7) -> tuple[Path, Path]:
     first = [f.replace(day=1) if m else f for f, m in zip(first, monthly)]
     picked["date_from"] = [d.strftime("%Y-%m-%d") for d in first]
     picked["date_to"] = [d.strftime("%Y-%m-%d") for d in last]
-    picked["date_source"] = "seed"
-    picked["date_note"] = ""
+    # the date in words, so that a seed date passes seed-date-carried; a corrected date stays a reference date
+    corrected = [("date" in [c.strip() for c in corrects.split(";")]) for corrects in picked.get("corrects", [""] * rows)]
+    picked["date_source"] = ["reference" if c else "seed" for c in corrected]
+    picked["date_note"] = [f"Resampled for the benchmark: {f.strftime('%B %Y')}" for f in first]
     picked["id"] = [f"EV{i:06d}" for i in range(1, rows + 1)]
-    picked["event_key"] = [f"{key}_{i}" for i, key in enumerate(picked["event_key"])]
+    # each (event_key, seed) keeps its key once, so the thematic tables' scored acts still have their mark in events
+    # (scored-act-has-mark) and one seed tells one event once (one-row-per-seed-per-event); the other copies get their own
+    kept: set[tuple[str, str]] = set()
+    keys = []
+    for i, (key, source) in enumerate(zip(picked["event_key"], picked["source_id"])):
+        keys.append(key if (key, source) not in kept else f"{key}_{i}")
+        kept.add((key, source))
+    picked["event_key"] = keys
     picked.to_csv(data_dir / "events.csv", index=False)
     package = json.loads((data_dir / "datapackage.json").read_text(encoding="utf-8"))
     for resource in package["resources"]:

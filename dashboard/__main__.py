@@ -163,6 +163,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "dashboard.curate",  # add-source, propose
     "dashboard.bundle",  # apply-bundle
     "dashboard.journal",  # recover
+    "dashboard.agreement",  # agreement
 )
 
 

@@ -3,7 +3,9 @@
 A release is a directory ``data/releases/<name>/`` holding every table of the package exactly as it was, byte for
 byte, gzip-compressed (``<resource>.csv.gz``; the seeds' provenance table is the ``sources`` resource), the
 descriptor (``datapackage.json.gz``) and ``manifest.json``: the release's name, its date, the package's ``version``,
-the data's as-of date, a one-line summary of the rows per table, and the sha256 of every file. The releases are
+the data's as-of date, a one-line summary of the rows per table, the coding's reliability (``agreement``: alpha per
+coded field, the sample size and the date of the second coding, from ``data/coding/``; null without a second
+coding), and the sha256 of every file. The releases are
 listed in ``data/releases/releases.csv``, the package's ``releases`` resource, with the sha256 of each manifest, so
 ``python -m dashboard check`` validates them like the other tables, and its ``release-sha256`` rule fails on any
 released file that changed (releases are immutable: a correction is a new release).
@@ -181,6 +183,18 @@ def summary_line(rows: dict[str, int]) -> str:
     return f"{len(rows)} table{'' if len(rows) == 1 else 's'}, {total} row{'' if total == 1 else 's'}: {parts}"
 
 
+def _agreement(data_dir: Path) -> dict[str, Any] | None:
+    """The coding's reliability as the Method page shows it (:func:`dashboard.agreement.summary`: alpha per field, the
+    sample size, the date of the second coding, before and after reconciliation); None without a second coding."""
+    from dashboard import agreement
+
+    try:
+        return agreement.summary(data_dir)
+    except agreement.CodingError as exc:
+        raise ReleaseError("the codings in data/coding/ cannot be read, so the release cannot carry their figures:\n"
+                           + "\n".join(exc.lines)) from None
+
+
 def make_release(data_dir: Path | str, seeds_dir: Path | str | None = None, name: str | None = None,
                  today: dt.date | None = None) -> dict[str, str]:
     """Freeze the current tables as release ``name`` (default: today's date) and return its row of the index.
@@ -239,7 +253,7 @@ def _make_release_locked(data_dir: Path, seeds_dir: Path | str | None, name: str
     as_of = _as_of(report)
     summary = summary_line(rows)
     manifest = {"release": name, "created": today.isoformat(), "version": str(package.get("version") or ""),
-                "as_of": as_of, "summary": summary, "files": files}
+                "as_of": as_of, "summary": summary, "agreement": _agreement(data_dir), "files": files}
     blobs[MANIFEST] = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
     row = {"release": name, "created": today.isoformat(), "version": manifest["version"], "as_of": as_of,
@@ -473,7 +487,8 @@ def add_commands(subparsers: Any) -> None:
         help="freeze the current tables as a dated release under data/releases/",
         description="Check the data, then freeze every table as release NAME (default: today's date) under "
         "data/releases/NAME/: the CSVs gzip-compressed as they are, the descriptor, and manifest.json (name, date, "
-        "package version, as-of date, sha256 of every file, rows per table), listed in data/releases/releases.csv. "
+        "package version, as-of date, sha256 of every file, rows per table, the coding's reliability from data/coding/), "
+        "listed in data/releases/releases.csv. "
         "Refuses invalid data (printing the problems) and a name that exists; exits 1 then.",
     )
     release.add_argument("--name", default=None, metavar="NAME", help="the release's name (default: today's date, YYYY-MM-DD)")

@@ -19,7 +19,7 @@ from conftest import REPO
 
 APP = str(REPO / "dashboard" / "app.py")
 ADDED = "EV999"
-CORRECTION = "The seed's date is a day late (curator's test correction)."
+CORRECTION = "The seed's date is a day late (curator's test correction; Example News, 2 March 2022)."
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -49,6 +49,9 @@ def curate(data_dir: Path) -> dict[str, str]:
     rows.append({**template, "id": ADDED, "event_key": "curator_test_added_event", "conflict_key": "", "correction": ""})
     moved["date_to"] = moved["date_from"]
     moved["correction"] = CORRECTION
+    # a correction says what it corrects; a corrected date is dated from the record, which date_note names
+    moved["corrects"], moved["refuted"] = "date", ""
+    moved["date_source"], moved["date_note"] = "reference", "Example News, 2 March 2022, dates it to its first day."
     _write(path, rows)
     return {"added": ADDED, "moved": moved["id"], "added_quote": template["quote"], "moved_quote": moved["quote"]}
 

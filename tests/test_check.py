@@ -36,6 +36,7 @@ SEEDS = {
     ),
 }
 PUBLISHED_TO = {"S000": "2022-03-31", "S001": "2022-04-30"}
+URLS = {"S000": ("https://example.org/s000", "The page's text is the seed's, word for word")}
 
 
 def _string(name, description="", **constraints):
@@ -79,6 +80,15 @@ def _interval():
         _date("date_to"),
         _string("date_source", enum=["seed", "inferred", "reference"]),
         _string("date_note"),
+    ]
+
+
+def _corrected():
+    return [
+        _string("summary"),
+        _string("correction"),
+        _string("corrects", pattern="^((date|wording|figure|other)(; (date|wording|figure|other))*)?$"),
+        _string("refuted"),
     ]
 
 
@@ -128,6 +138,8 @@ DATAPACKAGE = {
                 _string("title", required=True),
                 _date("published_to", required=True),
                 _string("sha256", required=True, pattern="^[0-9a-f]{64}$"),
+                _string("url", pattern="^(https?://[^\\s]+)?$"),
+                _string("url_evidence"),
             ],
             ["source_id"],
         ),
@@ -162,6 +174,7 @@ DATAPACKAGE = {
                 _string("act", required=True),
                 STANCE,
                 _string("domain", required=True, enum=["sanctions", "society", "security"]),
+                *_corrected(),
                 SOURCE_ID,
                 QUOTE,
             ],
@@ -178,6 +191,9 @@ DATAPACKAGE = {
                 _string("actor", required=True),
                 _string("act", required=True),
                 STANCE,
+                _string("no_event_reason"),
+                _string("position"),
+                *_corrected(),
                 SOURCE_ID,
                 QUOTE,
             ],
@@ -192,6 +208,7 @@ DATAPACKAGE = {
                 _string("event_key", pattern="^[a-z0-9_]+$"),
                 _string("act", required=True),
                 STANCE,
+                _string("no_event_reason"),
                 SOURCE_ID,
                 QUOTE,
             ],
@@ -221,6 +238,29 @@ DATAPACKAGE["resources"].append(_resource("releases", "releases/releases.csv", [
     _string("release", required=True, unique=True), _string("manifest_sha256", required=True)], ["release"]))
 RULES.append({"name": "release-immutable", "check": "release-sha256", "resources": ["releases"], "field": "manifest_sha256",
               "description": "Releases are immutable."})
+CORRECTED = ["events", "sanctions"]
+RULES += [
+    {"name": "correction-kind-given", "check": "both-or-neither", "resources": CORRECTED, "fields": ["correction", "corrects"],
+     "description": "corrects exactly when correction."},
+    {"name": "corrected-date-from-record", "check": "value-in-when", "resources": CORRECTED, "field": "date_source",
+     "in": ["reference"], "when": {"field": "corrects", "lists": "date", "separator": ";"},
+     "description": "A corrected date is dated from the record."},
+    {"name": "seed-date-carried", "check": "date-in-words", "resources": DATED, "field": "date_from", "other": "date_to",
+     "fields": ["quote", "date_note"], "when": {"field": "date_source", "in": ["seed"]},
+     "description": "A seed date is in the seed's words."},
+    {"name": "refuted-not-repeated", "check": "phrases-quoted-not-coded", "resources": CORRECTED, "field": "refuted",
+     "other": "quote", "fields": ["summary", "position"], "separator": "|",
+     "description": "The refuted words are in the quote and not in the coded text."},
+    {"name": "scored-act-has-mark", "check": "linked-or-explained", "resources": ["sanctions", "security"], "field": "event_key",
+     "other": "no_event_reason", "when": "stance", "linked": {"resource": "events", "field": "event_key"},
+     "description": "A scored act has its mark in events, or a reason why not."},
+    {"name": "correction-names-source", "check": "has-pattern", "resources": CORRECTED, "field": "correction",
+     "pattern": "(^|[^0-9])(19|20)[0-9]{2}([^0-9]|$)|https?://[^ ]",
+     "what": "dated outside source (a year 19xx or 20xx, or an http(s) address)",
+     "description": "A correction names its source with a date."},
+    {"name": "source-url-evidenced", "check": "required-when-present", "resources": ["sources"], "field": "url_evidence",
+     "when": "url", "description": "A url has its evidence."},
+]
 
 TABLES = {
     "data/releases/releases.csv": [["release", "manifest_sha256"]],
@@ -236,34 +276,41 @@ TABLES = {
         ["bloc_commitment", "Bloc commitment", "2", "Deploying the forces of a Russia-led bloc."],
     ],
     "data/events.csv": [
-        ["id", "event_key", "date_from", "date_to", "date_source", "date_note", "actor", "act", "stance", "domain", "source_id", "quote"],
-        # the quote spans a line break in the seed: whitespace is normalised
-        ["EV001", "no_circumvention", "2022-03-03", "2022-03-03", "seed", "", "Kazakhstan government", "sanctions_compliance", "-1",
-         "sanctions", "S000", "Kazakhstan would not help Russia circumvent sanctions"],
-        # an inferred date may name the row's own seed
+        ["id", "event_key", "date_from", "date_to", "date_source", "date_note", "actor", "act", "stance", "domain",
+         "summary", "correction", "corrects", "refuted", "source_id", "quote"],
+        # the quote spans a line break in the seed: whitespace is normalised; a seed date in the seed's words (date_note)
+        ["EV001", "no_circumvention", "2022-03-03", "2022-03-03", "seed", "The seed: on 3 March 2022", "Kazakhstan government",
+         "sanctions_compliance", "-1", "sanctions", "", "", "", "", "S000", "Kazakhstan would not help Russia circumvent sanctions"],
+        # an inferred date may name the row's own seed; a correction of the wording, with the words it refutes
         ["EV002", "parade_cancelled", "2022-04-01", "2022-04-30", "inferred", "S001 gives the month only", "Kazakhstan government",
-         "pointed_gesture", "-1", "society", "S001", "the parade was cancelled"],
-        ["EV003", "invasion", "2022-02-24", "2022-02-24", "seed", "", "Russia government", "context", "", "security", "S000",
-         "Russia invaded Ukraine on 24 February 2022"],
-        ["EV004", "troops_january", "2022-01-01", "2022-01-31", "seed", "", "CSTO", "bloc_commitment", "2", "security", "S000",
-         "About 2,500 troops were deployed"],
+         "pointed_gesture", "-1", "society", "The parade was postponed",
+         "The parade was postponed, not cancelled (Example News, 5 April 2022)", "wording", "cancelled", "S001",
+         "the parade was cancelled"],
+        # a seed date in the quote
+        ["EV003", "invasion", "2022-02-24", "2022-02-24", "seed", "", "Russia government", "context", "", "security",
+         "", "", "", "", "S000", "Russia invaded Ukraine on 24 February 2022"],
+        ["EV004", "troops_january", "2022-01-01", "2022-01-31", "seed", "The seed: deployed in January", "CSTO",
+         "bloc_commitment", "2", "security", "", "", "", "", "S000", "About 2,500 troops were deployed"],
     ],
     "data/sanctions.csv": [
-        ["id", "event_key", "date_from", "date_to", "date_source", "date_note", "actor", "act", "stance", "source_id", "quote"],
-        # a reference date may name another seed
+        ["id", "event_key", "date_from", "date_to", "date_source", "date_note", "actor", "act", "stance", "no_event_reason",
+         "position", "summary", "correction", "corrects", "refuted", "source_id", "quote"],
+        # a reference date may name another seed; a corrected date is a reference date
         ["SS001", "no_circumvention", "2022-03-01", "2022-03-31", "reference", "S001 dates the statement to March 2022",
-         "Kazakhstan government", "sanctions_compliance", "-1", "S000", "help Russia circumvent sanctions"],
-        # undated: both ends blank, and no date_source
-        ["SS002", "", "", "", "", "", "Kazakhstan government", "sanctions_compliance", "-2", "S001",
-         "ruled out helping Russia evade sanctions"],
+         "Kazakhstan government", "sanctions_compliance", "-1", "", "Will not help circumvent the sanctions", "",
+         "Said in March, see https://example.org/statement", "date", "", "S000", "help Russia circumvent sanctions"],
+        # undated: both ends blank, and no date_source; a scored act with no mark in events says why
+        ["SS002", "", "", "", "", "", "Kazakhstan government", "sanctions_compliance", "-2", "The seed does not date it",
+         "Rules out helping to evade the sanctions", "", "", "", "", "S001", "ruled out helping Russia evade sanctions"],
     ],
     "data/security.csv": [
-        ["id", "event_key", "act", "stance", "source_id", "quote"],
-        ["SC001", "troops_january", "bloc_commitment", "2", "S001", "3,000 troops arrived"],
+        ["id", "event_key", "act", "stance", "no_event_reason", "source_id", "quote"],
+        ["SC001", "troops_january", "bloc_commitment", "2", "", "S001", "3,000 troops arrived"],
     ],
     "data/figures.csv": [
         ["id", "value", "unit", "date_from", "date_to", "date_source", "date_note", "source_id", "quote", "conflict_key"],
-        ["FG001", "2500", "troops", "2022-01-01", "2022-01-31", "seed", "", "S000", "About 2,500 troops were deployed", "troops_deployed"],
+        ["FG001", "2500", "troops", "2022-01-01", "2022-01-31", "seed", "deployed in January", "S000", "About 2,500 troops were deployed",
+         "troops_deployed"],
         ["FG002", "3000", "troops", "", "", "", "", "S001", "3,000 troops arrived", "troops_deployed"],
     ],
 }
@@ -284,12 +331,13 @@ class RulesPkg(Pkg):
         (self.data / "releases").mkdir(parents=True)
         self.seeds.mkdir(parents=True)
         (self.data / "datapackage.json").write_text(json.dumps(DATAPACKAGE, indent=2), encoding="utf-8")
-        provenance = [["source_id", "file", "title", "published_to", "sha256", "language"]]
+        provenance = [["source_id", "file", "title", "published_to", "sha256", "language", "url", "url_evidence"]]
         for number, (name, text) in enumerate(SEEDS.items()):
             source_id = f"S{number:03d}"
             (self.seeds / name).write_text(text, encoding="utf-8")
+            url, evidence = URLS.get(source_id, ("", ""))
             provenance.append([source_id, name, f"Seed {number}", PUBLISHED_TO[source_id], hashlib.sha256(text.encode()).hexdigest(),
-                               LANGUAGE[source_id]])
+                               LANGUAGE[source_id], url, evidence])
         self.write("seeds/provenance.csv", _csv(provenance))
         for rel, rows in TABLES.items():
             self.write(rel, _csv(rows))
@@ -581,6 +629,144 @@ RULE_CASES = [
 ]
 
 
+_ORDER = "correction and corrects are given together or not at all"
+_MARK = "where stance is given, the row shares its event_key with data/events.csv or says why not in no_event_reason"
+_NO_SOURCE = "has no dated outside source (a year 19xx or 20xx, or an http(s) address)"
+_NOT_SEED = "a date not in the seed's words is inferred or reference"
+
+# the rules of issue 18: each by its kind and rule name, bad inputs and the passing cases next to them
+RULE_CASES += [
+    (
+        "both-or-neither, correction-kind-given: a correction without what it corrects",
+        lambda p: p.set_cell("data/events.csv", "EV002", "corrects", ""),
+        [f"data/events.csv:3:corrects: blank while correction is given: {_ORDER}"],
+    ),
+    (
+        "both-or-neither, correction-kind-given: what a correction corrects, without the correction",
+        lambda p: p.set_cell("data/sanctions.csv", "SS002", "corrects", "figure"),
+        [f"data/sanctions.csv:3:correction: blank while corrects is given: {_ORDER}"],
+    ),
+    (
+        "value-in-when, corrected-date-from-record: a corrected date still inferred from the seed",
+        lambda p: p.set_cell("data/events.csv", "EV002", "corrects", "wording; date"),
+        ['data/events.csv:3:date_source: "inferred", but corrects lists "date": must be "reference"'],
+    ),
+    (
+        "value-in-when, corrected-date-from-record: a corrected date with the seed's date",
+        lambda p: (p.set_cell("data/sanctions.csv", "SS001", "date_source", "seed"),
+                   p.set_cell("data/sanctions.csv", "SS001", "date_note", "March 2022")),
+        ['data/sanctions.csv:2:date_source: "seed", but corrects lists "date": must be "reference"'],
+    ),
+    (
+        "value-in-when, corrected-date-from-record: 'date' is an item of the list, not a part of a word",
+        lambda p: p.set_cell("data/events.csv", "EV002", "corrects", "other"),
+        [],
+    ),
+    (
+        "date-in-words, seed-date-carried: neither the quote nor the note names the date",
+        lambda p: p.set_cell("data/events.csv", "EV003", "quote", "Russia invaded Ukraine"),
+        [f'data/events.csv:4:date_source: "seed", but neither quote nor date_note names a year or a month of '
+         f"2022-02-24 to 2022-02-24: {_NOT_SEED}"],
+    ),
+    (
+        "date-in-words, seed-date-carried: a month the interval does not cover",
+        lambda p: p.set_cell("data/events.csv", "EV004", "date_note", "The seed: deployed in March"),
+        [f'data/events.csv:5:date_source: "seed", but neither quote nor date_note names a year or a month of '
+         f"2022-01-01 to 2022-01-31: {_NOT_SEED}"],
+    ),
+    (
+        "date-in-words, seed-date-carried: a year outside the interval, a month in lower case",
+        lambda p: p.set_cell("data/figures.csv", "FG001", "date_note", "deployed in january 2021"),
+        [f'data/figures.csv:2:date_source: "seed", but neither quote nor date_note names a year or a month of '
+         f"2022-01-01 to 2022-01-31: {_NOT_SEED}"],
+    ),
+    (
+        "date-in-words, seed-date-carried: a year within a longer interval",
+        lambda p: (p.set_cell("data/figures.csv", "FG001", "date_from", "2021-06-01"),
+                   p.set_cell("data/figures.csv", "FG001", "date_note", "the seed says 2021")),
+        [],
+    ),
+    (
+        "date-in-words, seed-date-carried: a month of an interval across the new year",
+        lambda p: (p.set_cell("data/figures.csv", "FG001", "date_from", "2021-11-15"),
+                   p.set_cell("data/figures.csv", "FG001", "date_to", "2022-01-10"),
+                   p.set_cell("data/figures.csv", "FG001", "date_note", "in December")),
+        [],
+    ),
+    (
+        "date-in-words, seed-date-carried: an inferred date needs no date in the words",
+        lambda p: (p.set_cell("data/events.csv", "EV003", "quote", "Russia invaded Ukraine"),
+                   p.set_cell("data/events.csv", "EV003", "date_source", "inferred"),
+                   p.set_cell("data/events.csv", "EV003", "date_note", "S000 was written after the invasion")),
+        [],
+    ),
+    (
+        "phrases-quoted-not-coded, refuted-not-repeated: a refuted phrase that is not in the quote",
+        lambda p: p.set_cell("data/events.csv", "EV002", "refuted", "cancelled | called off"),
+        ['data/events.csv:3:refuted: "called off" does not occur in quote'],
+    ),
+    (
+        "phrases-quoted-not-coded, refuted-not-repeated: the coded text repeats a refuted phrase",
+        lambda p: p.set_cell("data/events.csv", "EV002", "summary", "Parade  CANCELLED"),
+        ['data/events.csv:3:summary: repeats "cancelled", which refuted lists'],
+    ),
+    (
+        "phrases-quoted-not-coded, refuted-not-repeated: each phrase, each field that repeats it",
+        lambda p: (p.set_cell("data/sanctions.csv", "SS001", "refuted", "help Russia | circumvent  sanctions"),
+                   p.set_cell("data/sanctions.csv", "SS001", "summary", "Would help Russia"),
+                   p.set_cell("data/sanctions.csv", "SS001", "position", "Will not circumvent\nsanctions")),
+        ['data/sanctions.csv:2:position: repeats "circumvent sanctions", which refuted lists',
+         'data/sanctions.csv:2:summary: repeats "help Russia", which refuted lists'],
+    ),
+    (
+        "phrases-quoted-not-coded, refuted-not-repeated: an empty phrase",
+        lambda p: p.set_cell("data/events.csv", "EV002", "refuted", "cancelled |"),
+        ['data/events.csv:3:refuted: has an empty phrase: phrases are joined by "|"'],
+    ),
+    (
+        "phrases-quoted-not-coded, refuted-not-repeated: whole words only",
+        lambda p: p.set_cell("data/events.csv", "EV002", "summary", "The uncancelled parade"),
+        [],
+    ),
+    (
+        "linked-or-explained, scored-act-has-mark: no event_key and no reason",
+        lambda p: p.set_cell("data/sanctions.csv", "SS002", "no_event_reason", ""),
+        [f"data/sanctions.csv:3:event_key: blank, and no_event_reason is blank: {_MARK}"],
+    ),
+    (
+        "linked-or-explained, scored-act-has-mark: an event_key that no events row has",
+        lambda p: p.set_cell("data/security.csv", "SC001", "event_key", "troops_february"),
+        [f'data/security.csv:2:event_key: "troops_february" is in no row of data/events.csv, and no_event_reason is blank: {_MARK}'],
+    ),
+    (
+        "linked-or-explained, scored-act-has-mark: a reason given",
+        lambda p: (p.set_cell("data/security.csv", "SC001", "event_key", "troops_february"),
+                   p.set_cell("data/security.csv", "SC001", "no_event_reason", "S001 alone reports it")),
+        [],
+    ),
+    (
+        "has-pattern, correction-names-source: a correction without a dated source",
+        lambda p: p.set_cell("data/events.csv", "EV002", "correction", "The parade was postponed (Example News)"),
+        [f'data/events.csv:3:correction: {_NO_SOURCE}: "The parade was postponed (Example News)"'],
+    ),
+    (
+        "has-pattern, correction-names-source: a number is not a year",
+        lambda p: p.set_cell("data/events.csv", "EV002", "correction", "Postponed by 120 days (Example News, page 20221)"),
+        [f'data/events.csv:3:correction: {_NO_SOURCE}: "Postponed by 120 days (Example News, page 20221)"'],
+    ),
+    (
+        "has-pattern, correction-names-source: an address will do",
+        lambda p: p.set_cell("data/events.csv", "EV002", "correction", "Postponed: https://example.org/parade"),
+        [],
+    ),
+    (
+        "required-when-present, source-url-evidenced: an address without its evidence",
+        lambda p: p.set_cell("seeds/provenance.csv", "S001", "url", "https://example.org/s001"),
+        ["seeds/provenance.csv:3:url_evidence: required when url is given"],
+    ),
+]
+
+
 @pytest.mark.parametrize("corrupt, lines", [case[1:] for case in RULE_CASES], ids=[case[0] for case in RULE_CASES])
 def test_rule_reports_the_exact_line(pkg: RulesPkg, corrupt, lines: list[str]) -> None:
     corrupt(pkg)
@@ -589,6 +775,16 @@ def test_rule_reports_the_exact_line(pkg: RulesPkg, corrupt, lines: list[str]) -
 
 def test_every_rule_kind_has_a_bad_input_case() -> None:
     assert {case[0].split(":")[0].split(",")[0] for case in RULE_CASES} == RULE_CHECKS
+
+
+ISSUE_18_RULES = ["correction-kind-given", "corrected-date-from-record", "seed-date-carried", "refuted-not-repeated",
+                  "scored-act-has-mark", "correction-names-source", "source-url-evidenced"]
+
+
+def test_every_rule_of_the_corrections_and_dates_has_a_bad_input_case_and_is_declared_in_the_fixture() -> None:
+    bad = {case[0].split(":")[0].split(", ")[1] for case in RULE_CASES if case[2] and ", " in case[0].split(":")[0]}
+    assert set(ISSUE_18_RULES) <= bad
+    assert set(ISSUE_18_RULES) <= {rule["name"] for rule in RULES}
 
 
 # --------------------------------------------------------------------------
@@ -629,11 +825,34 @@ DECLARATION_CASES = [
         'rule "act-allows-score": reference resource "kinds" is not declared',
     ),
     ("when of the wrong shape", _rules(lambda rules: rules[6].update(when=["date_source"])),
-     'rule "date-evidence": "when" is neither a field name nor {"field": ..., "in": [...]}'),
+     'rule "date-evidence": "when" is neither a field name nor {"field": ..., "in": [...]} nor {"field": ..., "lists": "item"}'),
     ("required-when-in without in", _rules(lambda rules: rules[6].update(when="date_source")),
      'rule "date-evidence": check "required-when-in" needs "when": {"field": ..., "in": [...]}'),
     ("a rule declared twice", _rules(lambda rules: rules.append(dict(rules[0]))), 'rule "quote-verbatim": is declared more than once'),
+    ("value-in-when: in is not a list", _rules(lambda rules: _named(rules, "corrected-date-from-record").update({"in": "reference"})),
+     'rule "corrected-date-from-record": check "value-in-when" needs "in", a list of values'),
+    ("when lists: an empty item", _rules(lambda rules: _named(rules, "corrected-date-from-record")["when"].update(lists=" ")),
+     'rule "corrected-date-from-record": "when" with "lists" is {"field": ..., "lists": "item"} (and optionally "separator")'),
+    ("linked-or-explained: an undeclared resource",
+     _rules(lambda rules: _named(rules, "scored-act-has-mark")["linked"].update(resource="evnts")),
+     'rule "scored-act-has-mark": linked resource "evnts" is not declared'),
+    ("linked-or-explained: an undeclared field",
+     _rules(lambda rules: _named(rules, "scored-act-has-mark")["linked"].update(field="key")),
+     'rule "scored-act-has-mark": linked resource "events" declares no field "key"'),
+    ("linked-or-explained: without linked", _rules(lambda rules: _named(rules, "scored-act-has-mark").pop("linked")),
+     'rule "scored-act-has-mark": check "linked-or-explained" needs "linked"'),
+    ("has-pattern: not a regular expression", _rules(lambda rules: _named(rules, "correction-names-source").update(pattern="(19")),
+     'rule "correction-names-source": "pattern" is not a regular expression: Invalid regular expression: missing ): (19'),
+    ("phrases-quoted-not-coded: a field no table declares",
+     _rules(lambda rules: _named(rules, "refuted-not-repeated")["fields"].append("colour")),
+     'rule "refuted-not-repeated": no resource of the rule declares the field "colour"'),
+    ("phrases-quoted-not-coded: a blank separator", _rules(lambda rules: _named(rules, "refuted-not-repeated").update(separator=" ")),
+     'rule "refuted-not-repeated": "separator" is blank or not a text'),
 ]
+
+
+def _named(rules: list[dict], name: str) -> dict:
+    return next(rule for rule in rules if rule["name"] == name)
 
 
 @pytest.mark.parametrize("edit, message", [case[1:] for case in DECLARATION_CASES], ids=[case[0] for case in DECLARATION_CASES])
@@ -853,3 +1072,32 @@ def test_shipped_datapackage_descriptor_is_valid() -> None:
     resources = {r["name"]: r for r in descriptor["resources"]}
     assert Path(resources["sources"]["path"]).name == "provenance.csv"
     assert "conflicts" in resources
+
+
+def test_dates_in_words_vectorised_agrees_with_the_plain_definition() -> None:
+    """seed-date-carried's vectorised matcher gives, text by text, what the plain per-row definition gives."""
+    import datetime as dt
+    import random
+
+    import numpy as np
+    import pyarrow as pa
+
+    from dashboard.validate import _in_words, _interval_in_words, _months
+
+    words = ["In", "May", "Mayday", "may", "March", "December", "January", "2021", "2022", "20221", "12022", "1999",
+             "on", "3", "the", "9 June 2023", "S001", "(2020)", "Sept", "November,", "2022-03-01", ""]
+    rng = random.Random(18)
+    texts, starts, ends = [], [], []
+    for _ in range(2000):
+        start = dt.date(2019, 1, 1) + dt.timedelta(days=rng.randrange(1800))
+        end = start + dt.timedelta(days=rng.choice([0, 5, 30, 60, 200, 400]))
+        texts.append(None if rng.random() < 0.05 else " ".join(rng.choice(words) for _ in range(rng.randrange(5))))
+        starts.append(start)
+        ends.append(end)
+    texts += ["the parade in December", "in January", "2014 and 2015"]
+    starts += [dt.date(2021, 11, 15), dt.date(2021, 11, 15), dt.date(2013, 6, 1)]
+    ends += [dt.date(2022, 1, 10), dt.date(2022, 1, 10), dt.date(2014, 2, 1)]
+    found = _in_words(pa.array(texts, pa.string()), _months(pa.array(starts, pa.date32())), _months(pa.array(ends, pa.date32())))
+    expected = np.array([_interval_in_words(t, a, b) for t, a, b in zip(texts, starts, ends)])
+    assert found.tolist() == expected.tolist()
+    assert found[-3:].tolist() == [True, True, True] and 0 < found.sum() < len(found)

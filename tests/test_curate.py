@@ -114,7 +114,8 @@ def _event(package: curate.Package, **changes) -> dict[str, str]:
     text = (package.seeds_dir / seed["file"]).read_text(encoding="utf-8")
     quote = " ".join(text.split()[10:22])
     row = {"event_key": "curated_test_event", "date_from": seed["published_from"], "date_to": seed["published_from"],
-           "date_source": "seed", "actor": "Kazakhstan government", "actor_detail": "Foreign Ministry",
+           "date_source": "inferred", "date_note": "The seed's first day of publication (a test row).",
+           "actor": "Kazakhstan government", "actor_detail": "Foreign Ministry",
            "counterpart": "Russia government", "domain": "diplomatic", "act": "context",
            "credibility": "3", "summary": "A test row", "source_id": seed["source_id"], "quote": quote}
     row.update(changes)
@@ -284,7 +285,9 @@ def test_curate_page_rejects_a_row_that_does_not_validate_and_writes_nothing(pro
         "Not in the text word for word. Copy the passage from the text: shorten it if needed, never reword it.",
         "Not saved: the package would not validate with this row. Nothing was written."]
     rows = sum(1 for _ in csv.reader(project.file("events").open(encoding="utf-8")))
-    assert at.code[0].value.startswith(f"data/events.csv:{rows + 1}:quote: ")
+    lines = at.code[0].value.splitlines()
+    # the quote is not the seed's; so neither are the words that carried the candidate's date (seed-date-carried)
+    assert [line.split(": ")[0] for line in lines] == [f"data/events.csv:{rows + 1}:date_source", f"data/events.csv:{rows + 1}:quote"]
     assert snapshot(project) == before
 
 

@@ -21,7 +21,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import charts, data, export, facts, seeds, ui
 from dashboard.filters import DEFAULT, Filters, apply
 
-from conftest import REPO, Pkg
+from conftest import REPO, Pkg, _csv
 
 APP = str(REPO / "dashboard" / "app.py")
 D = dt.date
@@ -608,7 +608,7 @@ def test_method_page_lists_conflicts_corrections_and_the_codebook(shipped) -> No
     assert len(corrections) > 0
 
 
-@pytest.mark.parametrize("tab", ["codebook", "grades", "rules", "conflicts", "tables"])
+@pytest.mark.parametrize("tab", ["codebook", "grades", "rules", "reliability", "conflicts", "tables"])
 def test_method_builds_only_the_open_tab(shipped, tab: str) -> None:
     """The tabs are lazy: a closed tab's tables, conflicts and codebook are not built."""
     at = open_page("method", tab=tab)
@@ -618,6 +618,7 @@ def test_method_builds_only_the_open_tab(shipped, tab: str) -> None:
         "codebook": "## The stance score" in markdown,
         "grades": ["grade", "meaning"] in columns,
         "rules": ["name", "description", "tables", "fields"] in columns,
+        "reliability": "How reliably the codebook is applied" in [h.value for h in at.subheader],
         "conflicts": any("`" + k + "`" in markdown for k in shipped["conflicts"]["conflict_key"]),
         "tables": ["name", "type", "description", "constraints"] in columns,
     }
@@ -642,6 +643,74 @@ def test_method_page_shows_every_declared_rule_and_every_act(shipped) -> None:
     for column in ("label", "scores", "definition", "example"):
         assert acts[column].fillna("").tolist() == [row[column] for row in declared_acts], column
     assert "Acts and the scores they allow" in [s.value for s in at.subheader]
+
+
+CODING_HEADER = ["item", "table", "act", "actor", "domain", "stance", "credibility", "date_from", "date_to"]
+
+
+@pytest.fixture
+def coded(tmp_path: Path, monkeypatch) -> Path:
+    """A copy of the shipped data whose data/coding/ holds a sample of three events rows, a first coding that differs
+    from the tables on one act, and a second coding, made here."""
+    shutil.copytree(REPO / "data", tmp_path / "data", ignore=shutil.ignore_patterns("coding"))
+    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
+    folder = tmp_path / "data" / "coding"
+    folder.mkdir()
+    with (REPO / "data" / "events.csv").open(encoding="utf-8", newline="") as handle:
+        scored = [r for r in csv.DictReader(handle) if r["stance"].strip()]
+    # three scored events, the first two of different acts (the first coding differs on the first one's act)
+    events = [scored[0], next(r for r in scored if r["act"] != scored[0]["act"]), scored[-1]]
+    rows = [[f"B{i}", "events", r["act"], r["actor"], r["domain"], r["stance"], r["credibility"], r["date_from"], r["date_to"]]
+            for i, r in enumerate(events, start=1)]
+    pkg = Pkg(tmp_path)
+    pkg.write("data/coding/sample.csv", _csv([["item", "table", "id"], *[[f"B{i}", "events", r["id"]] for i, r in enumerate(events, 1)]]))
+    pkg.write("data/coding/second.csv", _csv([[*CODING_HEADER, "note"], *[[*r, "a note"] for r in rows]]))
+    first = [list(r) for r in rows]
+    first[0][2] = next(r["act"] for r in events if r["act"] != first[0][2])
+    pkg.write("data/coding/first.csv", _csv([CODING_HEADER, *first]))
+    pkg.write("data/coding/coders.csv", _csv([["coding", "coder", "coded_on", "blinding", "note"],
+                                              ["first", "the curators", "2026-11-30", "coded before the sample", ""],
+                                              ["second", "a *second* coder <b>", "2026-12-02", "saw the quotes only", ""]]))
+    monkeypatch.setenv(data.DATA_ENV, str(tmp_path / "data"))
+    monkeypatch.delenv(data.SEEDS_ENV, raising=False)
+    return tmp_path / "data"
+
+
+def test_method_page_shows_the_coding_reliability(coded: Path) -> None:
+    from dashboard import agreement
+    from dashboard.views import _method
+
+    figures = agreement.summary(coded)
+    at = open_page("method", tab="reliability")
+    table = next(d.value for d in at.dataframe if list(d.value.columns) == _method.RELIABILITY_COLUMNS)
+    assert table["field"].tolist() == list(agreement.LEVELS)
+    assert table["alpha after"].tolist() == [f"{f['alpha']:.3f}" if f["alpha"] is not None else "n/a" for f in figures["after"]["fields"]]
+    assert table["alpha before"].tolist() == [f"{f['alpha']:.3f}" if f["alpha"] is not None else "n/a" for f in figures["before"]["fields"]]
+    assert table["items after"].tolist() == [3] * 6
+    act = table.set_index("field").loc["act"]
+    assert (act["alpha after"], act["verdict after"]) == ("1.000", "reliable")
+    assert act["verdict before"] == agreement.verdict(figures["before"]["fields"][1]["alpha"]) != "reliable"
+    text = "\n".join(m.value for m in at.markdown)
+    assert "a sample of **3** rows blind, on 2026\\-12\\-02." in text
+    coders = next(d.value for d in at.dataframe if "blinding" in d.value.columns)
+    assert coders["coder"].tolist() == ["the curators", "a *second* coder <b>"]  # data as plain cells, never markup
+    assert [c.value for c in at.caption if c.value.startswith("Dates")] == [ui._md(
+        "Dates, before: the intervals overlap in 3 of 3 items (1.000) and match exactly in 3 (1.000). "
+        "After: the intervals overlap in 3 of 3 items (1.000) and match exactly in 3 (1.000).")]
+
+
+def test_method_page_says_so_when_there_is_no_second_coding(coded: Path) -> None:
+    (coded / "coding" / "second.csv").unlink()
+    at = open_page("method", tab="reliability")
+    assert [i.value for i in at.info] == ["No second coding in data/coding/ yet, so the coding's reliability is not measured."]
+
+
+def test_method_page_names_a_bad_coding_by_file_row_and_field(coded: Path) -> None:
+    pkg = Pkg(coded.parent)
+    pkg.set_cell("data/coding/second.csv", "B2", "stance", "5")
+    at = open_page("method", tab="reliability")
+    assert "The codings in data/coding/ cannot be read:\n\n" + ui._md(
+        f'{coded}/coding/second.csv:3:stance: "5" is not a stance (-2, -1, 0, 1, 2)') in [e.value for e in at.error]
 
 
 @pytest.mark.parametrize("tab", ["tables", "rules"])

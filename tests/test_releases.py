@@ -78,6 +78,57 @@ def test_release_freezes_every_table_with_checksums_and_a_summary(rpkg: Pkg) -> 
     assert check(rpkg.data) == []
 
 
+def test_release_manifest_has_no_agreement_without_a_second_coding(rpkg: Pkg) -> None:
+    releases.make_release(rpkg.data, None, "r1", today=DAY)
+    assert json.loads((rpkg.data / "releases/r1/manifest.json").read_text(encoding="utf-8"))["agreement"] is None
+
+
+CODING = [["item", "table", "act", "actor", "domain", "stance", "credibility", "date_from", "date_to"],
+          ["B1", "events", "hedge", "Kazakhstan government", "diplomatic", "0", "1", "2022-03-01", "2022-03-31"],
+          ["B2", "events", "pressure", "Russia government", "information", "1", "3", "2022-04-01", "2022-04-01"]]
+
+
+def _coded(pkg: Pkg) -> None:
+    """data/coding/ beside the fixture: a first and a second coding of two items (the sample's ids are not needed for
+    the first against the second; the tables' coding reads the sample)."""
+    from conftest import _csv
+
+    (pkg.data / "coding").mkdir()
+    pkg.write("data/coding/first.csv", _csv([CODING[0], CODING[1], [*CODING[2][:2], "hedge", *CODING[2][3:]]]))
+    pkg.write("data/coding/second.csv", _csv(CODING))
+    pkg.write("data/coding/sample.csv", _csv([["item", "table", "id"]]))
+    pkg.write("data/coding/coders.csv", _csv([["coding", "coder", "coded_on", "blinding", "note"],
+                                              ["second", "a second coder", "2026-12-02", "blind", ""]]))
+
+
+def test_release_manifest_carries_the_coding_reliability(rpkg: Pkg, monkeypatch) -> None:
+    from dashboard import agreement
+
+    _coded(rpkg)
+    # the fixture has no stance tables: the tables' coding of the sample is stubbed with the second coding itself
+    monkeypatch.setattr(agreement, "tables_coding", lambda data_dir: agreement.read_coding(rpkg.data / "coding/second.csv", "tables"))
+    releases.make_release(rpkg.data, None, "r1", today=DAY)
+    manifest = json.loads((rpkg.data / "releases/r1/manifest.json").read_text(encoding="utf-8"))
+    assert manifest["agreement"] == json.loads(json.dumps(agreement.summary(rpkg.data)))
+    assert manifest["agreement"]["second_coded_on"] == "2026-12-02" and manifest["agreement"]["sample"] == 2
+    before = {f["field"]: f for f in manifest["agreement"]["before"]["fields"]}
+    assert before["act"] == {"field": "act", "level": "nominal", "alpha": round(agreement.alpha(
+        [("hedge", "hedge"), ("hedge", "pressure")], "nominal"), 6), "items": 2, "verdict": "unreliable"}
+    after = {f["field"]: f for f in manifest["agreement"]["after"]["fields"]}
+    assert after["act"]["alpha"] == 1.0 and after["stance"]["verdict"] == "reliable"
+    assert check(rpkg.data) == []
+
+
+def test_release_refuses_a_bad_coding(rpkg: Pkg) -> None:
+    _coded(rpkg)
+    rpkg.set_cell("data/coding/second.csv", "B2", "date_from", "2022-04-31")
+    with pytest.raises(releases.ReleaseError) as raised:
+        releases.make_release(rpkg.data, None, "r1", today=DAY)
+    assert str(raised.value).splitlines()[1:] == [
+        f'{releases._shown_dir(rpkg.data / "coding/second.csv")}:3:date_from: "2022-04-31" is not a date (YYYY-MM-DD)']
+    assert releases.names(rpkg.data) == []
+
+
 def test_release_is_reproducible(rpkg: Pkg, tmp_path: Path) -> None:
     other = rpkg.copy_to(tmp_path / "other")
     releases.make_release(rpkg.data, None, "r1", today=DAY)

@@ -1,20 +1,21 @@
-"""Method: the codebook, the grading scales, the acts and the declared rules, conflicts and corrections, and every
-table's fields, all from data/ (README.md, acts.csv, datapackage.json)."""
+"""Method: the codebook, the grading scales, the acts and the declared rules, the coding's reliability, conflicts and
+corrections, and every table's fields, all from data/ (README.md, acts.csv, datapackage.json, coding/)."""
 
 from __future__ import annotations
 
+import os
 import re
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import facts, ui, validate
+from dashboard import agreement, data, facts, ui, validate
 from dashboard.data import Tables
 
 PAGE = "method"
 #: the ``tab`` parameter: the open tab, by its label (the tabs are bound to it); links name a tab by its short key too
-TABS = {"codebook": "Codebook", "grades": "Grading scales", "rules": "Acts and rules", "conflicts": "Conflicts and corrections",
-        "tables": "Tables and fields"}
+TABS = {"codebook": "Codebook", "grades": "Grading scales", "rules": "Acts and rules", "reliability": "Coding reliability",
+        "conflicts": "Conflicts and corrections", "tables": "Tables and fields"}
 TAB = "tab"
 
 
@@ -86,6 +87,88 @@ def rules_part(loaded: Tables) -> None:
                      column_config={"description": st.column_config.TextColumn(width="large")})
 
 
+def _coding_stamp(folder: str) -> tuple:
+    """Names, mtimes and sizes of the files in data/coding/ (the tables' version does not cover a subdirectory)."""
+    try:
+        with os.scandir(folder) as found:
+            return tuple(sorted((e.name, e.stat().st_mtime_ns, e.stat().st_size) for e in found if e.is_file()))
+    except OSError:
+        return ()
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def reliability(data_dir: str, version: str, stamp: tuple) -> tuple[dict | None, list[str], list[dict]]:
+    """(the figures of :func:`dashboard.agreement.summary`, the problem lines when the codings cannot be read, the
+    coders as recorded in coders.csv)."""
+    try:
+        figures, problems = agreement.summary(data_dir), []
+    except agreement.CodingError as exc:
+        figures, problems = None, exc.lines
+    return figures, problems, agreement.coders(data_dir)
+
+
+RELIABILITY_COLUMNS = ["field", "level", "alpha before", "items before", "verdict before", "alpha after", "items after",
+                       "verdict after"]
+
+
+def _alpha(value) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
+def _dates(comparison: dict | None) -> str:
+    if not comparison or not comparison["dates"]["items"]:
+        return "no item dated by both"
+    d = comparison["dates"]
+    return (f"the intervals overlap in {d['overlap']} of {d['items']} items ({_alpha(d['overlap_share'])}) and match "
+            f"exactly in {d['exact']} ({_alpha(d['exact_share'])})")
+
+
+def reliability_part(loaded: Tables) -> None:
+    """Krippendorff's alpha per coded field: a blind second coding of a sample against the first coding (before
+    reconciliation) and against the tables as they are (after), from data/coding/."""
+    with ui.section("The coding's reliability"):
+        st.subheader("How reliably the codebook is applied")
+        folder = data.default_data_dir() / agreement.DIR
+        figures, problems, coders = reliability(str(data.default_data_dir()), ui.version(loaded), _coding_stamp(str(folder)))
+        if problems:
+            st.error("The codings in data/coding/ cannot be read:\n\n" + "\n\n".join(ui._md(line) for line in problems))
+            return
+        if figures is None:
+            st.info("No second coding in data/coding/ yet, so the coding's reliability is not measured.")
+            return
+        before, after = figures.get("before"), figures["after"]
+        st.markdown(
+            f"A second coder coded a sample of **{figures['sample']}** rows blind, on "
+            f"{ui._md(figures.get('second_coded_on') or 'a date not recorded')}. Krippendorff's alpha per field, nominal "
+            "for table, act, actor and domain, ordinal for stance and credibility: **before** is the first coding "
+            "against the second, as coded before any disagreement was resolved; **after** is the tables as they are now "
+            f"against the second. Alpha {agreement.RELIABLE:.3f} or more is reliable, {agreement.TENTATIVE:.3f} to "
+            f"{agreement.RELIABLE:.3f} tentative, below that unreliable; items = items both codings gave a value."
+        )
+        rows = []
+        for i, after_field in enumerate(after["fields"]):
+            before_field = before["fields"][i] if before else None
+            rows.append({"field": after_field["field"], "level": after_field["level"],
+                         "alpha before": _alpha(before_field["alpha"]) if before_field else "n/a",
+                         "items before": before_field["items"] if before_field else 0,
+                         "verdict before": before_field["verdict"] if before_field else "not recorded",
+                         "alpha after": _alpha(after_field["alpha"]), "items after": after_field["items"],
+                         "verdict after": after_field["verdict"]})
+        st.dataframe(pd.DataFrame(rows, columns=RELIABILITY_COLUMNS), hide_index=True, width="stretch",
+                     key=f"{PAGE}.reliability")
+        st.caption(ui._md(f"Dates, before: {_dates(before)}. After: {_dates(after)}."))
+        missing = [f"{c['a']} lacks {', '.join(c['only_b'])}" for c in (before, after) if c and c["only_b"]]
+        missing += [f"{c['b']} lacks {', '.join(c['only_a'])}" for c in (before, after) if c and c["only_a"]]
+        if missing:
+            st.warning(ui._md("Items not coded by both: " + "; ".join(missing) + "."))
+        if coders:
+            st.caption("Who coded, and how the second coding was kept blind (`data/coding/coders.csv`). Recompute with "
+                       "`python -m dashboard agreement data/coding/first.csv data/coding/second.csv` (before) and "
+                       "`python -m dashboard agreement tables data/coding/second.csv` (after).")
+            st.dataframe(pd.DataFrame(coders), hide_index=True, width="stretch", key=f"{PAGE}.coders",
+                         column_config={c: st.column_config.TextColumn(width="large") for c in ("coder", "blinding", "note")})
+
+
 def conflicts_part(loaded: Tables) -> None:
     """Every conflict between seeds, and every correction."""
     sources = loaded.frames.get("sources")
@@ -147,6 +230,7 @@ def main() -> None:
         "Method",
         "How the tables were made and how to read them: the codebook (`data/README.md`), the grading scales, "
         "the kinds of act and the scores each allows (`data/acts.csv`), the rules every row is checked against, "
+        "how reliably a second, blind coder applied the codebook (`data/coding/`), "
         "every conflict between seeds and every correction, and each table's fields as declared in "
         "`data/datapackage.json`.",
     )
@@ -159,7 +243,7 @@ def main() -> None:
         ui.redirect({TAB: TABS[ui.url_value(TAB)]})
     # lazy: only the open tab is built (a tab switch reruns the page, with the tab in the URL)
     for tab, draw in zip(st.tabs(list(TABS.values()), key=TAB, bind=ui.BIND, on_change="rerun"),
-                         (codebook_part, grades_part, rules_part, conflicts_part, tables_part)):
+                         (codebook_part, grades_part, rules_part, reliability_part, conflicts_part, tables_part)):
         if tab.open:
             with tab:
                 draw(loaded)
