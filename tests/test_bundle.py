@@ -22,6 +22,7 @@ QUOTE = "Токаев и Путин подписали в Астане согл�
 SOURCE = {"title": "Токаев и Путин подписали соглашение", "language": "ru", "published_from": "2023-11-10",
           "outlet": "Test outlet"}
 ROW = {"event_key": "gas_agreement_2023", "date_from": "2023-11-09", "date_to": "2023-11-09", "date_source": "seed",
+       "date_note": "The sentence opens «9 ноября 2023 года»",
        "actor": "Kazakhstan government", "actor_detail": "Kassym-Jomart Tokayev", "counterpart": "Russia government",
        "domain": "energy", "act": "integration_step", "stance": "1", "credibility": "2", "place": "Astana",
        "summary": "Tokayev and Putin sign a gas supply agreement in Astana", "quote": QUOTE,

@@ -952,9 +952,9 @@ def test_only_declared_rules_run(pkg: RulesPkg) -> None:
         ),
         (lambda p: p.drop_column("data/events.csv", "domain"), "data/events.csv:1:domain: missing column (declared in datapackage.json)"),
         (lambda p: p.remove("data/events.csv"), "data/events.csv:0:-: file not found"
-         "; rules quote-verbatim, interval-complete, interval-ordered, within-publication, date-source-given, date-evidence, inferred-from-own-seed, act-allows-score, event-key-agrees and one-row-per-seed-per-event skipped for it"),
+         "; rules quote-verbatim, interval-complete, interval-ordered, within-publication, date-source-given, date-evidence, inferred-from-own-seed, act-allows-score, event-key-agrees, one-row-per-seed-per-event, correction-kind-given, corrected-date-from-record, seed-date-carried, refuted-not-repeated and correction-names-source skipped for it"),
         (lambda p: p.write("data/events.csv", ""), "data/events.csv:0:-: file is empty"
-         "; rules quote-verbatim, interval-complete, interval-ordered, within-publication, date-source-given, date-evidence, inferred-from-own-seed, act-allows-score, event-key-agrees and one-row-per-seed-per-event skipped for it"),
+         "; rules quote-verbatim, interval-complete, interval-ordered, within-publication, date-source-given, date-evidence, inferred-from-own-seed, act-allows-score, event-key-agrees, one-row-per-seed-per-event, correction-kind-given, corrected-date-from-record, seed-date-carried, refuted-not-repeated and correction-names-source skipped for it"),
     ],
 )
 def test_messages_are_plain(pkg: RulesPkg, corrupt, line: str) -> None:

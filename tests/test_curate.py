@@ -282,6 +282,8 @@ def test_curate_page_rejects_a_row_that_does_not_validate_and_writes_nothing(pro
     _widget(at.button, "Accept into events").click().run()
     # the problem beside its field in plain words, then the summary; the check's line folded below
     assert [e.value for e in at.error] == [
+        "\"seed\", but neither quote nor date_note names a year or a month of 2019-01-01 to 2019-12-31: a date not in "
+        "the seed's words is inferred or reference",
         "Not in the text word for word. Copy the passage from the text: shorten it if needed, never reword it.",
         "Not saved: the package would not validate with this row. Nothing was written."]
     rows = sum(1 for _ in csv.reader(project.file("events").open(encoding="utf-8")))

@@ -30,8 +30,9 @@ EVENT = {"event_key": "gas_agreement_2023", "date_from": "2023-11-09", "date_to"
 SANCTIONS = {"event_key": "sanctions_line_2023", "date_from": "2023-11-01", "date_to": "2023-11-30", "date_source": "seed",
              "actor": "Kazakhstan government", "actor_detail": "a minister", "issue": "sanctions compliance",
              "position": "Will observe the sanctions against Russia", "act": "sanctions_compliance", "stance": "-1",
-             "quote": "министр заявил, что Казахстан будет соблюдать санкции против России",
-             "quote_en": "the minister said that Kazakhstan would observe the sanctions against Russia", "quote_en_by": "AB"}
+             "no_event_reason": "The test's sanctions line has no events row",
+             "quote": "В ноябре 2023 года министр заявил, что Казахстан будет соблюдать санкции против России",
+             "quote_en": "In November 2023 the minister said that Kazakhstan would observe the sanctions against Russia", "quote_en_by": "AB"}
 
 
 def test_a_quote_is_given_with_its_translation_and_translator() -> None:
