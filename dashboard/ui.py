@@ -17,7 +17,6 @@ import datetime as dt
 import hashlib
 import logging
 import os
-import re
 import threading
 import weakref
 from contextlib import contextmanager
@@ -32,6 +31,7 @@ from streamlit.errors import StreamlitAPIException
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dashboard import data, export
+from dashboard.text import md as text_md, md_lines, plain
 from dashboard.data import Tables
 from dashboard.filters import DEFAULT, Filters
 
@@ -136,7 +136,7 @@ def section(what: str):
         yield
     except Exception as exc:  # noqa: BLE001 - one part failing must not take the page down
         _LOG.exception("%s could not be drawn", what)
-        st.error(f"{what} could not be drawn from the loaded tables ({type(exc).__name__}: {exc}). The rest of the page is unaffected.",
+        st.error(f"{what} could not be drawn from the loaded tables ({type(exc).__name__}: {text_md(exc)}). The rest of the page is unaffected.",
                  icon=":material/error:")
 
 
@@ -146,14 +146,48 @@ def problem_panel(loaded: Tables) -> None:
         return
     failed = sorted(loaded.problems)
     names = ", ".join(n if n == "datapackage" else loaded.paths.get(n, n) for n in failed)
-    lines = "\n".join(str(p) for p in loaded.all_problems)
-    st.error(
-        f"**{len(failed)} {'table' if len(failed) == 1 else 'tables'} failed validation and "
-        f"{'is' if len(failed) == 1 else 'are'} not shown:** {names}. "
-        "Fix these lines (or run `python -m dashboard check`):\n\n"
-        f"```text\n{lines}\n```",
-        icon=":material/error:",
-    )
+    lines = "\n".join(plain(p) for p in loaded.all_problems)
+    # the lines hold data (a bad cell's value): a code element shows them as typed, never as markup
+    with st.container(border=True):
+        st.error(
+            f"**{len(failed)} {'table' if len(failed) == 1 else 'tables'} failed validation and "
+            f"{'is' if len(failed) == 1 else 'are'} not shown:** {text_md(names)}. "
+            "Fix these lines (or run `python -m dashboard check`):",
+            icon=":material/error:",
+        )
+        st.code(lines, language=None, wrap_lines=True)
+
+
+#: one fixed style sheet for every page (no data in it), set by the entry point: readable on a 1280 × 720 projector.
+#: A compact header, so each chart page's first chart is above the fold; text that would be cut with "…" (metric
+#: values and labels, button labels, date fields) wraps instead; the sidebar narrower; headings in one scale.
+ROOM_CSS = """<style>
+[data-testid="stMainBlockContainer"] { padding-top: 2.6rem; padding-bottom: 3rem; }
+[data-testid="stSidebar"][aria-expanded="true"] { width: 14.5rem !important; min-width: 14.5rem !important; }
+[data-testid="stSidebarNav"] { padding-top: 0.5rem; }
+h1 { font-size: 2.1rem !important; padding-top: 0 !important; }
+h2 { font-size: 1.55rem !important; }
+h3 { font-size: 1.25rem !important; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * { white-space: normal !important; overflow: visible !important;
+  text-overflow: clip !important; overflow-wrap: anywhere; line-height: 1.15; }
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * { white-space: normal !important; overflow: visible !important;
+  text-overflow: clip !important; }
+button [data-testid="stMarkdownContainer"], button [data-testid="stMarkdownContainer"] p {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; text-align: left; }
+[data-testid="stDateInputFieldsScroller"] { overflow: visible !important; }
+[data-testid="stDateInput"] input { min-width: 0; font-variant-numeric: tabular-nums; }
+[data-testid="stWidgetLabel"] p { overflow-wrap: anywhere; }
+/* Streamlit's own chart toolbar would offer "Show data" (the raw arrays, dates in epoch milliseconds): each chart
+   has the project's own table under it instead */
+[data-testid="stVegaLiteChart"] + [data-testid="stElementToolbar"], [data-testid="stElementToolbar"]:has(+ [data-testid="stVegaLiteChart"]),
+[data-testid="stElementContainer"]:has([data-testid="stVegaLiteChart"]) [data-testid="stElementToolbar"] { display: none !important; }
+.st-key-filters-summary p { font-size: 0.95rem; }
+</style>"""
+
+
+def room_style() -> None:
+    """The fixed style sheet (:data:`ROOM_CSS`) on the page."""
+    st.html(ROOM_CSS)
 
 
 def dark() -> bool:
@@ -546,18 +580,22 @@ def quote_card(row: dict, sources: pd.DataFrame | None, *, key: str) -> None:
     if head is not None:
         title = f"{sid} · {head[0]}"
         grade = f" · reliability {head[1]}"
-    st.markdown(f"**{row.get('id', '')}** · {_md(title)}{grade}")
+    st.markdown(f"**{_md(row.get('id', ''))}** · {_md(title)}{_md(grade)}")
     if row.get("quote"):
         st.markdown("> " + _md(str(row["quote"])))
     if isinstance(row.get("correction"), str) and row["correction"].strip():
-        st.warning("Correction: " + row["correction"], icon=":material/rule:")
+        st.warning("Correction: " + _md(row["correction"]), icon=":material/rule:")
     if sid:
         source_link(sid, str(row.get("id") or "") or None, key=key)
 
 
+#: the one helper through which data reaches Markdown elements (dashboard.text); plain text for metric values
+md = text_md
+
+
 def _md(text: str) -> str:
-    """Plain text made safe for st.markdown (no markup, links or HTML from the data)."""
-    return re.sub(r"([\\`*_{}\[\]()#+!|<>~$:-])", r"\\\1", " ".join(str(text).split()))
+    """Plain text made safe for st.markdown (no markup, links or HTML from the data): :func:`dashboard.text.md`."""
+    return text_md(text)
 
 
 def citations_popover(citations, sources: pd.DataFrame | None, *, key: str, label: str = "Sources") -> None:
@@ -570,7 +608,7 @@ def citations_popover(citations, sources: pd.DataFrame | None, *, key: str, labe
 
 def citation_help(citations) -> str:
     """Hover text for a figure: each seed and quote."""
-    return "\n\n".join(f"**{c.source_id}** ({c.row_id}): “{_md(c.quote)}”" for c in citations)
+    return "\n\n".join(f"**{_md(c.source_id)}** ({_md(c.row_id)}): “{_md(c.quote)}”" for c in citations)
 
 
 def page_intro(title: str, text: str) -> None:
@@ -583,7 +621,7 @@ def conflict_block(conflict: dict, sources: pd.DataFrame | None, *, key: str) ->
     rows = conflict["rows"]
     with st.container(border=True):
         st.markdown(f"**Conflicting figures: {_md(conflict['subject'])}** · `{conflict['key']}`")
-        st.caption(conflict["reading"])
+        st.caption(_md(conflict["reading"]))
         if conflict.get("reference"):
             source = f" — {conflict['reference_source']}" if conflict.get("reference_source") else ""
             st.caption(f"**Outside the seeds** (reference, not a seed's figure): {_md(conflict['reference'])}{_md(source)}")
@@ -594,10 +632,10 @@ def conflict_block(conflict: dict, sources: pd.DataFrame | None, *, key: str) ->
             with column:
                 heading = f"{row['source_id']} · {row['table']} ({row['id']})"
                 if row["figure"]:  # a figure: as a metric, with the seed's wording under it
-                    st.metric(heading, row["value"] or "—", help=f"“{_md(row['quote'])}”")
-                    st.caption(f"As stated: “{_md(row['figure'])}” · {row['date']}")
+                    st.metric(_md(heading), plain(row["value"]) or "—", help=f"“{_md(row['quote'])}”")
+                    st.caption(f"As stated: “{_md(row['figure'])}” · {_md(row['date'])}")
                 else:  # an account with no figure: its wording as text, which a metric would cut
-                    st.caption(heading)
+                    st.caption(_md(heading))
                     st.markdown(f"**{_md(row['value'] or '—')}**")
-                    st.caption(row["date"])
+                    st.caption(_md(row["date"]))
                 quote_card(row, sources, key=f"{key}.{row['id']}")

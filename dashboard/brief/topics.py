@@ -226,7 +226,10 @@ def rank_corrections(rows: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
         if entry["corrects"]:
             weight = min(catalogue.weights.get(c, max(catalogue.weights.values(), default=9)) for c in entry["corrects"])
         else:
-            weight = catalogue.fallback_digits if re.search(r"\d", entry["correction"]) else catalogue.fallback_plain
+            # not coded yet: a correction that states a figure or a date (outside its bracketed citations) counts as
+            # one that changes a figure or a date
+            bare = re.sub(r"\([^()]*\)|'[^']*'", "", entry["correction"])
+            weight = catalogue.fallback_digits if re.search(r"\d", bare) else catalogue.fallback_plain
         out.append(entry | {"weight": weight, "rows": len(entry["ids"])})
     for entry in out:
         entry["ids"].sort()

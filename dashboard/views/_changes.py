@@ -123,7 +123,7 @@ def _cells(row: diff.RowChange) -> str:
 
 def show_table(table: diff.TableChanges, sources: pd.DataFrame | None) -> None:
     counts = table.counts()
-    st.subheader(f"{table.title} (`{table.name}`)")
+    st.subheader(f"{ui.md(table.title)} ({ui.md(table.name)})")
     st.caption(f"{counts['added']} added, {counts['removed']} removed, {counts['changed']} changed"
                + (f" · columns added: {', '.join(table.columns_added)}" if table.columns_added else "")
                + (f" · columns removed: {', '.join(table.columns_removed)}" if table.columns_removed else "")

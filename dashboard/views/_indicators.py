@@ -179,7 +179,7 @@ def indicators(options: ui.FilterOptions, titles: dict[str, str]) -> None:
                                f"{figures['previous_usd']['as_stated'] if figures['previous_usd'] is not None else '?'} plus the addition.")
             scope = charts.defence_scope(budget)
             if scope["security_wide"]:
-                st.warning(f"{scope['reporter'] or 'The seed'} reports the addition as defence spending, but it is not all defence: "
+                st.warning(f"{ui.md(scope['reporter']) or 'The seed'} reports the addition as defence spending, but it is not all defence: "
                            f"{ui._md(scope['scope_note'])}. The ratio to the previous defence budget mixes the two scopes.",
                            icon=":material/rule:")
             draw_charts(loaded, view, filters)

@@ -35,7 +35,7 @@ def codebook_part(loaded: Tables) -> None:
     with ui.section("The codebook"):
         text, error = codebook(ui.version(loaded), loaded)
         if text is None:
-            st.error(f"The codebook README.md could not be read: {error}")
+            st.error(f"The codebook README.md could not be read: {ui.md(error)}")
         else:
             st.markdown(text)
 
@@ -106,13 +106,13 @@ def tables_part(loaded: Tables) -> None:
     """Each table's fields, as declared in data/datapackage.json."""
     package = loaded.package or {"resources": []}
     with ui.section("The table descriptions"):
-        st.markdown(f"**{ui._md(package.get('title', ''))}** · version {package.get('version', '?')} · created {package.get('created', '?')}")
+        st.markdown(f"**{ui._md(package.get('title', ''))}** · version {ui.md(package.get('version', '?'))} · created {ui.md(package.get('created', '?'))}")
         for resource in package.get("resources", []):
             if not isinstance(resource, dict):
                 continue
             name = resource.get("name", "?")
             schema = resource.get("schema") or {}
-            st.subheader(f"{resource.get('title') or name} (`{name}`)")
+            st.subheader(f"{ui.md(resource.get('title') or name)} ({ui.md(name)})")
             st.markdown(f"{ui._md(resource.get('description', ''))}  \nFile `{resource.get('path', '')}` · primary key "
                         f"`{', '.join(schema.get('primaryKey', []) or []) or '—'}`")
             fields = [

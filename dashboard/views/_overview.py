@@ -51,15 +51,12 @@ def main() -> None:
         for column, card in zip(columns, cards[start : start + 3]):
             with column, st.container(border=True):
                 help_text = ui.citation_help(card.citations) or None
-                if len(card.label) > LABEL_FITS:  # a metric cuts a long label short: the label wraps above it instead
-                    st.markdown(ui._md(card.label), help=help_text)
-                    st.metric(card.label, card.value, help=help_text, label_visibility="collapsed")
-                else:
-                    st.metric(card.label, card.value, help=help_text)
+                # the label and value wrap in the card (ui.ROOM_CSS) instead of being cut; data is text (ui.md)
+                st.metric(ui.md(card.label), ui.plain(card.value), help=help_text)
                 if card.detail:
-                    st.caption(card.detail)
+                    st.caption(ui.md(card.detail))
                 if card.conflict:
-                    st.caption(f"**The seeds disagree.** {card.conflict}")
+                    st.caption(f"**The seeds disagree.** {ui.md(card.conflict)}")
                 if card.citations:
                     ui.citations_popover(card.citations, sources, key=f"{PAGE}.cite.{card.key}")
 

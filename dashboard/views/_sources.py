@@ -83,7 +83,7 @@ def reader(ids: list[str]) -> None:
                  "`python -m dashboard check`.")
         return
     if asked and not row_id:
-        st.info(f"Row {asked} does not cite {seed}.")
+        st.info(f"Row {ui.md(asked)} does not cite {ui.md(seed)}.")
     if row_id:
         current = citing[citing["id"] == row_id].iloc[0]
         with st.container(border=True):
@@ -94,7 +94,7 @@ def reader(ids: list[str]) -> None:
         page_html, rows_html, missing = shown["page_html"], shown["rows_html"], shown["missing"]
         if missing:
             named = ", ".join(missing[:seeds.TITLE_IDS]) + (f" and {len(missing) - seeds.TITLE_IDS:,} more" if len(missing) > seeds.TITLE_IDS else "")
-            st.warning(f"{len(missing):,} quotes were not found in the text: {named}")
+            st.warning(f"{len(missing):,} quotes were not found in the text: {ui.md(named)}")
         text_col, rows_col = st.columns([3, 2])
         with text_col:
             st.markdown(f"**Full text** · `seeds/{record['file']}` · {len(citing)} rows quote it")

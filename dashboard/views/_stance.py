@@ -185,7 +185,7 @@ def explore(options: ui.FilterOptions, titles: dict[str, str]) -> None:
             left_out = shown["left_out"]
             if left_out:
                 text = charts.left_out_text(len(left_out))
-                with st.expander(f"{text[:1].upper()}{text[1:]}: which"):
+                with st.expander(ui.md(f"{text[:1].upper()}{text[1:]}: which")):
                     st.markdown("\n".join(f"- **{ui._md(when)}** · {ui._md(actor)} · {ui._md(summary)} ({ui._md(ids)})"
                                            for when, actor, summary, ids in left_out))
 
