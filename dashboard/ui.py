@@ -402,8 +402,18 @@ def download_csv(frame: pd.DataFrame | Callable[[], pd.DataFrame], file_name: st
         rows = frame() if callable(frame) else frame
         return export.safe_csv(rows, sources, date, title=title or file_name, filters=described)
 
-    st.download_button(label or f"Download {file_name}", data=data_bytes, file_name=file_name, mime="text/csv",
-                       icon=":material/download:", key=key or f"csv-{file_name}", on_click="ignore")
+    def plain_bytes() -> bytes:
+        rows = frame() if callable(frame) else frame
+        return export.plain_csv(rows, sources, date)
+
+    plain_name = file_name[:-4] + "-plain.csv" if file_name.endswith(".csv") else file_name + "-plain.csv"
+    with st.container(horizontal=True, key=f"csv-pair-{key or file_name}"):
+        st.download_button(label or f"Download {file_name}", data=data_bytes, file_name=file_name, mime="text/csv",
+                           icon=":material/download:", key=key or f"csv-{file_name}", on_click="ignore",
+                           help="CSV with # lines first: the title, filters, the data's date and every seed cited")
+        st.download_button("Plain CSV", data=plain_bytes, file_name=plain_name, mime="text/csv",
+                           icon=":material/table_view:", key=f"plain-{key or file_name}", on_click="ignore",
+                           help="The header on the first row, for spreadsheets and tools; each row's citation in its last column")
 
 
 def spec(chart: Any, *, dark_theme: bool = False) -> dict:
@@ -458,8 +468,11 @@ class _Spec:
 
 
 def chart_block(shown: dict, summary: str, name: str, *, light: Callable[[], dict] | dict | None = None,
-                key: str | None = None, on_select: Callable[[], None] | str | None = None):
-    """The chart (a Vega-Lite spec), its one-line text summary under it, and PNG/SVG downloads written on click.
+                key: str | None = None, on_select: Callable[[], None] | str | None = None, tables: tuple[str, ...] = (),
+                outside: tuple[str, ...] = ()):
+    """The chart (a Vega-Lite spec), its one-line text summary under it, PNG/SVG downloads written on click with the
+    chart's title, source line (``tables``, the seeds its data cites, ``outside`` sources) and the data's date baked
+    in, and the rows it draws as a table (instead of Streamlit's own "Show data", which ROOM_CSS hides).
 
     ``light`` gives the light-theme spec for the downloads (a callable, built only on click) when the theme is dark
     and ``shown`` is the dark one. With ``on_select`` (a callback, or "rerun") a click on a mark selects it; returns the selection state.
@@ -474,12 +487,41 @@ def chart_block(shown: dict, summary: str, name: str, *, light: Callable[[], dic
     def drawn() -> _Spec:
         return _Spec(export_spec() if callable(export_spec) else export_spec)
 
-    columns = st.columns([1, 1, 6])
-    columns[0].download_button("PNG", data=lambda: export.chart_png(drawn()), file_name=f"{name}.png", mime="image/png",
-                               icon=":material/image:", key=f"png-{name}", on_click="ignore", help="The chart as a PNG image")
-    columns[1].download_button("SVG", data=lambda: export.chart_svg(drawn()), file_name=f"{name}.svg", mime="image/svg+xml",
-                               icon=":material/draw:", key=f"svg-{name}", on_click="ignore", help="The chart as an SVG drawing")
+    date = as_of(tables_now()) if _has_run() else None
+
+    def line() -> str:
+        return export.source_line(drawn(), tables, outside)
+
+    with st.container(horizontal=True, key=f"chart-tools-{name}"):
+        st.download_button("PNG", data=lambda: export.sourced_png(drawn(), line(), date), file_name=f"{name}.png", mime="image/png",
+                           icon=":material/image:", key=f"png-{name}", on_click="ignore",
+                           help="The chart as a PNG image, with its title, source line and the data's date")
+        st.download_button("SVG", data=lambda: export.sourced_svg(drawn(), line(), date), file_name=f"{name}.svg", mime="image/svg+xml",
+                           icon=":material/draw:", key=f"svg-{name}", on_click="ignore",
+                           help="The chart as an SVG drawing, with its title, source line and the data's date")
+        with st.popover("Data behind the chart", icon=":material/table:", key=f"chart-data-{name}"):
+            chart_data(shown, name)
     return state
+
+
+def tables_now() -> Tables:
+    return tables()
+
+
+def _has_run() -> bool:
+    return get_script_run_ctx(suppress_warning=True) is not None
+
+
+def chart_data(spec_dict: dict, name: str) -> None:
+    """The rows a chart draws, in readable dates (the briefing's :func:`dashboard.brief.chart_table`), with CSV downloads."""
+    from dashboard.brief.model import chart_table
+
+    rows = chart_table(_Spec(spec_dict))
+    if rows.empty:
+        st.caption("This chart draws no rows.")
+        return
+    st.dataframe(rows, hide_index=True, width="stretch", height=min(400, 38 + 35 * len(rows)))
+    download_csv(rows, f"{name}-data.csv", tables_now(), title=f"The data behind the chart {name}", key=f"chart-csv-{name}")
 
 
 def selection_values(state, param: str, field: str) -> list[str]:

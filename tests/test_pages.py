@@ -20,6 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import charts, data, export, facts, seeds, ui
 from dashboard.filters import DEFAULT, Filters, apply
+from dashboard.text import unescape
 
 from conftest import REPO, Pkg
 
@@ -212,9 +213,10 @@ def test_page_renders_on_the_shipped_data(shipped, page: str, params: dict, titl
 def test_overview_headline_figures_with_both_sides_of_each_conflict(shipped) -> None:
     at = open_page("overview")
     cards = facts.headlines(shipped.frames)
-    assert [(m.label, m.value) for m in at.metric] == [(c.label, c.value) for c in cards]
+    # data is text: labels and captions are escaped Markdown, read back as the reader sees them
+    assert [(unescape(m.label), m.value) for m in at.metric] == [(c.label, c.value) for c in cards]
     assert all(c.value != "not available" for c in cards)  # every table the headlines need loaded
-    captions = [c.value for c in at.caption]
+    captions = [unescape(c.value) for c in at.caption]
     for card in cards:
         if card.detail:
             assert card.detail in captions, card.key
@@ -466,7 +468,7 @@ def _view_metrics(shipped, view: str) -> list[tuple[str, str]]:
 def test_indicators_views_show_each_figure_and_both_sides_of_conflicts(shipped, view: str) -> None:
     at = open_page("indicators", view=view)
     assert at.get("button_group")[0].value == view
-    assert [(m.label, m.value) for m in at.metric] == _view_metrics(shipped, view)
+    assert [(unescape(m.label), m.value) for m in at.metric] == _view_metrics(shipped, view)
     if view != "defence":  # a side with no figure (an account) is shown as its wording, not cut into a metric
         table = {"oil": "oil_routes", "sanctions": "sanctions_stance", "sentiment": "public_sentiment"}[view]
         shown = {m.value for m in at.markdown}
@@ -519,7 +521,7 @@ def test_indicators_selected_position_restores_from_the_url(shipped) -> None:
     assert (f"Open {row['source_id']} at {row['id']}", f"seed={row['source_id']}&row={row['id']}") in {
         (p.proto.label, p.proto.query_string) for p in at.get("page_link")}
     if len(corrected):
-        assert any(w.value == f"Correction: {row['correction']}" for w in at.warning)
+        assert any(w.value == f"Correction: {ui._md(row['correction'])}" for w in at.warning)
     assert url(at) == {"view": ["sanctions"], "row": [row["id"]]}
 
 
@@ -589,7 +591,7 @@ def test_method_page_documents_every_table_and_column(shipped) -> None:
     headers = [s.value for s in at.subheader]
     field_tables = [d.value for d in at.dataframe if list(d.value.columns) == ["name", "type", "description", "constraints"]]
     for resource in package["resources"]:
-        assert f"{resource.get('title') or resource['name']} (`{resource['name']}`)" in headers
+        assert f"{resource.get('title') or resource['name']} ({resource['name']})" in [unescape(h) for h in headers]
         names = [f["name"] for f in resource["schema"]["fields"]]
         assert names in [t["name"].tolist() for t in field_tables], resource["name"]
         descriptions = {f["name"]: f.get("description", "") for f in resource["schema"]["fields"]}
@@ -677,11 +679,11 @@ def broken(tmp_path: Path, monkeypatch):
 def test_broken_tables_show_the_error_panel_and_the_page_still_renders(broken, page: str) -> None:
     at = open_page(page, view="oil") if page == "indicators" else open_page(page)
     assert len(at.error) == 1
-    panel = at.error[0].value
-    assert panel.startswith("**2 tables failed validation and are not shown:** data/events.csv, data/oil_routes.csv.")
+    panel = at.error[0].value + "\n" + "\n".join(c.value for c in at.code)  # the lines are in a code element: data is text
+    assert panel.startswith("**2 tables failed validation and are not shown:** data/events.csv, data/oil\\_routes.csv.")
     assert "data/events.csv:2:date_from:" in panel and "data/oil_routes.csv:2:kind:" in panel
     if page == "overview":
-        values = {m.label: m.value for m in at.metric}
+        values = {unescape(m.label): m.value for m in at.metric}
         assert values["Oil exports through the CPC"] == "not available"
         assert values["Kazakhstan–Russia border"] != "not available"
         assert "The events table did not pass validation, so there is no timeline." in [i.value for i in at.info]

@@ -155,16 +155,17 @@ def _fixed_zip(data: bytes, when: dt.datetime) -> bytes:
     return out.getvalue()
 
 
-def chart_png(slide: Slide) -> bytes:
-    """The slide's chart as PNG, at the size the slide gives it and twice that pixel density."""
+def chart_png(slide: Slide, as_of=None) -> bytes:
+    """The slide's chart as PNG, at the size the slide gives it and twice that pixel density, with the slide's title,
+    source line and the data's date baked in under it (a picture copied out of the deck keeps its source)."""
     with debug_mode(False):  # see build_brief
         spec = L.spec_json(L.chart_for(slide.chart, L.regions(slide).body))
-    return render_cache.png(spec, L.PNG_SCALE)
+    return render_cache.framed_png(spec, L.PNG_SCALE, slide.title, slide.source_line, as_of)
 
 
 def slide_pngs(brief: Brief) -> dict[int, bytes]:
     """Slide index -> the chart's PNG."""
-    return {i: chart_png(s) for i, s in enumerate(brief.slides) if s.kind == "chart" and s.chart is not None}
+    return {i: chart_png(s, brief.as_of) for i, s in enumerate(brief.slides) if s.kind == "chart" and s.chart is not None}
 
 
 def _slug(text: str) -> str:

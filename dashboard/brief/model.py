@@ -475,9 +475,9 @@ def _shell(arg: str) -> str:
 
 def _figures_slide(frames: Frames) -> Slide:
     cards = facts.headlines(frames)
-    # the Overview points at its Method page; the deck has corrections slides instead
+    # the Overview points at its Method page; the deck has a corrections slide instead
     figures = tuple(
-        Figure(c.label, c.value, c.detail.replace("see the Method page", "see the corrections slides")
+        Figure(c.label, c.value, c.detail.replace("see the Method page", "see the corrections slide")
                + (" · seeds disagree: both shown" if c.conflict else ""), bool(c.conflict))
         for c in cards
     )
@@ -590,7 +590,7 @@ def _correction_caveat(rows: pd.DataFrame) -> str:
         return ""
     ids = ", ".join(corrected["id"])
     verb = "repeats" if len(corrected) == 1 else "repeat"
-    return f"{len(corrected)} of these rows ({ids}) {verb} a seed's error on a checkable fact: see the corrections slides."
+    return f"{len(corrected)} of these rows ({ids}) {verb} a seed's error on a checkable fact: see the corrections slide."
 
 
 def _indicator_slides(frames: Frames, filters: Filters, only: Any = None) -> list[Slide]:

@@ -213,5 +213,5 @@ def comparer(names: list[str]) -> None:
             st.info("The events table is not in this state, or cannot be read, so there is no chart to draw.")
             return
         spec, summary = block
-        ui.chart_block(spec, summary, f"changes-stance-{old}-{new}", key=f"{PAGE}.stance")
+        ui.chart_block(spec, summary, f"changes-stance-{old}-{new}", key=f"{PAGE}.stance", tables=("events",))
     ui.share_link()

@@ -131,6 +131,12 @@ def section_table(loaded: Tables, frame: pd.DataFrame, name: str, columns: list[
                     key=f"{PAGE}.{name}.csv")
 
 
+def chart_tables(name: str) -> tuple[str, ...]:
+    """The table a chart's rows come from (for its source line)."""
+    return ({"defence": ("defense_budget",), "oil": ("oil_routes",), "sanctions": ("sanctions_stance",),
+             "public": ("public_sentiment",)}).get(name.split("-")[0], ())
+
+
 def draw_charts(loaded: Tables, view: str, filters: Filters, **selectable) -> None:
     version, dark = ui.version(loaded), ui.dark()
     frames = loaded.frames
@@ -139,7 +145,7 @@ def draw_charts(loaded: Tables, view: str, filters: Filters, **selectable) -> No
             st.info(text)
             continue
         light = (lambda name=name: light_spec(frames, view, filters, name)) if dark else None
-        ui.chart_block(shown, text, name, light=light, **(selectable if name == "sanctions-stance" else {}))
+        ui.chart_block(shown, text, name, light=light, tables=chart_tables(name), **(selectable if name == "sanctions-stance" else {}))
 
 
 def clear_row() -> None:

@@ -58,7 +58,8 @@ def chart_png(version: str, filters: Filters, index: int, _loaded: Tables, since
     """A slide's chart exactly as the deck draws it (vl-convert PNG)."""
     from dashboard.brief import deck
 
-    return deck.chart_png(build(version, filters, _loaded, since, stamp, cut).slides[index])
+    built = build(version, filters, _loaded, since, stamp, cut)
+    return deck.chart_png(built.slides[index], built.as_of)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
