@@ -303,6 +303,7 @@ def filter_redirects(options: FilterOptions, show: Iterable[str], titles: dict[s
     """
     show = set(show)
     out: dict[str, str | list[str] | None] = {}
+    out |= _unusable_values(options, show, titles)
     if "dates" in show:
         for name in ("from", "to"):
             values = st.query_params.get_all(name)
@@ -324,9 +325,70 @@ def filter_redirects(options: FilterOptions, show: Iterable[str], titles: dict[s
     return out
 
 
+_NOTICES = "_dashboard_link_notices"  # session state: what a link asked for that the page could not use
+
+
+def _notice(text: str) -> None:
+    notices = st.session_state.setdefault(_NOTICES, [])
+    if text not in notices:
+        notices.append(text)
+
+
+def _unusable_values(options: FilterOptions, show: set[str], titles: dict[str, str]) -> dict[str, str | list[str] | None]:
+    """Rewrites for link values the filters cannot use: a date that is not one, From after To (swapped), an actor,
+    domain or seed the data does not have, a grade outside 1..6. Each gets a one-line notice (shown by
+    :func:`link_notices` after the rerun) and falls back: the value is dropped, or the dates swapped."""
+    out: dict[str, str | list[str] | None] = {}
+    if "dates" in show:
+        days = {}
+        for name in ("from", "to"):
+            values = st.query_params.get_all(name)
+            text = values[-1].strip() if values else ""
+            if text and _day(text) is None:
+                _notice(f"The link's {name}={text} is not a date (YYYY-MM-DD), so it is ignored.")
+                out[name] = None
+            elif text:
+                days[name] = _day(text)
+        if len(days) == 2 and days["from"] > days["to"]:
+            _notice(f"The link's From ({days['from']}) is after its To ({days['to']}), so the two dates are swapped.")
+            out["from"], out["to"] = days["to"].isoformat(), days["from"].isoformat()
+    choices = {"actors": ("actor", options.actors), "domains": ("domain", options.domains),
+               "sources": ("source", options.sources)}
+    for name, (param, allowed) in choices.items():
+        if name not in show or param not in st.query_params:
+            continue
+        given = st.query_params.get_all(param)
+        known = set(allowed) | ({source_label(v, titles) for v in allowed} if name == "sources" else set())
+        unknown = [v for v in given if v not in known]
+        if unknown:
+            _notice(f"The link's {param} {', '.join(repr(plain(v)) for v in unknown)} "
+                    f"{'is' if len(unknown) == 1 else 'are'} not in the data, so {'it is' if len(unknown) == 1 else 'they are'} ignored.")
+            kept = [v for v in given if v in known]
+            out[param] = kept or None
+    if "cred" in show and "cred" in st.query_params:
+        text = (st.query_params.get_all("cred") or [""])[-1].strip()
+        if text and not (text.isdigit() and 1 <= int(text) <= 6):
+            _notice(f"The link's cred={text} is not a credibility grade from 1 to 6, so it is ignored.")
+            out["cred"] = None
+    return out
+
+
+def link_notices() -> None:
+    """The one-line notices for what the link asked for that the page could not use (then forgotten)."""
+    for text in st.session_state.pop(_NOTICES, []):
+        st.warning(text_md(text), icon=":material/link_off:")
+
+
+def filter_summary(filters: Filters) -> None:
+    """One line above a chart: which filters are on (or that none is)."""
+    text = "No filter: every row" if filters.is_empty else f"Filters on: {filters.describe()}"
+    st.caption(f":material/filter_alt: {text_md(text)}")
+
+
 def filter_controls(options: FilterOptions, show: tuple[str, ...], source_titles: dict[str, str],
                     default: Filters = DEFAULT) -> Filters:
     """Draw the chosen filter widgets in one row, bound to the URL, and return the Filters they set."""
+    link_notices()
     widths = {"dates": 2.2}  # two pickers, From and To
     columns = st.columns([widths.get(name, 1) for name in show])
     values: dict[str, Any] = {}
@@ -342,6 +404,9 @@ def filter_controls(options: FilterOptions, show: tuple[str, ...], source_titles
                                        key="to", bind=BIND, format="YYYY-MM-DD")
                 start = start or options.first
                 end = end or options.last
+                if start > end:  # picked From after To: say so, and read them the other way round
+                    st.caption(f":material/swap_horiz: From {start} is after To {end}: showing {end} to {start}.")
+                    start, end = end, start
                 values["date_from"] = None if start <= options.first else start
                 values["date_to"] = None if end >= options.last else end
             elif name == "actors":
@@ -469,7 +534,7 @@ class _Spec:
 
 def chart_block(shown: dict, summary: str, name: str, *, light: Callable[[], dict] | dict | None = None,
                 key: str | None = None, on_select: Callable[[], None] | str | None = None, tables: tuple[str, ...] = (),
-                outside: tuple[str, ...] = ()):
+                outside: tuple[str, ...] = (), filters: Filters | None = None):
     """The chart (a Vega-Lite spec), its one-line text summary under it, PNG/SVG downloads written on click with the
     chart's title, source line (``tables``, the seeds its data cites, ``outside`` sources) and the data's date baked
     in, and the rows it draws as a table (instead of Streamlit's own "Show data", which ROOM_CSS hides).
@@ -477,6 +542,8 @@ def chart_block(shown: dict, summary: str, name: str, *, light: Callable[[], dic
     ``light`` gives the light-theme spec for the downloads (a callable, built only on click) when the theme is dark
     and ``shown`` is the dark one. With ``on_select`` (a callback, or "rerun") a click on a mark selects it; returns the selection state.
     """
+    if filters is not None:
+        filter_summary(filters)
     if on_select:
         state = st.vega_lite_chart(shown, width="stretch", alt=summary, on_select=on_select, key=key)
     else:

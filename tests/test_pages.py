@@ -154,6 +154,8 @@ def browser_url(at: AppTest) -> dict[str, list[str]]:
             value = widget.value
             values = [_number(v) for v in (value if isinstance(value, (tuple, list)) else [value])]
             default = [_number(v) for v in proto.default]
+        elif kind == "Selectbox":  # written as its formatted option
+            values, default = [proto.options[widget.index]] if widget.index is not None else [], [proto.options[i] for i in [proto.default]]
         elif kind == "Pagination":
             values, default = [str(widget.value)], [str(proto.default)]
         else:
@@ -544,7 +546,10 @@ def test_indicators_selecting_a_shared_act_shows_every_row_that_tells_it(shipped
 def test_sources_page_lists_every_seed(shipped) -> None:
     at = open_page("sources")
     picker = bound_widgets(at)["seed"]
-    assert [o.content for o in picker.proto.options] == shipped["sources"]["source_id"].tolist()
+    titles = dict(zip(shipped["sources"]["source_id"], shipped["sources"]["title"]))
+    # the picker shows each seed's title, not its bare id
+    assert list(picker.proto.options) == [ui.source_label(s, titles) for s in shipped["sources"]["source_id"]]
+    assert all(" · " in o for o in picker.proto.options)
     assert picker.value == shipped["sources"]["source_id"].iloc[0]
 
 
@@ -568,7 +573,8 @@ def test_sources_another_seed_drops_the_row(shipped) -> None:
     at = open_page("sources", seed=row["source_id"], row=row["id"])
     bound_widgets(at)["seed"].set_value(other).run()
     assert not any(m.value.startswith("**Selected:") for m in at.markdown)
-    assert "row" not in url(at) and browser_url(at) == {"seed": [other]}
+    titles = dict(zip(shipped["sources"]["source_id"], shipped["sources"]["title"]))
+    assert "row" not in url(at) and browser_url(at) == {"seed": [ui.source_label(other, titles)]}
 
 
 def test_every_quote_is_highlighted_in_its_seed(shipped) -> None:

@@ -145,7 +145,8 @@ def draw_charts(loaded: Tables, view: str, filters: Filters, **selectable) -> No
             st.info(text)
             continue
         light = (lambda name=name: light_spec(frames, view, filters, name)) if dark else None
-        ui.chart_block(shown, text, name, light=light, tables=chart_tables(name), **(selectable if name == "sanctions-stance" else {}))
+        ui.chart_block(shown, text, name, light=light, tables=chart_tables(name),
+                       filters=Filters(sources=filters.sources) if name.startswith("defence") else filters, **(selectable if name == "sanctions-stance" else {}))
 
 
 def clear_row() -> None:

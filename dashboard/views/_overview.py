@@ -66,7 +66,7 @@ def main() -> None:
         st.info("The events table did not pass validation, so there is no timeline.")
     else:
         with ui.section("The stance timeline"):
-            ui.chart_block(timeline(version, ui.dark(), loaded), shown["summary"], "overview-stance", tables=("events",),
+            ui.chart_block(timeline(version, ui.dark(), loaded), shown["summary"], "overview-stance", tables=("events",), filters=DEFAULT,
                            light=lambda: ui.spec(charts.stance_chart(events, DEFAULT, compact=True)))
         st.page_link(ui.STANCE_PAGE, label="Explore, filter and select events on the Stance over time page", icon=":material/timeline:")
         st.subheader("What moved, and when")

@@ -167,7 +167,7 @@ def explore(options: ui.FilterOptions, titles: dict[str, str]) -> None:
             if selected and selected.startswith(("bin:", "ctx:")):
                 choices[selected] = "Binned marks: " + selected.split(":", 1)[1]
             ui.set_url_value(EVENT, selected)
-            ui.chart_block(stance_spec(version, filters, selected, dark, _loaded=loaded), shown["summary"], "stance-over-time", tables=("events",),
+            ui.chart_block(stance_spec(version, filters, selected, dark, _loaded=loaded), shown["summary"], "stance-over-time", tables=("events",), filters=filters,
                            light=lambda: ui.spec(charts.stance_chart(events, filters, selected=selected)),
                            key=CHART, on_select=ui.select_into_url(CHART, "event", "key", EVENT))
 
@@ -180,7 +180,7 @@ def explore(options: ui.FilterOptions, titles: dict[str, str]) -> None:
                 show_rows(rows_of(selected, rows(), events), sources, loaded.frames)
 
         with ui.section("The stance index"):
-            ui.chart_block(index_spec(version, filters, dark, _loaded=loaded), shown["index_summary"], "stance-index", tables=("events",),
+            ui.chart_block(index_spec(version, filters, dark, _loaded=loaded), shown["index_summary"], "stance-index", tables=("events",), filters=filters,
                            light=lambda: ui.spec(charts.index_chart(events, filters)))
             left_out = shown["left_out"]
             if left_out:
