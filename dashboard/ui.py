@@ -721,8 +721,11 @@ def citation_help(citations) -> str:
 
 
 def page_intro(title: str, text: str) -> None:
+    """The page's one h1 and, folded under it, what the page shows and how to read it: a compact header, so the first
+    chart is above the fold on a 1280 × 720 projector."""
     st.title(title)
-    st.markdown(text)
+    with st.expander("About this page", icon=":material/info:"):
+        st.markdown(text)
 
 
 def conflict_block(conflict: dict, sources: pd.DataFrame | None, *, key: str) -> None:
