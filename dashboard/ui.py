@@ -689,7 +689,8 @@ def quote_card(row: dict, sources: pd.DataFrame | None, *, key: str) -> None:
     if head is not None:
         title = f"{sid} · {head[0]}"
         grade = f" · reliability {head[1]}"
-    st.markdown(f"**{_md(row.get('id', ''))}** · {_md(title)}{_md(grade)}")
+    ident = row.get("id") or row.get("source_id") or ""
+    st.markdown((f"**{_md(ident)}** · " if ident and ident != sid else "") + f"{_md(title)}{_md(grade)}")
     if row.get("quote"):
         st.markdown("> " + _md(str(row["quote"])))
     if isinstance(row.get("correction"), str) and row["correction"].strip():
