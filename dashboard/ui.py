@@ -544,10 +544,11 @@ def chart_block(shown: dict, summary: str, name: str, *, light: Callable[[], dic
     """
     if filters is not None:
         filter_summary(filters)
+    alt = alt_text(shown, summary)
     if on_select:
-        state = st.vega_lite_chart(shown, width="stretch", alt=summary, on_select=on_select, key=key)
+        state = st.vega_lite_chart(shown, width="stretch", alt=alt, on_select=on_select, key=key)
     else:
-        state = st.vega_lite_chart(shown, width="stretch", alt=summary, key=key)
+        state = st.vega_lite_chart(shown, width="stretch", alt=alt, key=key)
     st.caption(summary)
     export_spec = light if light is not None and dark() else shown
 
@@ -569,6 +570,20 @@ def chart_block(shown: dict, summary: str, name: str, *, light: Callable[[], dic
         with st.popover("Data behind the chart", icon=":material/table:", key=f"chart-data-{name}"):
             chart_data(shown, name)
     return state
+
+
+def alt_text(spec_dict: dict, summary: str) -> str:
+    """A chart's alternative text as sentences: what kind of chart, its title, then its one-line summary
+    ("Timeline chart of points and interval bars: Stance over time. 61 scored events …")."""
+    from dashboard.brief.model import chart_type
+    from dashboard.charts import Spec
+
+    kind = chart_type(Spec(spec_dict)) or "Chart"
+    title = spec_dict.get("title")
+    text = title.get("text") if isinstance(title, dict) else title
+    text = " ".join(text) if isinstance(text, list) else str(text or "")
+    head = f"{kind}: {plain(text).rstrip('.')}." if text else f"{kind}."
+    return f"{head} {plain(summary)}".strip()
 
 
 def tables_now() -> Tables:

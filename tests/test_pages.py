@@ -594,7 +594,7 @@ def test_every_quote_is_highlighted_in_its_seed(shipped) -> None:
 def test_method_page_documents_every_table_and_column(shipped) -> None:
     at = open_page("method", tab="tables")
     package = json.loads((REPO / "data" / "datapackage.json").read_text(encoding="utf-8"))
-    headers = [s.value for s in at.subheader]
+    headers = [s.value for s in at.header]
     field_tables = [d.value for d in at.dataframe if list(d.value.columns) == ["name", "type", "description", "constraints"]]
     for resource in package["resources"]:
         assert f"{resource.get('title') or resource['name']} ({resource['name']})" in [unescape(h) for h in headers]
@@ -649,7 +649,7 @@ def test_method_page_shows_every_declared_rule_and_every_act(shipped) -> None:
     assert acts["act"].tolist() == [row["act"] for row in declared_acts]
     for column in ("label", "scores", "definition", "example"):
         assert acts[column].fillna("").tolist() == [row[column] for row in declared_acts], column
-    assert "Acts and the scores they allow" in [s.value for s in at.subheader]
+    assert "Acts and the scores they allow" in [s.value for s in at.header]
 
 
 @pytest.mark.parametrize("tab", ["tables", "rules"])
@@ -700,7 +700,7 @@ def test_broken_tables_show_the_error_panel_and_the_page_still_renders(broken, p
     elif page == "sources":
         assert at.get("html"), "the seed text still shows, highlighted from the tables that loaded"
     elif page == "method":
-        assert len(open_page("method", tab="tables").subheader) > 10
+        assert len(open_page("method", tab="tables").header) > 10
 
 
 @pytest.mark.parametrize(

@@ -61,7 +61,7 @@ def main() -> None:
                     ui.citations_popover(card.citations, sources, key=f"{PAGE}.cite.{card.key}")
 
     events = loaded.frames.get("events")
-    st.subheader("Stance over time, since January 2022")
+    st.header("Stance over time, since January 2022")
     if events is None:
         st.info("The events table did not pass validation, so there is no timeline.")
     else:
@@ -69,7 +69,7 @@ def main() -> None:
             ui.chart_block(timeline(version, ui.dark(), loaded), shown["summary"], "overview-stance", tables=("events",), filters=DEFAULT,
                            light=lambda: ui.spec(charts.stance_chart(events, DEFAULT, compact=True)))
         st.page_link(ui.STANCE_PAGE, label="Explore, filter and select events on the Stance over time page", icon=":material/timeline:")
-        st.subheader("What moved, and when")
+        st.header("What moved, and when")
         with ui.section("The summary paragraph"):
             st.markdown(ui._md(shown["narrative"]))
             st.caption("Generated from data/events.csv each time the page loads; not hand-written.")

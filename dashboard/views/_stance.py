@@ -171,7 +171,7 @@ def explore(options: ui.FilterOptions, titles: dict[str, str]) -> None:
                            light=lambda: ui.spec(charts.stance_chart(events, filters, selected=selected)),
                            key=CHART, on_select=ui.select_into_url(CHART, "event", "key", EVENT))
 
-            st.subheader("Selected event")
+            st.header("Selected event")
             st.session_state[PICKER] = selected
             st.selectbox("Event", [None, *choices], key=PICKER, on_change=pick_event,
                          placeholder="Pick an event, or click a mark in the chart",
