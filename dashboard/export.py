@@ -271,10 +271,32 @@ def framed_chart_svg(chart: Any, source: str, as_of: dt.date | None) -> str:
 
 
 def sourced_png(chart: Any, source: str, as_of: dt.date | None, scale: float = 2) -> bytes:
-    """The chart as PNG with its title, source line and data date baked in."""
+    """The chart as PNG with its title, source line and data date baked in (drawn, and as the PNG's text fields)."""
     import vl_convert as vlc
 
-    return vlc.svg_to_png(framed_chart_svg(chart, source, as_of), scale=scale)
+    title, _ = chart_title(chart)
+    return png_with_text(vlc.svg_to_png(framed_chart_svg(chart, source, as_of), scale=scale), title, source, as_of)
+
+
+def png_with_text(png: bytes, title: str, source: str, as_of: dt.date | None) -> bytes:
+    """The PNG with its title, source line and data date also as text fields (``Title``, ``Source``, ``Creation
+    Time``: PNG's own keywords), which image viewers and catalogues read."""
+    import io
+
+    from PIL import Image, PngImagePlugin
+
+    image = Image.open(io.BytesIO(png))
+    info = PngImagePlugin.PngInfo()
+    info.add_itxt("Title", plain_text(title))
+    info.add_itxt("Source", plain_text(source))
+    info.add_itxt("Creation Time", as_of.isoformat() if as_of else "unknown")
+    out = io.BytesIO()
+    image.save(out, format="PNG", pnginfo=info, optimize=False)
+    return out.getvalue()
+
+
+def plain_text(value: Any) -> str:
+    return " ".join(str(value or "").split())
 
 
 def sourced_svg(chart: Any, source: str, as_of: dt.date | None) -> bytes:

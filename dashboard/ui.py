@@ -162,8 +162,9 @@ def problem_panel(loaded: Tables) -> None:
 #: A compact header, so each chart page's first chart is above the fold; text that would be cut with "…" (metric
 #: values and labels, button labels, date fields) wraps instead; the sidebar narrower; headings in one scale.
 ROOM_CSS = """<style>
-[data-testid="stMainBlockContainer"] { padding-top: 2.6rem; padding-bottom: 3rem; }
-[data-testid="stSidebar"][aria-expanded="true"] { width: 14.5rem !important; min-width: 14.5rem !important; }
+[data-testid="stMainBlockContainer"] { padding-top: 3rem; padding-bottom: 3rem; }
+[data-testid="stHeader"] { background: transparent; }
+section[data-testid="stSidebar"][data-collapsed="false"] { width: 14.5rem !important; min-width: 14.5rem !important; max-width: 14.5rem !important; }
 [data-testid="stSidebarNav"] { padding-top: 0.5rem; }
 h1 { font-size: 2.1rem !important; padding-top: 0 !important; }
 h2 { font-size: 1.55rem !important; }
@@ -389,7 +390,7 @@ def filter_controls(options: FilterOptions, show: tuple[str, ...], source_titles
                     default: Filters = DEFAULT) -> Filters:
     """Draw the chosen filter widgets in one row, bound to the URL, and return the Filters they set."""
     link_notices()
-    widths = {"dates": 2.2}  # two pickers, From and To
+    widths = {"dates": 2.9}  # two pickers, From and To: each wide enough for its whole date at projector size
     columns = st.columns([widths.get(name, 1) for name in show])
     values: dict[str, Any] = {}
     for column, name in zip(columns, show):

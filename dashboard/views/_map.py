@@ -101,7 +101,7 @@ def map_png(version: str, _loaded: Tables, as_of) -> bytes:
     chart = maps.static_map(_loaded.frames, countries, border)
     svg = export.framed_svg(__import__("vl_convert").vegalite_to_svg(export.vega_json(export._untitled(chart))),
                             "Map: export routes and the border", SOURCE, as_of, CAPTION)
-    return __import__("vl_convert").svg_to_png(svg, scale=2)
+    return export.png_with_text(__import__("vl_convert").svg_to_png(svg, scale=2), "Map: export routes and the border", SOURCE, as_of)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -144,6 +144,7 @@ def explore() -> None:
     version = ui.version(loaded)
     # the layer pills on a row of their own (they wrap within the page's width); the picker and the toggle under them
     shown = st.pills("Layers", maps.LAYERS, selection_mode="multi", default=list(maps.LAYERS), key=LAYERS, bind=ui.BIND)
+    drawn_here = st.container()  # the map right under the layers (above the fold), the picker and the toggle under it
     controls = st.columns([3, 1.3], vertical_alignment="bottom")
     with controls[0]:
         object_picker(version, loaded)
@@ -156,9 +157,9 @@ def explore() -> None:
         "Turn on only where there is a connection; it loads CARTO tiles under the local layers.",
     )
     visible = tuple(name for name in maps.LAYERS if name in set(shown or ()))
-    st.pydeck_chart(drawn_map(version, visible, online, _loaded=loaded), height=560, width="stretch", on_select=clicked,
-                    selection_mode="single-object", key=MAP)
-    st.caption(CAPTION)
+    drawn_here.pydeck_chart(drawn_map(version, visible, online, _loaded=loaded), height=500, width="stretch", on_select=clicked,
+                            selection_mode="single-object", key=MAP)
+    drawn_here.caption(CAPTION)
     as_of = ui.as_of(loaded)
     st.download_button("Map as PNG", data=lambda: map_png(version, loaded, as_of), file_name="map-routes-and-border.png",
                        mime="image/png", icon=":material/image:", key=f"{PAGE}.png", on_click="ignore",

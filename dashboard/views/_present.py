@@ -179,16 +179,16 @@ def topic_controls() -> tuple[tuple[str, ...], int | None]:
 
     catalogue = T.catalogue()
     labels = {t.label: name for name, t in catalogue.topics.items()}
-    left, right = st.columns([3, 1.4])
+    left, right = st.columns([3.3, 1.3])
     chosen = left.pills("Topics", list(labels), selection_mode="multi", default=[], key=TOPIC, bind=ui.BIND,
                         help="Only these topics' slides (their charts, their events on the stance slides, their conflicts "
                         "and corrections), as `python -m dashboard brief --topic sanctions`. None: every topic.")
-    budget = right.pills("Slides", [f"{n} slides" for n in catalogue.budgets], selection_mode="single", default=None,
+    budget = right.pills("At most, slides", [str(n) for n in catalogue.budgets], selection_mode="single", default=None,
                          key=BUDGET, bind=ui.BIND,
                          help="At most this many slides: the title first, then the slides that matter most for the "
                          "topics (priorities in dashboard/brief/topics.json), as `--max-slides`. None: all.")
     topics = tuple(n for label, n in labels.items() if label in (chosen or []))
-    max_slides = int(budget.split()[0]) if budget else None
+    max_slides = int(budget) if budget and str(budget).isdigit() else None
     return topics, max_slides
 
 

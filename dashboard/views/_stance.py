@@ -148,8 +148,9 @@ def explore(options: ui.FilterOptions, titles: dict[str, str]) -> None:
     def rows() -> pd.DataFrame:
         return apply(events, filters)
 
-    tools = st.columns([1.4, 1.6, 3])
-    with tools[1]:
+    # one compact row above the chart: the link to this view and the downloads (they wrap on a narrow screen)
+    tools = st.container(horizontal=True, key=f"{PAGE}-tools")
+    with tools:
         ui.download_csv(rows, "events-filtered.csv", loaded, label="Download these events (CSV)",
                         title="Events (filtered view)", filters=filters, key=f"{PAGE}.csv")
 
@@ -195,7 +196,7 @@ def explore(options: ui.FilterOptions, titles: dict[str, str]) -> None:
             with table:
                 ui.table(rows(), loaded, "events", key=f"{PAGE}.table")
 
-    with tools[0]:
+    with tools:
         ui.share_link()
 
 
