@@ -166,7 +166,7 @@ ROOM_CSS = """<style>
 [data-testid="stHeader"] { background: transparent; }
 section[data-testid="stSidebar"][data-collapsed="false"] { width: 14.5rem !important; min-width: 14.5rem !important; max-width: 14.5rem !important; }
 [data-testid="stSidebarNav"] { padding-top: 0.5rem; }
-h1 { font-size: 2.1rem !important; padding-top: 0 !important; }
+h1 { font-size: 2rem !important; padding-top: 0 !important; padding-bottom: 0.25rem !important; }
 h2 { font-size: 1.55rem !important; }
 h3 { font-size: 1.25rem !important; }
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] * { white-space: normal !important; overflow: visible !important;
@@ -178,6 +178,12 @@ button [data-testid="stMarkdownContainer"], button [data-testid="stMarkdownConta
 [data-testid="stDateInputFieldsScroller"] { overflow: visible !important; }
 [data-testid="stDateInput"] input { min-width: 0; font-variant-numeric: tabular-nums; }
 [data-testid="stWidgetLabel"] p { overflow-wrap: anywhere; }
+/* a multiselect's chosen values wrap inside its box, each chip on its own line and its text whole */
+[data-testid="stMultiSelectTagsContainer"] { flex-wrap: wrap !important; overflow: visible !important; }
+[data-testid="stMultiSelect"] div:has(> [data-testid="stMultiSelectTagsContainer"]) { height: auto !important; min-height: 2.5rem; }
+[data-testid="stMultiSelectTagsContainer"] > span > span { max-width: 100% !important; height: auto !important; }
+[data-testid="stMultiSelectTagsContainer"] > span > span > span:first-child { white-space: normal !important;
+  overflow: visible !important; text-overflow: clip !important; max-width: none !important; }
 /* Streamlit's own chart toolbar would offer "Show data" (the raw arrays, dates in epoch milliseconds): each chart
    has the project's own table under it instead */
 [data-testid="stVegaLiteChart"] + [data-testid="stElementToolbar"], [data-testid="stElementToolbar"]:has(+ [data-testid="stVegaLiteChart"]),
@@ -391,9 +397,17 @@ def filter_controls(options: FilterOptions, show: tuple[str, ...], source_titles
     """Draw the chosen filter widgets in one row, bound to the URL, and return the Filters they set."""
     link_notices()
     widths = {"dates": 2.9}  # two pickers, From and To: each wide enough for its whole date at projector size
-    columns = st.columns([widths.get(name, 1) for name in show])
+    choosers = [n for n in show if n in ("actors", "domains", "sources")]
+    if len(show) > 3 and len(choosers) > 1:
+        # many filters: the dates and the grade on one row, the choosers (whose chosen values need room) on the next
+        first = [n for n in show if n not in choosers]
+        columns = st.columns([widths.get(n, 1.2) for n in first]) + st.columns(len(choosers))
+        order = first + choosers
+    else:
+        columns = st.columns([widths.get(name, 1) for name in show])
+        order = list(show)
     values: dict[str, Any] = {}
-    for column, name in zip(columns, show):
+    for column, name in zip(columns, order):
         with column:
             if name == "dates":
                 left, right = st.columns(2)
@@ -740,8 +754,9 @@ def citation_help(citations) -> str:
 def page_intro(title: str, text: str) -> None:
     """The page's one h1 and, folded under it, what the page shows and how to read it: a compact header, so the first
     chart is above the fold on a 1280 × 720 projector."""
-    st.title(title)
-    with st.expander("About this page", icon=":material/info:"):
+    left, right = st.columns([5, 1.1], vertical_alignment="center")
+    left.title(title)
+    with right.popover("About", icon=":material/info:", width="stretch", help="What this page shows and how to read it"):
         st.markdown(text)
 
 
