@@ -325,7 +325,7 @@ def border_label(tables: Mapping[str, pd.DataFrame], border: dict, objects: dict
 #: label size on the map (pixels) and the average glyph width per pixel of size (Helvetica-like)
 LABEL_PX, GLYPH = 14, 0.56
 #: where a label may sit around its point, in order of preference: (dx, dy, anchor) in pixels
-LABEL_SPOTS = ((0, -16, "middle"), (0, 16, "middle"), (12, 0, "start"), (-12, 0, "end"))
+LABEL_SPOTS = ((0, -18, "middle"), (0, 18, "middle"), (12, 0, "start"), (-12, 0, "end"))
 
 
 def _pixels(lon: float, lat: float, view: pdk.ViewState = VIEW) -> tuple[float, float]:

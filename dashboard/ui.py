@@ -718,9 +718,9 @@ def quote_card(row: dict, sources: pd.DataFrame | None, *, key: str) -> None:
     head = _seed_heads(sources).get(sid) if sources is not None else None
     if head is not None:
         title = f"{sid} · {head[0]}"
-        grade = f" · reliability {head[1]}"
+        grade = f" · reliability {_md(head[1])}"
     ident = row.get("id") or row.get("source_id") or ""
-    st.markdown((f"**{_md(ident)}** · " if ident and ident != sid else "") + f"{_md(title)}{_md(grade)}")
+    st.markdown((f"**{_md(ident)}** · " if ident and ident != sid else "") + f"{_md(title)}{grade}")
     if row.get("quote"):
         st.markdown("> " + _md(str(row["quote"])))
     if isinstance(row.get("correction"), str) and row["correction"].strip():
@@ -767,8 +767,8 @@ def conflict_block(conflict: dict, sources: pd.DataFrame | None, *, key: str) ->
         st.markdown(f"**Conflicting figures: {_md(conflict['subject'])}** · `{conflict['key']}`")
         st.caption(_md(conflict["reading"]))
         if conflict.get("reference"):
-            source = f" — {conflict['reference_source']}" if conflict.get("reference_source") else ""
-            st.caption(f"**Outside the seeds** (reference, not a seed's figure): {_md(conflict['reference'])}{_md(source)}")
+            source = f" — {_md(conflict['reference_source'])}" if conflict.get("reference_source") else ""
+            st.caption(f"**Outside the seeds** (reference, not a seed's figure): {_md(conflict['reference'])}{source}")
         if rows.empty:
             st.info("No loaded row carries this key.")
             return

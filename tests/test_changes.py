@@ -12,8 +12,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import data, releases
-from dashboard.validate import check
 from dashboard.text import unescape
+from dashboard.validate import check
 
 from browser import copy_shipped_data
 from conftest import REPO
