@@ -226,7 +226,7 @@ def comparer(names: list[str]) -> None:
         st.success("No table changed.")
     else:
         st.caption("Each table's changed rows are listed first where a quote, stance, date or correction changed, then the "
-                   "other changed rows, then the new ones; the rows removed are named at the end.")
+                   "other changed rows, then the new ones, then the removed ones with what they said.")
     sources = loaded.frames.get("sources")
     for table in result.changed_tables:
         show_table(table, sources)
