@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import logging
 import os
+import re
 import threading
 import weakref
 from contextlib import contextmanager
@@ -147,15 +148,17 @@ def problem_panel(loaded: Tables) -> None:
     failed = sorted(loaded.problems)
     names = ", ".join(n if n == "datapackage" else loaded.paths.get(n, n) for n in failed)
     lines = "\n".join(plain(p) for p in loaded.all_problems)
-    # the lines hold data (a bad cell's value): a code element shows them as typed, never as markup
-    with st.container(border=True):
-        st.error(
-            f"**{len(failed)} {'table' if len(failed) == 1 else 'tables'} failed validation and "
-            f"{'is' if len(failed) == 1 else 'are'} not shown:** {text_md(names)}. "
-            "Fix these lines (or run `python -m dashboard check`):",
-            icon=":material/error:",
-        )
-        st.code(lines, language=None, wrap_lines=True)
+    # the lines hold data (a bad cell's value): a fenced code block shows them as typed, never as markup; its fence is
+    # longer than any run of backticks in them, so none can close it
+    longest = max((len(run) for run in re.findall(r"`+", lines)), default=0)
+    fence = "`" * max(3, longest + 1)
+    st.error(
+        f"**{len(failed)} {'table' if len(failed) == 1 else 'tables'} failed validation and "
+        f"{'is' if len(failed) == 1 else 'are'} not shown:** {text_md(names)}. "
+        "Fix these lines (or run `python -m dashboard check`):\n\n"
+        f"{fence}text\n{lines}\n{fence}",
+        icon=":material/error:",
+    )
 
 
 #: one fixed style sheet for every page (no data in it), set by the entry point: readable on a 1280 × 720 projector.

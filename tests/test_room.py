@@ -103,12 +103,15 @@ def test_every_element_kind_shows_data_as_text() -> None:
     # each markdown-read element that shows the data shows it escaped: never its raw form
     assert sum(escaped in m for m in markdown) >= 12, markdown
     raw = re.compile(r"(?<!\\)(\$1|\*\*bold|\[x\]|<img|`tick|:red)")  # any of the data's markup left unescaped
-    assert not [m for m in markdown if raw.search(m)]
+    fenced = re.compile(r"(`{3,})text\n.*?\n\1", re.S)  # a code block shows its text as typed: not markup
+    assert not [m for m in markdown if raw.search(fenced.sub("", m))]
     metrics = list(at.metric)
     assert metrics and all(m.value == seen for m in metrics) and any(m.label == escaped for m in metrics)
     assert [escaped in m.proto.help for m in metrics if m.proto.help] == [True, True]  # tooltips
     assert not [m.label for m in metrics if raw.search(m.label)]
-    assert any(seen in c.value for c in at.code)  # the problem panel's lines: a code element, as typed
+    # the problem panel's lines: in a fenced code block whose fence no backtick run in them can close
+    panel = next(e.value for e in at.error if "failed validation" in e.value)
+    assert f"```text\ndata/events.csv:2:quote: {seen}\n```" in panel
     frames = [d.value for d in at.dataframe]
     assert any((f.get("quote") == HOSTILE).any() for f in frames if "quote" in f)  # a table cell is plain text already
     # a link's target only when it is an http(s) address
