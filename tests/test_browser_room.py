@@ -19,6 +19,10 @@ FIRST_CHART = {"stance": "stVegaLiteChart", "indicators": "stVegaLiteChart", "ma
 #: views that are not a page's default but must fit too: chosen filters (their chips), another indicator, a topic deck
 STATES = ["stance?actor=Russia+government&actor=Kazakhstan+government&domain=sanctions", "indicators?view=sanctions",
           "present?topic=Sanctions&max=6&slide=2"]
+#: the display of each chart's Streamlit toolbar
+TOOLBARS_JS = """() => [...document.querySelectorAll('[data-testid="stElementContainer"]')]
+  .filter(c => c.querySelector('[data-testid="stVegaLiteChart"]'))
+  .map(c => { const t = c.querySelector('[data-testid="stElementToolbar"]'); return t ? getComputedStyle(t).display : 'none'; })"""
 #: the Curate page is issue 23's (dashboard/views/_curate.py): its headings are its own (an h3 under the h1)
 HEADINGS_EXEMPT = {"curate"}
 
@@ -45,6 +49,8 @@ def test_every_page_fits_a_projector(chromium, app_server, size, scheme) -> None
                 if name not in HEADINGS_EXEMPT:
                     assert levels[:1] == [1] and levels.count(1) == 1, (name, levels)
                     assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), (name, levels)  # no level skipped
+                if name == "stance":  # Streamlit's own chart toolbar ("Show data": raw arrays) is off; the page has its own table
+                    assert page.evaluate(TOOLBARS_JS) == ["none"] * len(page.get_by_test_id("stVegaLiteChart").all())
                 if name in FIRST_CHART:
                     top = page.get_by_test_id(FIRST_CHART[name]).first.bounding_box()["y"]
                     assert top < height * 0.62, (name, top)  # starts above the fold, most of it on screen

@@ -107,7 +107,7 @@ def test_changes_from_the_url_show_counts_rows_quotes_and_ringed_marks(on_copy) 
     assert len(quotes) == 2
     assert [unescape(w.value) for w in at.warning] == [f"Correction: {CORRECTION}"]  # data is text: escaped
     caption = next(c.value for c in at.caption if "Ringed:" in c.value)
-    assert "Ringed: 2 marks of new or moved events (1 new row, 1 with a changed stance or date)." in caption
+    assert "Ringed: 2 marks of new or moved events (1 new row, 1 with a changed stance, date or grade)." in caption
 
 
 def test_changes_default_view_is_the_last_release_against_the_current_data(on_copy) -> None:

@@ -62,7 +62,7 @@ def stance_block(version: str, data_dir: str, seeds_dir: str | None, old: str, n
     spec, ringed = highlight_spec(m, new_ids, moved_ids)
     if ringed:
         summary = (f"{m.summary} Ringed: {ringed} mark{'' if ringed == 1 else 's'} of new or moved events "
-                   f"({len(new_ids)} new row{'' if len(new_ids) == 1 else 's'}, {len(moved_ids)} with a changed stance or date).")
+                   f"({len(new_ids)} new row{'' if len(new_ids) == 1 else 's'}, {len(moved_ids)} with a changed stance, date or grade).")
     elif new_ids or moved_ids:
         count = len(new_ids | moved_ids)
         summary = (f"{m.summary} No mark is ringed: the {count} new or moved event{'' if count == 1 else 's'} "
