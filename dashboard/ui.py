@@ -182,8 +182,9 @@ button [data-testid="stMarkdownContainer"], button [data-testid="stMarkdownConta
 [data-testid="stDateInput"] input { min-width: 0; font-variant-numeric: tabular-nums; }
 [data-testid="stWidgetLabel"] p { overflow-wrap: anywhere; }
 /* a multiselect's chosen values wrap inside its box, each chip on its own line and its text whole */
-[data-testid="stMultiSelectTagsContainer"] { flex-wrap: wrap !important; overflow: visible !important; }
-[data-testid="stMultiSelect"] div:has(> [data-testid="stMultiSelectTagsContainer"]) { height: auto !important; min-height: 2.5rem; }
+[data-testid="stMultiSelectTagsContainer"] { flex-wrap: wrap !important; overflow: visible !important; min-width: 0 !important; }
+[data-testid="stMultiSelect"] div:has(> [data-testid="stMultiSelectTagsContainer"]),
+[data-testid="stMultiSelect"] div:has(> div > [data-testid="stMultiSelectTagsContainer"]) { height: auto !important; max-height: none !important; min-height: 2.5rem; }
 [data-testid="stMultiSelectTagsContainer"] > span > span { max-width: 100% !important; height: auto !important; }
 [data-testid="stMultiSelectTagsContainer"] > span > span > span:first-child { white-space: normal !important;
   overflow: visible !important; text-overflow: clip !important; max-width: none !important; }
