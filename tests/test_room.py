@@ -281,6 +281,19 @@ def test_deck_pictures_carry_their_source(tables) -> None:
         assert _bottom_band_has_text(png)
 
 
+@pytest.mark.shipped_data
+def test_the_decks_csvs_come_plain_too(tables) -> None:
+    built = brief.build_brief(tables, DEFAULT, topics=("sanctions",), max_slides=6)
+    files = deck.data_csvs(built)
+    cited = sorted(n for n in files if not n.endswith("-plain.csv"))
+    assert cited and sorted(n for n in files if n.endswith("-plain.csv")) == [n[:-4] + "-plain.csv" for n in cited]
+    for name in cited:
+        assert files[name].startswith(b"# ")
+        plain = list(csv.reader(io.StringIO(files[name[:-4] + "-plain.csv"].decode())))
+        assert plain[0][-2:] == ["source", "data_as_of"] and not plain[0][0].startswith("#")
+        assert all(row[-1] == built.as_of.isoformat() for row in plain[1:])
+
+
 def test_plain_csv_has_its_header_on_the_first_row() -> None:
     sources = pd.DataFrame([{"source_id": "S001", "title": "A title, with a comma", "published_from": pd.Timestamp("2022-04-01"),
                              "published_to": pd.Timestamp("2022-04-30"), "reliability": "B", "file": "001.txt"}])
