@@ -446,8 +446,10 @@ def _title_slide(frames: Frames, filters: Filters, as_of: dt.date | None, topics
         *([f"Topics: {', '.join(t.label for t in topics)} (the stance slides keep the events of "
            f"{', '.join(dict.fromkeys(d for t in topics for d in t.domains)) or 'every domain'})."] if topics else []),
         f"Filters in force: {filters.describe()}.",
-        "The stance slides apply every filter, the indicator slides the dates and sources; the headline figures, map, "
-        "conflicts and corrections cover every row.",
+        ("The stance slides apply every filter and the topics' domains, the indicator slides the dates and sources; the "
+         "conflicts and corrections are those of the topics' rows." if topics else
+         "The stance slides apply every filter, the indicator slides the dates and sources; the headline figures, map, "
+         "conflicts and corrections cover every row."),
         f"Sources: {len(seeds) or 'the'} seed texts (reliability grade in brackets), curated into the tables in data/; "
         "every figure cites its seed and a verbatim quote in the speaker notes.",
         *seeds,
