@@ -211,6 +211,8 @@ def test_sanctions_briefing_on_the_shipped_data(tables) -> None:
     assert any(s.key == "sanctions" for s in built.slides)
     assert [s.key for s in built.slides].count("corrections") <= 1
     assert "Topics: Sanctions" in built.slides[0].bullets[0]
+    if not any(s.key == "map" for s in built.slides):  # no map drawn: no map geography among the sources
+        assert not any(b.startswith("Map geography:") for s in built.slides for b in s.bullets)
     assert built.stem.startswith("brief_sanctions_")
     stance = next((s for s in built.slides if s.key == "stance"), None)
     if stance is not None:  # the topic's events only

@@ -947,6 +947,9 @@ def slides(frames: Frames, filters: Filters = DEFAULT, countries: dict | None = 
     if "sources" in want:
         out += _tag(_guarded("Sources", lambda: [_sources_slide(frames)]), "sources")
     out = [out[i] for i in T.keep([s.key for s in out], cat, max_slides)]
+    if not any(s.key == "map" for s in out):  # no map in the deck: no map geography among its sources
+        out = [replace(s, bullets=tuple(b for b in s.bullets if not b.startswith("Map geography:"))) if s.key == "sources" else s
+               for s in out]
     if appendix:
         out += _tag(_guarded("Appendix: corrections", lambda: _corrections_slides(frames, corrected)), "appendix")
     return out
