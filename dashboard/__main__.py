@@ -77,14 +77,24 @@ def _brief(args: argparse.Namespace) -> int:
             print(f"error: --since {args.since}: {exc}", file=sys.stderr)
             return 1
     from dashboard.brief import deck, pdf
+    from dashboard.brief import topics as T
 
-    built = brief.build_brief(tables, filters, changes=changes)
+    try:
+        catalogue = T.catalogue()
+        chosen = T.parse_topics(args.topic, catalogue)
+        built = brief.build_brief(tables, filters, changes=changes, topics=chosen, max_slides=args.max_slides,
+                                  appendix=args.appendix)
+    except T.TopicsError as exc:
+        for line in str(exc).splitlines():
+            print(f"error: {line}", file=sys.stderr)
+        return 1
     outputs = [(_output(args.output, built.stem, ".pptx"), deck.to_pptx)]
     if args.pdf is not None:
         outputs.append((_output(args.pdf, built.stem, ".pdf"), pdf.to_pdf))
     for path, render in outputs:
         paths.write_atomic(path, render(built))
-        print(f"{path}: {len(built.slides)} slides ({filters.describe()}; data as of {built.as_of or 'unknown'})")
+        topics_text = f"topics {', '.join(built.topics)}; " if built.topics else ""
+        print(f"{path}: {len(built.slides)} slide{'' if len(built.slides) == 1 else 's'} ({topics_text}{filters.describe()}; data as of {built.as_of or 'unknown'})")
     # each chart slide's data as a CSV beside the deck, for readers who cannot see the pictures
     data_dir_out = outputs[0][0].with_name(outputs[0][0].stem + "_data")
     files = deck.data_csvs(built)
@@ -93,6 +103,12 @@ def _brief(args: argparse.Namespace) -> int:
     if files:
         print(f"{data_dir_out}/: {len(files)} CSV files, the data of each chart slide")
     return 0
+
+
+def _positive(text: str) -> int:
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a slide count from 1")
+    return int(text)
 
 
 def _output(path: str | None, stem: str, suffix: str) -> Path:
@@ -131,9 +147,9 @@ def build_parser() -> argparse.ArgumentParser:
         "fails validation.",
     )
     brief.add_argument("-o", "--output", default=None, metavar="PATH",
-                       help="the .pptx to write, or a directory for brief_<as-of date>.pptx (default: that name here)")
+                       help="the .pptx to write, or a directory for brief_<topics>_<filters>_<from>_to_<to>.pptx (default: that name here)")
     brief.add_argument("--pdf", nargs="?", const="", default=None, metavar="PATH",
-                       help="also write the PDF: to PATH, or as brief_<as-of date>.pdf when PATH is omitted or a directory")
+                       help="also write the PDF: to PATH, or under the same name when PATH is omitted or a directory")
     brief.add_argument("--from", dest="date_from", default=None, metavar="YYYY-MM-DD",
                        help="first date (URL 'from'; default 2022-01-01 as in the app; '' for no bound)")
     brief.add_argument("--to", dest="date_to", default=None, metavar="YYYY-MM-DD", help="last date (URL 'to'; default: no bound)")
@@ -144,6 +160,14 @@ def build_parser() -> argparse.ArgumentParser:
                        help="keep rows graded 1 (best) to N (URL 'cred'; default 6: all)")
     brief.add_argument("--source", action="append", default=None, metavar="S",
                        help="keep rows from this seed, e.g. S001 (repeat; URL 'source')")
+    brief.add_argument("--topic", action="append", default=None, metavar="TOPIC",
+                       help="keep only this topic's slides (repeat for several; the list is dashboard/brief/topics.json: "
+                       "sanctions, oil, defence, sentiment, diplomacy)")
+    brief.add_argument("--max-slides", type=_positive, default=None, metavar="N",
+                       help="at most N slides: the title (and the What-changed slide) and then the slides of lowest "
+                       "priority in topics.json, in deck order")
+    brief.add_argument("--appendix", action="store_true",
+                       help="add every correction on appendix slides after the deck (outside the slide budget)")
     brief.add_argument("--since", default=None, metavar="RELEASE",
                        help="add a 'What changed since RELEASE' slide after the title (a name from data/releases/releases.csv)")
     brief.add_argument("--data", type=Path, default=None, metavar="DIR",

@@ -26,4 +26,9 @@ from dashboard.pages import PAGES  # noqa: E402
 navigation = st.navigation(
     [st.Page(page.script, title=page.title, icon=page.icon, url_path=page.url_path, default=page.default) for page in PAGES]
 )
+# each page its own browser title (a tab, a history entry, a screen reader's first words)
+st.set_page_config(page_title=f"{navigation.title} · Kazakhstan–Russia indicators")
+from dashboard import ui  # noqa: E402
+
+ui.room_style()
 navigation.run()

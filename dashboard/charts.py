@@ -101,13 +101,20 @@ _BINS = BINS
 # --------------------------------------------------------------------------
 # the one theme
 
+#: chart text on a light background (12.6:1 on white)
+LIGHT_TEXT = "#333333"
+
 #: the dashboard's chart theme: projector type sizes and the palette; registered with Altair and enabled once, below
 THEME: dict[str, Any] = {
     "config": {
         "title": {"anchor": "start", "fontSize": TITLE_SIZE, "subtitleFontSize": SUBTITLE_SIZE, "offset": 10},
-        "axis": {"labelFontSize": LABEL_SIZE, "titleFontSize": AXIS_TITLE_SIZE, "labelLimit": 360},
-        "legend": {"labelFontSize": LABEL_SIZE, "titleFontSize": LABEL_SIZE + 1, "symbolSize": 160, "labelLimit": 320},
-        "header": {"labelFontSize": LABEL_SIZE + 2, "titleFontSize": AXIS_TITLE_SIZE},
+        # axis and legend text at AA contrast (Streamlit's own grey is about 3.7:1 on white): LIGHT_TEXT is 12.6:1
+        "axis": {"labelFontSize": LABEL_SIZE, "titleFontSize": AXIS_TITLE_SIZE, "labelLimit": 360,
+                 "labelColor": LIGHT_TEXT, "titleColor": LIGHT_TEXT},
+        "legend": {"labelFontSize": LABEL_SIZE, "titleFontSize": LABEL_SIZE + 1, "symbolSize": 160, "labelLimit": 320,
+                   "labelColor": LIGHT_TEXT, "titleColor": LIGHT_TEXT},
+        "header": {"labelFontSize": LABEL_SIZE + 2, "titleFontSize": AXIS_TITLE_SIZE, "labelColor": LIGHT_TEXT,
+                   "titleColor": LIGHT_TEXT},
         "text": {"fontSize": TEXT_SIZE},
         # a chart with no width of its own (the defence facet: Vega-Lite cannot fit a facet to its container) has
         # 600 px panels, so with its row labels and bar labels it fits a page column; every other chart fills its container
@@ -201,7 +208,10 @@ def for_dark(chart: Any) -> Any:
         config = dict(out.spec.get("config", {}))
         config["text"] = {**config.get("text", {}), "color": DARK_TEXT}
         config["title"] = {**config.get("title", {}), "color": DARK_TEXT, "subtitleColor": DARK_TEXT}
-        config["legend"] = {**config.get("legend", {}), "symbolFillColor": DARK_SYMBOL, "symbolStrokeColor": DARK_SYMBOL}
+        config["legend"] = {**config.get("legend", {}), "symbolFillColor": DARK_SYMBOL, "symbolStrokeColor": DARK_SYMBOL,
+                            "labelColor": DARK_TEXT, "titleColor": DARK_TEXT}
+        config["axis"] = {**config.get("axis", {}), "labelColor": DARK_TEXT, "titleColor": DARK_TEXT}
+        config["header"] = {**config.get("header", {}), "labelColor": DARK_TEXT, "titleColor": DARK_TEXT}
         out.spec["config"] = config
         return out
     out = chart.copy(deep=True)  # an Altair chart (the map)

@@ -149,3 +149,174 @@ def chart_svg(chart: Any) -> bytes:
     import vl_convert as vlc
 
     return vlc.vegalite_to_svg(_spec(chart)).encode("utf-8")
+
+
+# --------------------------------------------------------------------------
+# charts that carry their source (as Grapher's downloads do)
+
+#: the frame's text: the chart's title above it, the source line and the data's date under it
+FRAME_FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
+FRAME_TITLE_PX, FRAME_TEXT_PX, FRAME_PAD = 20, 13, 14
+
+
+def _wrap(text: str, width_px: float, px: float) -> list[str]:
+    """``text`` in lines that fit ``width_px`` at ``px`` (an average glyph is about 0.55 em wide)."""
+    import textwrap
+
+    per_line = max(20, int(width_px / (px * 0.55)))
+    return textwrap.wrap(" ".join(str(text).split()), per_line) or [""]
+
+
+def _xml(text: str) -> str:
+    from xml.sax.saxutils import escape
+
+    return escape(text, {'"': "&quot;"})
+
+
+def framed_svg(svg: str, title: str, source_line: str, as_of: dt.date | None, subtitle: str = "", *,
+               compact: bool = False) -> str:
+    """The chart's SVG inside a frame that carries its title (and subtitle) above and its source line and the data's
+    date under it, so the picture keeps its source wherever it is pasted. The texts are escaped as XML. ``compact``
+    (a slide's picture, whose slide shows the title large): the title, source line and date in small type under it."""
+    import re
+
+    if compact:
+        source_line, title, subtitle = " · ".join(t for t in (title, source_line) if t), "", ""
+
+    match = re.search(r'<svg[^>]*\bwidth="([\d.]+)"[^>]*\bheight="([\d.]+)"', svg)
+    width, height = (float(match.group(1)), float(match.group(2))) if match else (EXPORT_WIDTH, 600.0)
+    inner_width = width - 2 * FRAME_PAD
+    head = [(line, FRAME_TITLE_PX, "bold") for line in (_wrap(title, inner_width, FRAME_TITLE_PX) if title else [])]
+    head += [(line, FRAME_TEXT_PX, "normal") for line in (_wrap(subtitle, inner_width, FRAME_TEXT_PX) if subtitle else [])]
+    date = f"Data as of {as_of.isoformat()} (the latest publication date any seed supports)" if as_of else "Data date unknown"
+    foot = [(line, FRAME_TEXT_PX, "normal") for line in _wrap(source_line, inner_width, FRAME_TEXT_PX) + [date]]
+    y = FRAME_PAD
+    parts = []
+    for line, px, weight in head:
+        y += px * 1.25
+        parts.append(f'<text x="{FRAME_PAD}" y="{y:.1f}" font-size="{px}" font-weight="{weight}" fill="#111111">{_xml(line)}</text>')
+    top = y + (8 if head else 0)
+    inner = re.sub(r"^<\?xml[^>]*>\s*", "", svg.strip())
+    inner = re.sub(r"^<svg\b", f'<svg x="0" y="{top:.1f}"', inner, count=1)
+    y = top + height + 6
+    for line, px, weight in foot:
+        y += px * 1.3
+        parts.append(f'<text x="{FRAME_PAD}" y="{y:.1f}" font-size="{px}" font-weight="{weight}" fill="#333333">{_xml(line)}</text>')
+    total = y + FRAME_PAD
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="{width:.0f}" '
+            f'height="{total:.0f}" viewBox="0 0 {width:.0f} {total:.0f}" font-family="{FRAME_FONT}">'
+            f'<rect width="100%" height="100%" fill="white"/>' + "".join(parts[: len(head)]) + inner
+            + "".join(parts[len(head):]) + "</svg>")
+
+
+def chart_title(chart: Any) -> tuple[str, str]:
+    """The chart's own title and subtitle (empty when it has none)."""
+    spec = chart.to_dict(validate=False) if hasattr(chart, "to_dict") else dict(chart)
+    title = spec.get("title")
+    if isinstance(title, dict):
+        text, sub = title.get("text", ""), title.get("subtitle", "")
+    else:
+        text, sub = title or "", ""
+    join = lambda v: " ".join(v) if isinstance(v, list) else str(v or "")  # noqa: E731
+    return join(text), join(sub)
+
+
+def _untitled(chart: Any) -> Any:
+    """The chart without its own title (the frame carries it), as something with ``to_dict``."""
+    spec = chart.to_dict(validate=False)
+    spec.pop("title", None)
+
+    class _Plain:
+        def to_dict(self, **_: Any) -> dict:
+            return spec
+
+    return _Plain()
+
+
+def source_line(chart: Any, tables: Iterable[str] = (), outside: Iterable[str] = ()) -> str:
+    """A chart's source line: the tables, the seeds its data cites (every ``source_id`` in its datasets) and any
+    outside sources."""
+    spec = chart.to_dict(validate=False) if hasattr(chart, "to_dict") else dict(chart)
+    seeds: set[str] = set()
+    for rows in (spec.get("datasets") or {}).values():
+        if isinstance(rows, list):
+            for row in rows:
+                if isinstance(row, dict):
+                    for key in ("source_id", "seeds", "sources"):
+                        value = row.get(key)
+                        if isinstance(value, str):
+                            seeds |= {s.strip() for s in value.replace(";", ",").split(",") if s.strip().startswith("S")}
+    line = "Source: " + (", ".join(f"data/{t}.csv" for t in tables) if tables else "the curated tables in data/")
+    if seeds:
+        line += " · seeds " + ", ".join(sorted(seeds))
+    outside = [o for o in outside if o]
+    if outside:
+        line += " · outside the seeds: " + "; ".join(outside)
+    return line
+
+
+def framed_chart_svg(chart: Any, source: str, as_of: dt.date | None) -> str:
+    """The chart as SVG with its title, source line and data date baked in."""
+    import vl_convert as vlc
+
+    title, subtitle = chart_title(chart)
+    return framed_svg(vlc.vegalite_to_svg(_spec(_untitled(chart))), title, source, as_of, subtitle)
+
+
+def sourced_png(chart: Any, source: str, as_of: dt.date | None, scale: float = 2) -> bytes:
+    """The chart as PNG with its title, source line and data date baked in (drawn, and as the PNG's text fields)."""
+    import vl_convert as vlc
+
+    title, _ = chart_title(chart)
+    return png_with_text(vlc.svg_to_png(framed_chart_svg(chart, source, as_of), scale=scale), title, source, as_of)
+
+
+def png_with_text(png: bytes, title: str, source: str, as_of: dt.date | None) -> bytes:
+    """The PNG with its title, source line and data date also as text fields (``Title``, ``Source``, ``Creation
+    Time``: PNG's own keywords), which image viewers and catalogues read."""
+    import io
+
+    from PIL import Image, PngImagePlugin
+
+    image = Image.open(io.BytesIO(png))
+    info = PngImagePlugin.PngInfo()
+    info.add_itxt("Title", plain_text(title))
+    info.add_itxt("Source", plain_text(source))
+    info.add_itxt("Creation Time", as_of.isoformat() if as_of else "unknown")
+    out = io.BytesIO()
+    image.save(out, format="PNG", pnginfo=info, optimize=False)
+    return out.getvalue()
+
+
+def plain_text(value: Any) -> str:
+    return " ".join(str(value or "").split())
+
+
+def sourced_svg(chart: Any, source: str, as_of: dt.date | None) -> bytes:
+    """The chart as SVG with its title, source line and data date baked in."""
+    return framed_chart_svg(chart, source, as_of).encode("utf-8")
+
+
+# --------------------------------------------------------------------------
+# plain CSV: one header row, for tools that do not skip # lines
+
+
+def plain_csv(frame: pd.DataFrame, sources: pd.DataFrame | None, as_of: dt.date | None) -> bytes:
+    """The table as CSV with its header on the first row and no comment lines: the citation is its final column
+    (``citation``: the seed's title, publication dates and file, and the data's date), formula-like cells neutralised."""
+    body = frame.copy()
+    for column in body.columns:
+        if pd.api.types.is_datetime64_any_dtype(body[column]):
+            body[column] = body[column].dt.strftime("%Y-%m-%d")
+        elif body[column].dtype == object or pd.api.types.is_string_dtype(body[column]):
+            body[column] = body[column].map(neutralise)
+    lines = {}
+    if sources is not None and not sources.empty:
+        for line in cited_sources(sources, sources):
+            lines[line.split(":", 1)[0]] = line
+    date = f"data as of {as_of.isoformat()}" if as_of else "data date unknown"
+    if "source_id" in body.columns:
+        body["citation"] = [neutralise(f"{lines.get(str(s), s)}; {date}") for s in body["source_id"]]
+    else:
+        body["citation"] = neutralise(f"curated tables in data/, {date}")
+    return body.to_csv(index=False, lineterminator="\n").encode("utf-8")

@@ -13,7 +13,7 @@ named as such with its source.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Mapping, Sequence
 
 import altair as alt
 import pandas as pd
@@ -319,7 +319,66 @@ def border_label(tables: Mapping[str, pd.DataFrame], border: dict, objects: dict
     lon, lat = max(path, key=lambda point: point[1])  # the border's northernmost point, in open Russian land
     seeds = ", ".join(dict.fromkeys(facts["seed_rows"]["source_id"].astype(str))) if facts["seed_km"] else ""
     seed = f"{facts['seed_km']:,.0f} km in the seeds ({seeds})" if facts["seed_km"] else "seed figure unavailable"
-    return lon, lat + 1.4, f"{BORDER}\n{seed}; drawn line {facts['drawn_km']:,.0f} km (generalised)"
+    return lon, lat + 1.4, f"{BORDER}\n{seed}\ndrawn line {facts['drawn_km']:,.0f} km (generalised)"
+
+
+#: label size on the map (pixels) and the average glyph width per pixel of size (Helvetica-like)
+LABEL_PX, GLYPH = 14, 0.56
+#: where a label may sit around its point, in order of preference: (dx, dy, anchor) in pixels
+LABEL_SPOTS = ((0, -18, "middle"), (0, 18, "middle"), (12, 0, "start"), (-12, 0, "end"))
+
+
+def _pixels(lon: float, lat: float, view: pdk.ViewState = VIEW) -> tuple[float, float]:
+    """Web Mercator pixel position relative to the view's centre, at the view's zoom (512 px tiles, as deck.gl)."""
+    import math
+
+    scale = 512 * 2 ** view.zoom / (2 * math.pi)
+    def project(lo: float, la: float) -> tuple[float, float]:
+        return scale * math.radians(lo), -scale * math.log(math.tan(math.pi / 4 + math.radians(la) / 2))
+    x, y = project(lon, lat)
+    cx, cy = project(view.longitude, view.latitude)
+    return x - cx, y - cy
+
+
+def place_labels(points: Sequence[tuple[str, float, float]], taken: Sequence[tuple[float, float, float, float]] = (),
+                 view: pdk.ViewState = VIEW) -> list[tuple[int, int, str] | None]:
+    """For each (label, lon, lat), in order of priority, the first spot of :data:`LABEL_SPOTS` whose box overlaps no
+    label placed before it (nor the ``taken`` boxes, in view pixels) at the map's opening zoom: (dx, dy, anchor), or
+    None when every spot collides (the label is left out; the point keeps its tooltip and the keyboard picker). A list
+    ``taken`` gets the boxes placed added to it."""
+    boxes = taken if isinstance(taken, list) else list(taken)
+    out: list[tuple[int, int, str] | None] = []
+    for label, lon, lat in points:
+        x, y = _pixels(lon, lat, view)
+        w, h = len(label) * LABEL_PX * GLYPH, LABEL_PX * 1.2
+        chosen = None
+        for dx, dy, anchor in LABEL_SPOTS:
+            left = x + dx - (w / 2 if anchor == "middle" else w if anchor == "end" else 0)
+            box = (left, y + dy - h / 2, left + w, y + dy + h / 2)
+            if not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in boxes):
+                chosen = (dx, dy, anchor)
+                boxes.append(box)
+                break
+        out.append(chosen)
+    return out
+
+
+def border_label_box(lon: float, lat: float, text: str, view: pdk.ViewState = VIEW) -> tuple[float, float, float, float]:
+    """The border label's box in view pixels (centred on its position, 17 px type)."""
+    x, y = _pixels(lon, lat, view)
+    lines = text.split("\n")
+    w, h = max(len(line) for line in lines) * 17 * GLYPH, len(lines) * 17 * 1.2
+    return (x - w / 2, y - h / 2, x + w / 2, y + h / 2)
+
+
+def pickable_objects(tables: Mapping[str, pd.DataFrame], border: dict) -> list[tuple[str, str]]:
+    """Every route, the border, each site and each city as (key, name): the keyboard path to what the map draws."""
+    out: dict[str, str] = {}
+    for layer, frame in map_objects(tables, border).items():
+        for key in frame["key"]:
+            title = object_title(str(key))
+            out.setdefault(str(key), title if title == layer else f"{title} · {layer[:1].lower()}{layer[1:]}")
+    return list(out.items())
 
 
 def unplaced_assets(tables: Mapping[str, pd.DataFrame], border: dict) -> pd.DataFrame:
@@ -343,6 +402,7 @@ def deck(
     """The interactive map. Offline by default: no tiles, the basemap is a GeoJsonLayer."""
     objects = map_objects(tables, border)
     layers: list[pdk.Layer] = []
+    taken: list[tuple[float, float, float, float]] = []  # label boxes placed so far (view pixels at the opening zoom)
     if COUNTRIES in visible:
         lon0, lat0, lon1, lat1 = WINDOW
         layers.append(
@@ -390,6 +450,7 @@ def deck(
             )
         )
         lon, lat, text = border_label(tables, border, objects)
+        taken.append(border_label_box(lon, lat, text))
         layers.append(
             pdk.Layer(
                 "TextLayer",
@@ -424,11 +485,23 @@ def deck(
                     auto_highlight=True,
                 )
             )
+    spots_of: dict[str, dict] = {}
+    for layer in (CITIES, ASSETS):  # capitals and cities are labelled first; a site whose label would collide keeps its tooltip
+        if layer in visible and layer in objects:
+            data = objects[layer]
+            order = data.sort_values(["radius"], ascending=False, kind="stable").index if "radius" in data else data.index
+            spots_of[layer] = dict(zip(order, place_labels(
+                [(str(data.at[i, "label"]), float(data.at[i, "lon"]), float(data.at[i, "lat"])) for i in order], taken)))
     for layer in (ASSETS, CITIES):
         if layer in visible and layer in objects:
             data = objects[layer].copy()
             if "radius" not in data:
                 data["radius"] = 6
+            spots = spots_of[layer]
+            data["dx"] = [spots[i][0] if spots[i] else 0 for i in data.index]
+            data["dy"] = [spots[i][1] if spots[i] else 0 for i in data.index]
+            data["anchor"] = [spots[i][2] if spots[i] else "middle" for i in data.index]
+            data["shown_label"] = [data.at[i, "label"] if spots[i] else "" for i in data.index]
             layers.append(
                 pdk.Layer(
                     "ScatterplotLayer",
@@ -451,10 +524,11 @@ def deck(
                     id=f"{layer} labels",
                     data=data,
                     get_position=["lon", "lat"],
-                    get_text="label",
-                    get_size=14,
+                    get_text="shown_label",
+                    get_size=LABEL_PX,
                     get_color=list(COLOURS[layer]),
-                    get_pixel_offset=[0, 16] if layer == ASSETS else [0, -16],
+                    get_pixel_offset="[dx, dy]",
+                    get_text_anchor="anchor",
                     character_set="'auto'",
                     font_family="'Helvetica, Arial, sans-serif'",
                     outline_width=3,

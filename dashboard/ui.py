@@ -32,6 +32,7 @@ from streamlit.errors import StreamlitAPIException
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dashboard import data, export
+from dashboard.text import md as text_md, md_lines, plain
 from dashboard.data import Tables
 from dashboard.filters import DEFAULT, Filters
 
@@ -155,7 +156,7 @@ def section(what: str):
         yield
     except Exception as exc:  # noqa: BLE001 - one part failing must not take the page down
         _LOG.exception("%s could not be drawn", what)
-        st.error(f"{what} could not be drawn from the loaded tables ({type(exc).__name__}: {exc}). The rest of the page is unaffected.",
+        st.error(f"{what} could not be drawn from the loaded tables ({type(exc).__name__}: {text_md(exc)}). The rest of the page is unaffected.",
                  icon=":material/error:")
 
 
@@ -165,14 +166,58 @@ def problem_panel(loaded: Tables) -> None:
         return
     failed = sorted(loaded.problems)
     names = ", ".join(n if n == "datapackage" else loaded.paths.get(n, n) for n in failed)
-    lines = "\n".join(str(p) for p in loaded.all_problems)
+    lines = "\n".join(plain(p) for p in loaded.all_problems)
+    # the lines hold data (a bad cell's value): a fenced code block shows them as typed, never as markup; its fence is
+    # longer than any run of backticks in them, so none can close it
+    longest = max((len(run) for run in re.findall(r"`+", lines)), default=0)
+    fence = "`" * max(3, longest + 1)
     st.error(
         f"**{len(failed)} {'table' if len(failed) == 1 else 'tables'} failed validation and "
-        f"{'is' if len(failed) == 1 else 'are'} not shown:** {names}. "
+        f"{'is' if len(failed) == 1 else 'are'} not shown:** {text_md(names)}. "
         "Fix these lines (or run `python -m dashboard check`):\n\n"
-        f"```text\n{lines}\n```",
+        f"{fence}text\n{lines}\n{fence}",
         icon=":material/error:",
     )
+
+
+#: one fixed style sheet for every page (no data in it), set by the entry point: readable on a 1280 × 720 projector.
+#: A compact header, so each chart page's first chart is above the fold; text that would be cut with "…" (metric
+#: values and labels, button labels, date fields) wraps instead; the sidebar narrower; headings in one scale.
+ROOM_CSS = """<style>
+[data-testid="stMainBlockContainer"] { padding-top: 3rem; padding-bottom: 3rem; }
+[data-testid="stHeader"] { background: transparent; }
+section[data-testid="stSidebar"][data-collapsed="false"] { width: 14.5rem !important; min-width: 14.5rem !important; max-width: 14.5rem !important; }
+[data-testid="stSidebarNav"] { padding-top: 0.5rem; }
+h1 { font-size: 2rem !important; padding-top: 0 !important; padding-bottom: 0.25rem !important; }
+h2 { font-size: 1.55rem !important; }
+h3 { font-size: 1.25rem !important; }
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * { white-space: normal !important; overflow: visible !important;
+  text-overflow: clip !important; overflow-wrap: anywhere; line-height: 1.15; }
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] * { white-space: normal !important; overflow: visible !important;
+  text-overflow: clip !important; }
+button [data-testid="stMarkdownContainer"], button [data-testid="stMarkdownContainer"] p {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; text-align: left; }
+[data-testid="stDateInputFieldsScroller"] { overflow: visible !important; }
+[data-testid="stDateInput"] input { min-width: 0; font-variant-numeric: tabular-nums; }
+[data-testid="stWidgetLabel"] p { overflow-wrap: anywhere; }
+/* a multiselect's chosen values wrap inside its box, each chip on its own line and its text whole */
+[data-testid="stMultiSelectTagsContainer"] { flex-wrap: wrap !important; overflow: visible !important; min-width: 0 !important; }
+[data-testid="stMultiSelect"] div:has(> [data-testid="stMultiSelectTagsContainer"]),
+[data-testid="stMultiSelect"] div:has(> div > [data-testid="stMultiSelectTagsContainer"]) { height: auto !important; max-height: none !important; min-height: 2.5rem; }
+[data-testid="stMultiSelectTagsContainer"] > span > span { max-width: 100% !important; height: auto !important; }
+[data-testid="stMultiSelectTagsContainer"] > span > span > span:first-child { white-space: normal !important;
+  overflow: visible !important; text-overflow: clip !important; max-width: none !important; }
+/* Streamlit's own chart toolbar would offer "Show data" (the raw arrays, dates in epoch milliseconds): each chart
+   has the project's own table under it instead */
+[data-testid="stVegaLiteChart"] + [data-testid="stElementToolbar"], [data-testid="stElementToolbar"]:has(+ [data-testid="stVegaLiteChart"]),
+[data-testid="stElementContainer"]:has([data-testid="stVegaLiteChart"]) [data-testid="stElementToolbar"] { display: none !important; }
+.st-key-filters-summary p { font-size: 0.95rem; }
+</style>"""
+
+
+def room_style() -> None:
+    """The fixed style sheet (:data:`ROOM_CSS`) on the page."""
+    st.html(ROOM_CSS)
 
 
 def dark() -> bool:
@@ -288,6 +333,7 @@ def filter_redirects(options: FilterOptions, show: Iterable[str], titles: dict[s
     """
     show = set(show)
     out: dict[str, str | list[str] | None] = {}
+    out |= _unusable_values(options, show, titles)
     if "dates" in show:
         for name in ("from", "to"):
             values = st.query_params.get_all(name)
@@ -309,13 +355,82 @@ def filter_redirects(options: FilterOptions, show: Iterable[str], titles: dict[s
     return out
 
 
+_NOTICES = "_dashboard_link_notices"  # session state: what a link asked for that the page could not use
+
+
+def _notice(text: str) -> None:
+    notices = st.session_state.setdefault(_NOTICES, [])
+    if text not in notices:
+        notices.append(text)
+
+
+def _unusable_values(options: FilterOptions, show: set[str], titles: dict[str, str]) -> dict[str, str | list[str] | None]:
+    """Rewrites for link values the filters cannot use: a date that is not one, From after To (swapped), an actor,
+    domain or seed the data does not have, a grade outside 1..6. Each gets a one-line notice (shown by
+    :func:`link_notices` after the rerun) and falls back: the value is dropped, or the dates swapped."""
+    out: dict[str, str | list[str] | None] = {}
+    if "dates" in show:
+        days = {}
+        for name in ("from", "to"):
+            values = st.query_params.get_all(name)
+            text = values[-1].strip() if values else ""
+            if text and _day(text) is None:
+                _notice(f"The link's {name}={text} is not a date (YYYY-MM-DD), so it is ignored.")
+                out[name] = None
+            elif text:
+                days[name] = _day(text)
+        if len(days) == 2 and days["from"] > days["to"]:
+            _notice(f"The link's From ({days['from']}) is after its To ({days['to']}), so the two dates are swapped.")
+            out["from"], out["to"] = days["to"].isoformat(), days["from"].isoformat()
+    choices = {"actors": ("actor", options.actors), "domains": ("domain", options.domains),
+               "sources": ("source", options.sources)}
+    for name, (param, allowed) in choices.items():
+        if name not in show or param not in st.query_params:
+            continue
+        given = st.query_params.get_all(param)
+        known = set(allowed) | ({source_label(v, titles) for v in allowed} if name == "sources" else set())
+        unknown = [v for v in given if v not in known]
+        if unknown:
+            _notice(f"The link's {param} {', '.join(repr(plain(v)) for v in unknown)} "
+                    f"{'is' if len(unknown) == 1 else 'are'} not in the data, so {'it is' if len(unknown) == 1 else 'they are'} ignored.")
+            kept = [v for v in given if v in known]
+            out[param] = kept or None
+    if "cred" in show and "cred" in st.query_params:
+        text = (st.query_params.get_all("cred") or [""])[-1].strip()
+        if text and not (text.isdigit() and 1 <= int(text) <= 6):
+            _notice(f"The link's cred={text} is not a credibility grade from 1 to 6, so it is ignored.")
+            out["cred"] = None
+    return out
+
+
+def link_notices() -> None:
+    """The one-line notices for what the link asked for that the page could not use (then forgotten)."""
+    for text in st.session_state.pop(_NOTICES, []):
+        st.warning(text_md(text), icon=":material/link_off:")
+
+
+def filter_summary(filters: Filters) -> None:
+    """One line above a chart: which filters are on (or that none is)."""
+    text = "No filter: every row" if filters.is_empty else f"Filters on: {filters.describe()}"
+    st.caption(f":material/filter_alt: {text_md(text)}")
+
+
 def filter_controls(options: FilterOptions, show: tuple[str, ...], source_titles: dict[str, str],
                     default: Filters = DEFAULT) -> Filters:
     """Draw the chosen filter widgets in one row, bound to the URL, and return the Filters they set."""
-    widths = {"dates": 2.2}  # two pickers, From and To
-    columns = st.columns([widths.get(name, 1) for name in show])
+    link_notices()
+    widths = {"dates": 2.9}  # two pickers, From and To: each wide enough for its whole date at projector size
+    choosers = [n for n in show if n in ("actors", "domains", "sources")]
+    if len(show) > 3 and len(choosers) > 1:
+        # many filters: the dates and the grade on one row, the choosers (whose chosen values need room) on the next
+        first = [n for n in show if n not in choosers]
+        columns = st.columns([widths.get(n, 1.2) for n in first]) + st.columns(len(choosers))
+        order = first + choosers
+    else:
+        columns = st.columns([widths.get(name, 1) for name in show])
+        order = list(show)
     values: dict[str, Any] = {}
-    for column, name in zip(columns, show):
+    for column, name in zip(columns, order):
         with column:
             if name == "dates":
                 left, right = st.columns(2)
@@ -327,6 +442,9 @@ def filter_controls(options: FilterOptions, show: tuple[str, ...], source_titles
                                        key="to", bind=BIND, format="YYYY-MM-DD")
                 start = start or options.first
                 end = end or options.last
+                if start > end:  # picked From after To: say so, and read them the other way round
+                    st.caption(f":material/swap_horiz: From {start} is after To {end}: showing {end} to {start}.")
+                    start, end = end, start
                 values["date_from"] = None if start <= options.first else start
                 values["date_to"] = None if end >= options.last else end
             elif name == "actors":
@@ -387,8 +505,18 @@ def download_csv(frame: pd.DataFrame | Callable[[], pd.DataFrame], file_name: st
         rows = frame() if callable(frame) else frame
         return export.safe_csv(rows, sources, date, title=title or file_name, filters=described)
 
-    st.download_button(label or f"Download {file_name}", data=data_bytes, file_name=file_name, mime="text/csv",
-                       icon=":material/download:", key=key or f"csv-{file_name}", on_click="ignore")
+    def plain_bytes() -> bytes:
+        rows = frame() if callable(frame) else frame
+        return export.plain_csv(rows, sources, date)
+
+    plain_name = file_name[:-4] + "-plain.csv" if file_name.endswith(".csv") else file_name + "-plain.csv"
+    with st.container(horizontal=True, key=f"csv-pair-{key or file_name}"):
+        st.download_button(label or f"Download {file_name}", data=data_bytes, file_name=file_name, mime="text/csv",
+                           icon=":material/download:", key=key or f"csv-{file_name}", on_click="ignore",
+                           help="CSV with # lines first: the title, filters, the data's date and every seed cited")
+        st.download_button("Plain CSV", data=plain_bytes, file_name=plain_name, mime="text/csv",
+                           icon=":material/table_view:", key=f"plain-{key or file_name}", on_click="ignore",
+                           help="The header on the first row, for spreadsheets and tools; each row's citation in its last column")
 
 
 def spec(chart: Any, *, dark_theme: bool = False) -> dict:
@@ -443,28 +571,77 @@ class _Spec:
 
 
 def chart_block(shown: dict, summary: str, name: str, *, light: Callable[[], dict] | dict | None = None,
-                key: str | None = None, on_select: Callable[[], None] | str | None = None):
-    """The chart (a Vega-Lite spec), its one-line text summary under it, and PNG/SVG downloads written on click.
+                key: str | None = None, on_select: Callable[[], None] | str | None = None, tables: tuple[str, ...] = (),
+                outside: tuple[str, ...] = (), filters: Filters | None = None):
+    """The chart (a Vega-Lite spec), its one-line text summary under it, PNG/SVG downloads written on click with the
+    chart's title, source line (``tables``, the seeds its data cites, ``outside`` sources) and the data's date baked
+    in, and the rows it draws as a table (instead of Streamlit's own "Show data", which ROOM_CSS hides).
 
     ``light`` gives the light-theme spec for the downloads (a callable, built only on click) when the theme is dark
     and ``shown`` is the dark one. With ``on_select`` (a callback, or "rerun") a click on a mark selects it; returns the selection state.
     """
+    if filters is not None:
+        filter_summary(filters)
+    alt = alt_text(shown, summary)
     if on_select:
-        state = st.vega_lite_chart(shown, width="stretch", alt=summary, on_select=on_select, key=key)
+        state = st.vega_lite_chart(shown, width="stretch", alt=alt, on_select=on_select, key=key)
     else:
-        state = st.vega_lite_chart(shown, width="stretch", alt=summary, key=key)
+        state = st.vega_lite_chart(shown, width="stretch", alt=alt, key=key)
     st.caption(summary)
     export_spec = light if light is not None and dark() else shown
 
     def drawn() -> _Spec:
         return _Spec(export_spec() if callable(export_spec) else export_spec)
 
-    columns = st.columns([1, 1, 6])
-    columns[0].download_button("PNG", data=lambda: export.chart_png(drawn()), file_name=f"{name}.png", mime="image/png",
-                               icon=":material/image:", key=f"png-{name}", on_click="ignore", help="The chart as a PNG image")
-    columns[1].download_button("SVG", data=lambda: export.chart_svg(drawn()), file_name=f"{name}.svg", mime="image/svg+xml",
-                               icon=":material/draw:", key=f"svg-{name}", on_click="ignore", help="The chart as an SVG drawing")
+    date = as_of(tables_now()) if _has_run() else None
+
+    def line() -> str:
+        return export.source_line(drawn(), tables, outside)
+
+    with st.container(horizontal=True, key=f"chart-tools-{name}"):
+        st.download_button("PNG", data=lambda: export.sourced_png(drawn(), line(), date), file_name=f"{name}.png", mime="image/png",
+                           icon=":material/image:", key=f"png-{name}", on_click="ignore",
+                           help="The chart as a PNG image, with its title, source line and the data's date")
+        st.download_button("SVG", data=lambda: export.sourced_svg(drawn(), line(), date), file_name=f"{name}.svg", mime="image/svg+xml",
+                           icon=":material/draw:", key=f"svg-{name}", on_click="ignore",
+                           help="The chart as an SVG drawing, with its title, source line and the data's date")
+        with st.popover("Data behind the chart", icon=":material/table:", key=f"chart-data-{name}"):
+            chart_data(shown, name)
     return state
+
+
+def alt_text(spec_dict: dict, summary: str) -> str:
+    """A chart's alternative text as sentences: what kind of chart, its title, then its one-line summary
+    ("Timeline chart of points and interval bars: Stance over time. 61 scored events …")."""
+    from dashboard.brief.model import chart_type
+    from dashboard.charts import Spec
+
+    kind = chart_type(Spec(spec_dict)) or "Chart"
+    title = spec_dict.get("title")
+    text = title.get("text") if isinstance(title, dict) else title
+    text = " ".join(text) if isinstance(text, list) else str(text or "")
+    head = f"{kind}: {plain(text).rstrip('.')}." if text else f"{kind}."
+    return f"{head} {plain(summary)}".strip()
+
+
+def tables_now() -> Tables:
+    return tables()
+
+
+def _has_run() -> bool:
+    return get_script_run_ctx(suppress_warning=True) is not None
+
+
+def chart_data(spec_dict: dict, name: str) -> None:
+    """The rows a chart draws, in readable dates (the briefing's :func:`dashboard.brief.chart_table`), with CSV downloads."""
+    from dashboard.brief.model import chart_table
+
+    rows = chart_table(_Spec(spec_dict))
+    if rows.empty:
+        st.caption("This chart draws no rows.")
+        return
+    st.dataframe(rows, hide_index=True, width="stretch", height=min(400, 38 + 35 * len(rows)))
+    download_csv(rows, f"{name}-data.csv", tables_now(), title=f"The data behind the chart {name}", key=f"chart-csv-{name}")
 
 
 def selection_values(state, param: str, field: str) -> list[str]:
@@ -564,22 +741,27 @@ def quote_card(row: dict, sources: pd.DataFrame | None, *, key: str) -> None:
     head = _seed_heads(sources).get(sid) if sources is not None else None
     if head is not None:
         title = f"{sid} · {head[0]}"
-        grade = f" · reliability {head[1]}"
-    st.markdown(f"**{row.get('id', '')}** · {_md(title)}{grade}")
+        grade = f" · reliability {_md(head[1])}"
+    ident = row.get("id") or row.get("source_id") or ""
+    st.markdown((f"**{_md(ident)}** · " if ident and ident != sid else "") + f"{_md(title)}{grade}")
     if row.get("quote"):
         st.markdown("> " + _md(str(row["quote"])))
     if isinstance(row.get("quote_en"), str) and row["quote_en"].strip():  # a quote not in English: its translation
         by = row.get("quote_en_by") if isinstance(row.get("quote_en_by"), str) and row["quote_en_by"].strip() else "the curator"
         st.caption(f"English, translated by {_md(by)}: “{_md(row['quote_en'])}”")
     if isinstance(row.get("correction"), str) and row["correction"].strip():
-        st.warning("Correction: " + row["correction"], icon=":material/rule:")
+        st.warning("Correction: " + _md(row["correction"]), icon=":material/rule:")
     if sid:
         source_link(sid, str(row.get("id") or "") or None, key=key)
 
 
+#: the one helper through which data reaches Markdown elements (dashboard.text); plain text for metric values
+md = text_md
+
+
 def _md(text: str) -> str:
-    """Plain text made safe for st.markdown (no markup, links or HTML from the data)."""
-    return re.sub(r"([\\`*_{}\[\]()#+!|<>~$:-])", r"\\\1", " ".join(str(text).split()))
+    """Plain text made safe for st.markdown (no markup, links or HTML from the data): :func:`dashboard.text.md`."""
+    return text_md(text)
 
 
 def citations_popover(citations, sources: pd.DataFrame | None, *, key: str, label: str = "Sources") -> None:
@@ -593,13 +775,19 @@ def citations_popover(citations, sources: pd.DataFrame | None, *, key: str, labe
 
 def citation_help(citations) -> str:
     """Hover text for a figure: each seed and quote."""
-    return "\n\n".join(f"**{c.source_id}** ({c.row_id}): “{_md(c.quote)}”"
+    return "
+
+".join(f"**{_md(c.source_id)}** ({_md(c.row_id)}): “{_md(c.quote)}”"
                        + (f" (English: “{_md(c.quote_en)}”)" if getattr(c, "quote_en", "") else "") for c in citations)
 
 
 def page_intro(title: str, text: str) -> None:
-    st.title(title)
-    st.markdown(text)
+    """The page's one h1 and, folded under it, what the page shows and how to read it: a compact header, so the first
+    chart is above the fold on a 1280 × 720 projector."""
+    left, right = st.columns([5, 1.1], vertical_alignment="center")
+    left.title(title)
+    with right.popover("About", icon=":material/info:", width="stretch", help="What this page shows and how to read it"):
+        st.markdown(text)
 
 
 def conflict_block(conflict: dict, sources: pd.DataFrame | None, *, key: str) -> None:
@@ -607,10 +795,10 @@ def conflict_block(conflict: dict, sources: pd.DataFrame | None, *, key: str) ->
     rows = conflict["rows"]
     with st.container(border=True):
         st.markdown(f"**Conflicting figures: {_md(conflict['subject'])}** · `{conflict['key']}`")
-        st.caption(conflict["reading"])
+        st.caption(_md(conflict["reading"]))
         if conflict.get("reference"):
-            source = f" — {conflict['reference_source']}" if conflict.get("reference_source") else ""
-            st.caption(f"**Outside the seeds** (reference, not a seed's figure): {_md(conflict['reference'])}{_md(source)}")
+            source = f" — {_md(conflict['reference_source'])}" if conflict.get("reference_source") else ""
+            st.caption(f"**Outside the seeds** (reference, not a seed's figure): {_md(conflict['reference'])}{source}")
         if rows.empty:
             st.info("No loaded row carries this key.")
             return
@@ -618,10 +806,10 @@ def conflict_block(conflict: dict, sources: pd.DataFrame | None, *, key: str) ->
             with column:
                 heading = f"{row['source_id']} · {row['table']} ({row['id']})"
                 if row["figure"]:  # a figure: as a metric, with the seed's wording under it
-                    st.metric(heading, row["value"] or "—", help=f"“{_md(row['quote'])}”")
-                    st.caption(f"As stated: “{_md(row['figure'])}” · {row['date']}")
+                    st.metric(_md(heading), plain(row["value"]) or "—", help=f"“{_md(row['quote'])}”")
+                    st.caption(f"As stated: “{_md(row['figure'])}” · {_md(row['date'])}")
                 else:  # an account with no figure: its wording as text, which a metric would cut
-                    st.caption(heading)
+                    st.caption(_md(heading))
                     st.markdown(f"**{_md(row['value'] or '—')}**")
-                    st.caption(row["date"])
+                    st.caption(_md(row["date"]))
                 quote_card(row, sources, key=f"{key}.{row['id']}")

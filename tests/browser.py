@@ -381,3 +381,59 @@ def restart(server: AppServer, env: dict[str, str] | None = None, while_down=Non
     except BaseException:
         server.stop()
         raise
+
+
+# --------------------------------------------------------------------------
+# text that does not fit its box (tests/test_browser_room.py)
+
+#: every element with text of its own that is cut (an ellipsis, a clipped box, a clamped line), squeezed to nothing,
+#: scrolled out of a button group, or spilling out of the nearest box that clips it; Streamlit's own visually hidden
+#: "skip to content" link is not text a reader sees
+OVERFLOW_JS = r"""() => {
+  const out = [];
+  const root = document.querySelector('[data-testid="stAppViewContainer"]') || document.body;
+  const describe = el => (el.getAttribute('data-testid') || el.tagName.toLowerCase()) + ': ' + (el.innerText || el.textContent || '').trim().replace(/\s+/g, ' ').slice(0, 60);
+  for (const el of root.querySelectorAll('*')) {
+    if (!el.offsetParent && getComputedStyle(el).position !== 'fixed') continue;
+    const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    if (!own) continue;
+    const st = getComputedStyle(el);
+    if (st.visibility === 'hidden') continue;
+    const r = el.getBoundingClientRect();
+    if (el.closest('[data-testid="stSkipToContent"]')) continue;
+    if (r.height > 1 && r.width <= 4) { out.push('squeezed ' + describe(el)); continue; }
+    if (r.width === 0 || r.height === 0) continue;
+    const clip = st.overflowX !== 'visible' || st.textOverflow === 'ellipsis';
+    const group = el.closest('[data-testid="stButtonGroup"]');
+    if (group) { let g = el; while (g && g !== group.parentElement) { if (g.scrollWidth > g.clientWidth + 1 && getComputedStyle(g).overflowX !== 'visible') { out.push('scrolls ' + describe(el)); break; } g = g.parentElement; } }
+    if (clip && st.overflowX !== 'auto' && st.overflowX !== 'scroll' && el.scrollWidth > el.clientWidth + 1) { out.push('cut ' + describe(el) + ` (${el.scrollWidth}>${el.clientWidth})`); continue; }
+    if (st.webkitLineClamp && st.webkitLineClamp !== 'none' && el.scrollHeight > el.clientHeight + 1) { out.push('clamped ' + describe(el)); continue; }
+    // spills out of a clipping ancestor
+    let a = el.parentElement;
+    while (a && a !== root) {
+      const s = getComputedStyle(a);
+      if (s.overflowX !== 'visible') {
+        const ar = a.getBoundingClientRect();
+        if (r.right > ar.right + 2 || r.left < ar.left - 2) out.push('spills ' + describe(el) + ` from ${a.getAttribute('data-testid') || a.tagName}`);
+        break;
+      }
+      a = a.parentElement;
+    }
+  }
+  return [...new Set(out)];
+}"""
+
+
+def overflowing(page) -> list[str]:
+    """What text on the page does not fit its box (see :data:`OVERFLOW_JS`): empty when everything fits."""
+    return page.evaluate(OVERFLOW_JS)
+
+
+HEADINGS_JS = """() => [...document.querySelectorAll('[data-testid="stMain"] h1, [data-testid="stMain"] h2, [data-testid="stMain"] h3, '
+  + '[data-testid="stMain"] h4, [data-testid="stMain"] h5, [data-testid="stMain"] h6')].filter(h => h.offsetParent)
+  .map(h => Number(h.tagName[1]))"""
+
+
+def heading_levels(page) -> list[int]:
+    """The levels of the visible headings of the page's main area, in order."""
+    return page.evaluate(HEADINGS_JS)

@@ -56,8 +56,8 @@ def tables() -> data.Tables:
 def expected(tables):
     """What the deck must hold on the shipped data, derived from the data and the builders, not from curated counts."""
     defence = charts.defence_chart(tables["defense_budget"]).to_dict()["title"]["text"]
-    pages = math.ceil(len(facts.corrections(tables.frames)) / CORRECTIONS_PER_SLIDE)
-    corrections = [f"Corrections ({i} of {pages})" for i in range(1, pages + 1)] if pages > 1 else ["Corrections"]
+    # one ranked corrections slide (the full list only in an appendix, when asked)
+    corrections = ["Corrections that change the reading" if len(facts.corrections(tables.frames)) > 1 else "Correction"]
     parts = math.ceil(len(facts.conflicts(tables.frames)) / CONFLICTS_PER_SLIDE)
     conflicts = [f"Conflicting figures ({i} of {parts})" for i in range(1, parts + 1)] if parts > 1 else ["Conflicting figures"]
     titles = ["Kazakhstan and Russia since 2022", "Headline figures", MAP_TITLE, "Stance over time", "What moved, and when",
@@ -110,7 +110,7 @@ def test_brief_slides_in_order_on_the_shipped_data(built, expected, tables) -> N
     assert [i for i, s in enumerate(built.slides, 1) if s.kind == "chart"] == expected["chart_slides"]
     assert [s.kind for s in built.slides[:3]] == ["title", "figures", "chart"]
     assert built.as_of == export.data_as_of(tables["sources"]) == D.fromisoformat(AS_OF)
-    assert built.stem == f"brief_{AS_OF}"
+    assert built.stem == f"brief_all-topics_2022-01-01_to_{AS_OF}"
 
 
 def test_brief_every_slide_has_a_source_line_and_notes(built) -> None:
@@ -380,18 +380,21 @@ def test_cli_writes_the_same_deck_as_the_function(tmp_path, tables) -> None:
     describe = "dates 2022-03-01 to the end; actors Russia government, Kazakhstan government"
     built = brief.build_brief(tables, filters)
     count = len(built.slides)
+    # the name says the topics, the filters and the period
+    stem = f"brief_all-topics_actor-russia-government_actor-kazakhstan-government_2022-03-01_to_{AS_OF}"
+    assert built.stem == stem
     assert result.stdout.splitlines() == [
-        f"{out / f'brief_{AS_OF}.pptx'}: {count} slides ({describe}; data as of {AS_OF})",
-        f"brief_{AS_OF}.pdf: {count} slides ({describe}; data as of {AS_OF})",
-        f"{out / f'brief_{AS_OF}_data'}/: {len(deck.data_csvs(built))} CSV files, the data of each chart slide",
+        f"{out / f'{stem}.pptx'}: {count} slides ({describe}; data as of {AS_OF})",
+        f"{stem}.pdf: {count} slides ({describe}; data as of {AS_OF})",
+        f"{out / f'{stem}_data'}/: {len(deck.data_csvs(built))} CSV files, the data of each chart slide",
     ]
-    assert sorted(p.name for p in (out / f"brief_{AS_OF}_data").iterdir()) == sorted(deck.data_csvs(built))
-    from_cli = read_deck((out / f"brief_{AS_OF}.pptx").read_bytes())
+    assert sorted(p.name for p in (out / f"{stem}_data").iterdir()) == sorted(deck.data_csvs(built))
+    from_cli = read_deck((out / f"{stem}.pptx").read_bytes())
     from_function = read_deck(deck.to_pptx(built))
     assert from_cli == from_function
     assert [p["title"] for p in from_cli] == [s.title for s in built.slides]
     assert from_cli[3]["shapes"]["Summary"] == [charts.stance_summary(tables["events"], filters)]
-    assert len(PdfReader(tmp_path / f"brief_{AS_OF}.pdf").pages) == count
+    assert len(PdfReader(tmp_path / f"{stem}.pdf").pages) == count
 
 
 @pytest.mark.parametrize(
@@ -639,7 +642,7 @@ def test_deck_reading_order_follows_the_layout(pptx_bytes) -> None:
 
 
 def test_deck_chart_data_is_in_the_notes_and_in_csv_files(pptx_bytes, built, expected) -> None:
-    files = deck.data_csvs(built)
+    files = {n: b for n, b in deck.data_csvs(built).items() if not n.endswith("-plain.csv")}  # the cited ones (a plain one beside each)
     assert len(files) == len(expected["chart_slides"])
     pages = read_deck(pptx_bytes)
     for number in expected["chart_slides"]:

@@ -42,7 +42,8 @@ def _deep_links() -> list[tuple[str, str, str]]:
         (f"indicators?view=sanctions&source={seed}", "Who said what",
          "indicators?" + urlencode({"view": "sanctions", "source": ui.source_label(seed, titles)})),
         ("indicators?view=defence", "Implied exchange rate", "indicators"),  # the default view: left out
-        (sources, f"Selected: {claim['id']}", sources),
+        # the seed picker shows titles: a link's seed=S001 is rewritten to its label
+        (sources, f"Selected: {claim['id']}", "sources?" + urlencode({"seed": ui.source_label(claim["source_id"], titles), "row": claim["id"]})),
         ("method?tab=tables", "Seed provenance", "method?" + urlencode({"tab": _method.TABS["tables"]})),
         ("map?object=border", maps.BORDER, "map?object=border"),
     ]
@@ -67,7 +68,8 @@ def symbol_marks(page, index: int = 0) -> int:
 
 
 def captions(page) -> list[str]:
-    return page.get_by_test_id("stCaptionContainer").all_inner_texts()
+    """The page's captions, without the one-line filter summary above each chart (its icon reads "filter_alt")."""
+    return [c for c in page.get_by_test_id("stCaptionContainer").all_inner_texts() if not c.startswith("filter_alt")]
 
 
 def query(url: str) -> dict[str, list[str]]:

@@ -20,6 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import charts, data, export, facts, seeds, ui
 from dashboard.filters import DEFAULT, Filters, apply
+from dashboard.text import unescape
 
 from conftest import REPO, Pkg, _csv
 
@@ -153,6 +154,8 @@ def browser_url(at: AppTest) -> dict[str, list[str]]:
             value = widget.value
             values = [_number(v) for v in (value if isinstance(value, (tuple, list)) else [value])]
             default = [_number(v) for v in proto.default]
+        elif kind == "Selectbox":  # written as its formatted option
+            values, default = [proto.options[widget.index]] if widget.index is not None else [], [proto.options[i] for i in [proto.default]]
         elif kind == "Pagination":
             values, default = [str(widget.value)], [str(proto.default)]
         else:
@@ -212,9 +215,10 @@ def test_page_renders_on_the_shipped_data(shipped, page: str, params: dict, titl
 def test_overview_headline_figures_with_both_sides_of_each_conflict(shipped) -> None:
     at = open_page("overview")
     cards = facts.headlines(shipped.frames)
-    assert [(m.label, m.value) for m in at.metric] == [(c.label, c.value) for c in cards]
+    # data is text: labels and captions are escaped Markdown, read back as the reader sees them
+    assert [(unescape(m.label), m.value) for m in at.metric] == [(c.label, c.value) for c in cards]
     assert all(c.value != "not available" for c in cards)  # every table the headlines need loaded
-    captions = [c.value for c in at.caption]
+    captions = [unescape(c.value) for c in at.caption]
     for card in cards:
         if card.detail:
             assert card.detail in captions, card.key
@@ -466,7 +470,7 @@ def _view_metrics(shipped, view: str) -> list[tuple[str, str]]:
 def test_indicators_views_show_each_figure_and_both_sides_of_conflicts(shipped, view: str) -> None:
     at = open_page("indicators", view=view)
     assert at.get("button_group")[0].value == view
-    assert [(m.label, m.value) for m in at.metric] == _view_metrics(shipped, view)
+    assert [(unescape(m.label), m.value) for m in at.metric] == _view_metrics(shipped, view)
     if view != "defence":  # a side with no figure (an account) is shown as its wording, not cut into a metric
         table = {"oil": "oil_routes", "sanctions": "sanctions_stance", "sentiment": "public_sentiment"}[view]
         shown = {m.value for m in at.markdown}
@@ -519,7 +523,7 @@ def test_indicators_selected_position_restores_from_the_url(shipped) -> None:
     assert (f"Open {row['source_id']} at {row['id']}", f"seed={row['source_id']}&row={row['id']}") in {
         (p.proto.label, p.proto.query_string) for p in at.get("page_link")}
     if len(corrected):
-        assert any(w.value == f"Correction: {row['correction']}" for w in at.warning)
+        assert any(w.value == f"Correction: {ui._md(row['correction'])}" for w in at.warning)
     assert url(at) == {"view": ["sanctions"], "row": [row["id"]]}
 
 
@@ -542,7 +546,10 @@ def test_indicators_selecting_a_shared_act_shows_every_row_that_tells_it(shipped
 def test_sources_page_lists_every_seed(shipped) -> None:
     at = open_page("sources")
     picker = bound_widgets(at)["seed"]
-    assert [o.content for o in picker.proto.options] == shipped["sources"]["source_id"].tolist()
+    titles = dict(zip(shipped["sources"]["source_id"], shipped["sources"]["title"]))
+    # the picker shows each seed's title, not its bare id
+    assert list(picker.proto.options) == [ui.source_label(s, titles) for s in shipped["sources"]["source_id"]]
+    assert all(" · " in o for o in picker.proto.options)
     assert picker.value == shipped["sources"]["source_id"].iloc[0]
 
 
@@ -566,7 +573,8 @@ def test_sources_another_seed_drops_the_row(shipped) -> None:
     at = open_page("sources", seed=row["source_id"], row=row["id"])
     bound_widgets(at)["seed"].set_value(other).run()
     assert not any(m.value.startswith("**Selected:") for m in at.markdown)
-    assert "row" not in url(at) and browser_url(at) == {"seed": [other]}
+    titles = dict(zip(shipped["sources"]["source_id"], shipped["sources"]["title"]))
+    assert "row" not in url(at) and browser_url(at) == {"seed": [ui.source_label(other, titles)]}
 
 
 def test_every_quote_is_highlighted_in_its_seed(shipped) -> None:
@@ -586,10 +594,10 @@ def test_every_quote_is_highlighted_in_its_seed(shipped) -> None:
 def test_method_page_documents_every_table_and_column(shipped) -> None:
     at = open_page("method", tab="tables")
     package = json.loads((REPO / "data" / "datapackage.json").read_text(encoding="utf-8"))
-    headers = [s.value for s in at.subheader]
+    headers = [s.value for s in at.header]
     field_tables = [d.value for d in at.dataframe if list(d.value.columns) == ["name", "type", "description", "constraints"]]
     for resource in package["resources"]:
-        assert f"{resource.get('title') or resource['name']} (`{resource['name']}`)" in headers
+        assert f"{resource.get('title') or resource['name']} ({resource['name']})" in [unescape(h) for h in headers]
         names = [f["name"] for f in resource["schema"]["fields"]]
         assert names in [t["name"].tolist() for t in field_tables], resource["name"]
         descriptions = {f["name"]: f.get("description", "") for f in resource["schema"]["fields"]}
@@ -642,7 +650,7 @@ def test_method_page_shows_every_declared_rule_and_every_act(shipped) -> None:
     assert acts["act"].tolist() == [row["act"] for row in declared_acts]
     for column in ("label", "scores", "definition", "example"):
         assert acts[column].fillna("").tolist() == [row[column] for row in declared_acts], column
-    assert "Acts and the scores they allow" in [s.value for s in at.subheader]
+    assert "Acts and the scores they allow" in [s.value for s in at.header]
 
 
 CODING_HEADER = ["item", "table", "act", "actor", "domain", "stance", "credibility", "date_from", "date_to"]
@@ -747,10 +755,10 @@ def test_broken_tables_show_the_error_panel_and_the_page_still_renders(broken, p
     at = open_page(page, view="oil") if page == "indicators" else open_page(page)
     assert len(at.error) == 1
     panel = at.error[0].value
-    assert panel.startswith("**2 tables failed validation and are not shown:** data/events.csv, data/oil_routes.csv.")
+    assert panel.startswith("**2 tables failed validation and are not shown:** data/events.csv, data/oil\\_routes.csv.")
     assert "data/events.csv:2:date_from:" in panel and "data/oil_routes.csv:2:kind:" in panel
     if page == "overview":
-        values = {m.label: m.value for m in at.metric}
+        values = {unescape(m.label): m.value for m in at.metric}
         assert values["Oil exports through the CPC"] == "not available"
         assert values["Kazakhstan–Russia border"] != "not available"
         assert "The events table did not pass validation, so there is no timeline." in [i.value for i in at.info]
@@ -761,7 +769,7 @@ def test_broken_tables_show_the_error_panel_and_the_page_still_renders(broken, p
     elif page == "sources":
         assert at.get("html"), "the seed text still shows, highlighted from the tables that loaded"
     elif page == "method":
-        assert len(open_page("method", tab="tables").subheader) > 10
+        assert len(open_page("method", tab="tables").header) > 10
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import brief, charts, data, facts, ui
 from dashboard.brief import layout
 from dashboard.filters import DEFAULT, Filters
+from dashboard.text import unescape
 
 from conftest import REPO
 from test_pages import browser_url, share_link_query
@@ -41,7 +42,8 @@ def open_present(**params) -> AppTest:
 
 
 def shown_title(at: AppTest) -> str:
-    titles = [t.value for t in at.title] + [h.value for h in at.header]
+    """The slide's title: the page's one h1 (data is text: shown escaped, so read back as the reader sees it)."""
+    titles = [unescape(t.value) for t in at.title]
     assert len(titles) == 1, titles
     return titles[0]
 
@@ -101,7 +103,7 @@ def test_present_shows_each_slide_as_the_deck_does(shipped) -> None:
             slide_picker(at).set_value(number).run()
         assert not at.exception, [e.value for e in at.exception]
         assert shown_title(at) == slide.title
-        assert slide.source_line in [c.value for c in at.caption], slide.title
+        assert slide.source_line in [unescape(c.value) for c in at.caption], slide.title
         markdown = [m.value for m in at.markdown]
         if slide.summary:
             assert ui._md(slide.summary) in markdown, slide.title
@@ -109,7 +111,7 @@ def test_present_shows_each_slide_as_the_deck_does(shipped) -> None:
             assert f":orange[{ui._md(slide.caveat)}]" in markdown, slide.title
         if slide.bullets:
             assert "\n".join(f"- {ui._md(b)}" for b in slide.bullets) in markdown, slide.title
-        assert [(m.label, m.value) for m in at.metric] == [(f.label, f.value) for f in slide.figures]
+        assert [(unescape(m.label), m.value) for m in at.metric] == [(f.label, f.value) for f in slide.figures]
         notes = "  \n".join(ui._md(line) for line in slide.notes.splitlines())
         assert notes in markdown, slide.title
 

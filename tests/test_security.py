@@ -29,8 +29,10 @@ RAW_HTML = {
     ("dashboard/views/_curate.py", "st.html", ("found", "highlighted", "loaded", "rank", "source_id", "ui.version")):
         "highlighted() is seeds.STYLE + seeds.highlight(), which html.escape()s the seed text and the candidate ids "
         "(C + a rank number)",
-    ("dashboard/views/_present.py", "st.html", ()):
-        "a fixed <style> rule",
+    ("dashboard/views/_present.py", "st.html(unsafe_allow_javascript)", ("KEYS_HTML",)):
+        "a fixed script (the clicker keys): a module constant with no data in it",
+    ("dashboard/ui.py", "st.html", ("ROOM_CSS",)):
+        "the fixed style sheet for projector sizes: a module constant with no data in it",
 }
 
 

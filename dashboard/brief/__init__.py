@@ -11,6 +11,7 @@ with the same texts. The renderers only lay the slides out:
 from dashboard.brief.model import (
     FLAGS,
     NEEDED,
+    SLIDE_KEYS,
     Brief,
     BriefError,
     Figure,
@@ -27,7 +28,7 @@ from dashboard.brief.model import (
 )
 
 __all__ = [
-    "FLAGS", "NEEDED", "Brief", "BriefError", "Figure", "Slide", "build_brief", "changes_since", "changes_slide",
+    "FLAGS", "NEEDED", "SLIDE_KEYS", "Brief", "BriefError", "Figure", "Slide", "build_brief", "changes_since", "changes_slide",
     "chart_table", "chart_type", "cli_args", "failed_tables",
     "filters_from_cli", "slides",
 ]

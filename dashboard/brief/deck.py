@@ -155,16 +155,17 @@ def _fixed_zip(data: bytes, when: dt.datetime) -> bytes:
     return out.getvalue()
 
 
-def chart_png(slide: Slide) -> bytes:
-    """The slide's chart as PNG, at the size the slide gives it and twice that pixel density."""
+def chart_png(slide: Slide, as_of=None) -> bytes:
+    """The slide's chart as PNG, at the size the slide gives it and twice that pixel density, with the slide's title,
+    source line and the data's date baked in under it (a picture copied out of the deck keeps its source)."""
     with debug_mode(False):  # see build_brief
         spec = L.spec_json(L.chart_for(slide.chart, L.regions(slide).body))
-    return render_cache.png(spec, L.PNG_SCALE)
+    return render_cache.framed_png(spec, L.PNG_SCALE, slide.title, slide.source_line, as_of)
 
 
 def slide_pngs(brief: Brief) -> dict[int, bytes]:
     """Slide index -> the chart's PNG."""
-    return {i: chart_png(s) for i, s in enumerate(brief.slides) if s.kind == "chart" and s.chart is not None}
+    return {i: chart_png(s, brief.as_of) for i, s in enumerate(brief.slides) if s.kind == "chart" and s.chart is not None}
 
 
 def _slug(text: str) -> str:
@@ -173,7 +174,9 @@ def _slug(text: str) -> str:
 
 def data_csvs(brief: Brief) -> dict[str, bytes]:
     """File name -> CSV bytes: the data of each chart slide (``slide-04-stance-over-time.csv``), the table the slide's
-    notes carry, for readers who cannot see the picture; the command line writes them beside the deck."""
+    notes carry, for readers who cannot see the picture; the command line writes them beside the deck. Each comes
+    twice: cited (``#`` lines first) and plain (``…-plain.csv``: the header on the first row, the source in a last
+    column)."""
     out = {}
     for index, slide in enumerate(brief.slides):
         if slide.kind != "chart" or slide.data is None or not len(slide.data):
@@ -181,7 +184,18 @@ def data_csvs(brief: Brief) -> dict[str, bytes]:
         name = f"slide-{index + 1:02d}-{_slug(slide.title)}.csv"
         out[name] = export.safe_csv(slide.data, None, brief.as_of, title=f"Slide {index + 1}: {slide.title}",
                                     filters=brief.filters.describe(), notes=[slide.alt_text, slide.source_line])
+        plain = slide.data.assign(source=slide.source_line, data_as_of=brief.as_of.isoformat() if brief.as_of else "")
+        out[name[:-4] + "-plain.csv"] = _plain(plain)
     return out
+
+
+def _plain(frame) -> bytes:
+    """A slide's data as plain CSV: one header row, its source line and the data's date as its last columns."""
+    body = frame.copy()
+    for column in body.columns:
+        if body[column].dtype == object:
+            body[column] = body[column].map(export.neutralise)
+    return body.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
 def to_pptx(brief: Brief) -> bytes:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Mapping, Sequence
 from urllib.parse import urlencode
 
@@ -50,8 +50,11 @@ FLAGS: dict[str, str] = {
 }
 assert set(FLAGS) == set(PARAMS.values())
 
-#: most corrections on one slide (more go on a continuation slide)
+#: most corrections on one slide of the corrections appendix (more go on a continuation slide)
 CORRECTIONS_PER_SLIDE = 4
+#: every kind of slide, in deck order: the keys dashboard/brief/topics.json selects and budgets
+SLIDE_KEYS = ("title", "changes", "figures", "map", "stance", "moved", "index", "defence", "oil_shares",
+              "oil_disruptions", "oil_stakes", "sanctions", "sentiment", "conflicts", "corrections", "sources")
 #: conflicts per slide, and the characters of each side shown on it (the notes keep the quotes whole)
 CONFLICTS_PER_SLIDE = 3
 CONFLICT_SIDE = 60
@@ -95,6 +98,8 @@ class Slide:
     chart_type: str = ""
     #: the data the chart draws, as a table (see :func:`chart_table`): in the notes and as a CSV beside the deck
     data: Any = field(default=None, compare=False, repr=False)
+    #: which kind of slide this is (:data:`SLIDE_KEYS`, or ``appendix``): what a topic or a slide budget selects
+    key: str = ""
 
     @property
     def alt_text(self) -> str:
@@ -122,11 +127,20 @@ class Brief:
     slides: tuple[Slide, ...]
     as_of: dt.date | None
     filters: Filters
+    #: the topics the deck was cut to (none: every topic)
+    topics: tuple[str, ...] = ()
+    #: the first date the data covers under the filters (the filters' From, else the earliest row)
+    first: dt.date | None = None
 
     @property
     def stem(self) -> str:
-        """The default file name without extension: ``brief_<as-of YYYY-MM-DD>``."""
-        return f"brief_{self.as_of.isoformat() if self.as_of else 'undated'}"
+        """The default file name without extension: ``brief_<topics>_<filters>_<from>_to_<to>``, naming the topics
+        (``all-topics``), each filter away from the app's default, and the data's period (see
+        :func:`dashboard.brief.topics.file_stem`)."""
+        from dashboard.brief import topics as T
+
+        last = min(self.filters.date_to, self.as_of) if self.filters.date_to and self.as_of else self.filters.date_to or self.as_of
+        return T.file_stem(self.topics, self.filters.to_query_params(DEFAULT), (self.filters.date_from or self.first, last))
 
 
 # --------------------------------------------------------------------------
@@ -421,7 +435,7 @@ def _guarded(title: str, build: Callable[[], list[Slide]]) -> list[Slide]:
 # the slides
 
 
-def _title_slide(frames: Frames, filters: Filters, as_of: dt.date | None) -> Slide:
+def _title_slide(frames: Frames, filters: Filters, as_of: dt.date | None, topics: Sequence[Any] = ()) -> Slide:
     sources = frames.get("sources")
     seeds = []
     if sources is not None:
@@ -430,9 +444,13 @@ def _title_slide(frames: Frames, filters: Filters, as_of: dt.date | None) -> Sli
             title = title if len(title) <= 56 else title[:56].rsplit(" ", 1)[0].rstrip(",.:;") + "…"
             seeds.append(f"{row['source_id']} ({_text(row.get('reliability')) or '?'}) · {title}")
     bullets = (
+        *([f"Topics: {', '.join(t.label for t in topics)} (the stance slides keep the events of "
+           f"{', '.join(dict.fromkeys(d for t in topics for d in t.domains)) or 'every domain'})."] if topics else []),
         f"Filters in force: {filters.describe()}.",
-        "The stance slides apply every filter, the indicator slides the dates and sources; the headline figures, map, "
-        "conflicts and corrections cover every row.",
+        ("The stance slides apply every filter and the topics' domains, the indicator slides the dates and sources; the "
+         "conflicts and corrections are those of the topics' rows." if topics else
+         "The stance slides apply every filter, the indicator slides the dates and sources; the headline figures, map, "
+         "conflicts and corrections cover every row."),
         f"Sources: {len(seeds) or 'the'} seed texts (reliability grade in brackets), curated into the tables in data/; "
         "every figure cites its seed and a verbatim quote in the speaker notes.",
         *seeds,
@@ -440,7 +458,7 @@ def _title_slide(frames: Frames, filters: Filters, as_of: dt.date | None) -> Sli
     query = urlencode(filters.to_query_params(DEFAULT), doseq=True)
     notes = _notes(
         "How to rebuild this briefing with the same filters:",
-        " ".join(["  python -m dashboard brief", *(_shell(a) for a in cli_args(filters))]),
+        " ".join(["  python -m dashboard brief", *(f"--topic {t.topic}" for t in topics), *(_shell(a) for a in cli_args(filters))]),
         "  in the app: the Present page, /present" + (f"?{query}" if query else ""),
         f"Data as of {as_of:%-d %B %Y}: the latest publication date any seed supports." if as_of else "",
     )
@@ -460,9 +478,9 @@ def _shell(arg: str) -> str:
 
 def _figures_slide(frames: Frames) -> Slide:
     cards = facts.headlines(frames)
-    # the Overview points at its Method page; the deck has corrections slides instead
+    # the Overview points at its Method page; the deck has a corrections slide instead
     figures = tuple(
-        Figure(c.label, c.value, c.detail.replace("see the Method page", "see the corrections slides")
+        Figure(c.label, c.value, c.detail.replace("see the Method page", "see the corrections slide")
                + (" · seeds disagree: both shown" if c.conflict else ""), bool(c.conflict))
         for c in cards
     )
@@ -575,10 +593,11 @@ def _correction_caveat(rows: pd.DataFrame) -> str:
         return ""
     ids = ", ".join(corrected["id"])
     verb = "repeats" if len(corrected) == 1 else "repeat"
-    return f"{len(corrected)} of these rows ({ids}) {verb} a seed's error on a checkable fact: see the corrections slides."
+    return f"{len(corrected)} of these rows ({ids}) {verb} a seed's error on a checkable fact: see the corrections slide."
 
 
-def _indicator_slides(frames: Frames, filters: Filters) -> list[Slide]:
+def _indicator_slides(frames: Frames, filters: Filters, only: Any = None) -> list[Slide]:
+    """The indicator charts, each tagged with its key (:data:`SLIDE_KEYS`); with ``only``, just those keys."""
     # the same selections as dashboard/views/indicators.py makes for each view
     ind = indicator_filters(filters)
     out: list[Slide] = []
@@ -656,13 +675,22 @@ def _indicator_slides(frames: Frames, filters: Filters) -> list[Slide]:
         return [_chart_slide(charts.lane_spec(marks), marks.summary, caveat, source,
                              _notes(_quotes(listed, label)), subtitle="Dated signs only: a point for a day, a bar across an interval.")]
 
-    for title, build in (("Defence budget", defence), ("Oil routes", oil), ("Sanctions stance", sanctions), ("Public sentiment", sentiment)):
-        out += _guarded(title, build)
+    for title, build, keys in (("Defence budget", defence, ("defence",)),
+                               ("Oil routes", oil, ("oil_shares", "oil_disruptions", "oil_stakes")),
+                               ("Sanctions stance", sanctions, ("sanctions",)), ("Public sentiment", sentiment, ("sentiment",))):
+        if only is not None and not set(keys) & set(only):
+            continue
+        built = _guarded(title, build)
+        tagged = [replace(slide, key=key) for slide, key in zip(built, keys)]
+        out += [slide for slide in tagged if only is None or slide.key in only]
     return out
 
 
-def _conflicts_slides(frames: Frames) -> list[Slide]:
+def _conflicts_slides(frames: Frames, covered: Callable[[str, str], bool] | None = None) -> list[Slide]:
+    """The conflicts, three to a slide; with ``covered(table, id)``, only those with a row it covers (a topic's)."""
     items = facts.conflicts(frames)
+    if covered is not None:
+        items = [i for i in items if any(covered(r["table"], r["id"]) for r in i["rows"].to_dict("records"))]
     if not items:
         return [_empty("Conflicting figures", "No conflicts are declared, or the conflicts table did not load.",
                        _source(["conflicts.csv"], [], None))]
@@ -697,14 +725,53 @@ def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _corrections_slides(frames: Frames) -> list[Slide]:
+def _corrections_rows(frames: Frames, covered: Callable[[str, str], bool] | None = None) -> pd.DataFrame:
+    """Every corrected row (:func:`dashboard.facts.corrections`) with what it corrects; with ``covered``, a topic's."""
     rows = facts.corrections(frames)
+    corrects = {(name, _text(r.get("id"))): _text(r.get("corrects")) for name, frame in frames.items()
+                if {"corrects", "correction", "id"} <= set(frame.columns)
+                for r in frame[frame["correction"].fillna("").str.strip() != ""][["id", "corrects"]].to_dict("records")}
+    rows["corrects"] = [corrects.get((t, i), "") for t, i in zip(rows["table"], rows["id"])]
+    if covered is not None and len(rows):
+        rows = rows[[covered(t, i) for t, i in zip(rows["table"], rows["id"])]]
+    return rows.reset_index(drop=True)
+
+
+def _ranked_corrections_slide(rows: pd.DataFrame, catalogue: Any, appendix: bool) -> Slide:
+    """One slide: the corrections that change the analysis first (a figure, a date, an act before a name's spelling),
+    the same correction on several rows merged into one line naming them all; the notes list every one with its quote."""
+    from dashboard.brief import topics as T
+
+    ranked = T.rank_corrections(rows, catalogue)
+    source = "Source: data/ (the correction column of every table) · outside sources named in each correction"
+    if ranked.empty:
+        return Slide(title="Corrections", kind="text", bullets=("No row in this briefing carries a correction.",),
+                     source_line=source, key="corrections")
+    shown = ranked.head(catalogue.listed)
+    bullets = [f"{_cut(r['correction'], 150)} ({r['seeds']}: {r['ids']})" for r in shown.to_dict("records")]
+    if len(ranked) > len(shown):
+        rest = len(ranked) - len(shown)
+        where = "in the appendix" if appendix else "in the notes and on the Method page (brief --appendix lists them on slides)"
+        bullets.append(f"… and {rest} more correction{'' if rest == 1 else 's'}, {where}.")
+    notes = [f"{n}. [{r['corrects'] or 'what it corrects not coded'}] {r['seeds']} ({r['ids']}): the seed says “{r['quote']}” "
+             f"Correction: {r['correction']}" for n, r in enumerate(ranked.to_dict("records"), 1)]
+    tables = sorted({t for ts in ranked["tables"] for t in ts.split(", ") if t})
+    seeds = sorted({s for ss in ranked["seeds"] for s in ss.split(", ") if s})
+    return Slide(
+        title="Corrections that change the reading" if len(ranked) > 1 else "Correction", kind="text", bullets=tuple(bullets),
+        caveat=f"{len(ranked)} distinct correction{'' if len(ranked) == 1 else 's'} on {len(rows)} row{'' if len(rows) == 1 else 's'}, "
+               "ranked: a wrong figure, date or act first, a name or wording last; rows that repeat one correction are merged.",
+        source_line=_source([f"{t}.csv" for t in tables], seeds, None), notes=_notes(notes), key="corrections")
+
+
+def _corrections_slides(frames: Frames, rows: pd.DataFrame | None = None) -> list[Slide]:
+    rows = facts.corrections(frames) if rows is None else rows
     if rows.empty:
         return [_empty("Corrections", "No row carries a correction.", "Source: data/ (the correction column of every table) · all rows")]
     pages = [rows.iloc[i : i + CORRECTIONS_PER_SLIDE] for i in range(0, len(rows), CORRECTIONS_PER_SLIDE)]
     out = []
     for number, page in enumerate(pages, 1):
-        title = "Corrections" + (f" ({number} of {len(pages)})" if len(pages) > 1 else "")
+        title = "Appendix: corrections" + (f" ({number} of {len(pages)})" if len(pages) > 1 else "")
         bullets = tuple(f"{r['source_id']} ({r['id']}): {r['correction']}" for r in page.to_dict("records"))
         tables = [f"{t}.csv" for t in dict.fromkeys(page["table"])]
         out.append(Slide(
@@ -830,28 +897,67 @@ def changes_slide(changes: Any) -> Slide:
     )
 
 
+def _tag(built: list[Slide], key: str) -> list[Slide]:
+    return [replace(slide, key=key) for slide in built]
+
+
 def slides(frames: Frames, filters: Filters = DEFAULT, countries: dict | None = None, border: dict | None = None,
-           as_of: dt.date | None = None, changes: Any = None) -> list[Slide]:
+           as_of: dt.date | None = None, changes: Any = None, *, topics: Sequence[str] = (), max_slides: int | None = None,
+           appendix: bool = False, catalogue: Any = None) -> list[Slide]:
     """The briefing's slides, in order: title, what changed since a release (when ``changes``, a
     :class:`dashboard.diff.Diff`, is given), headline figures, map, stance (chart, paragraph, index), each indicator
-    chart, conflicts, corrections, sources."""
-    countries = countries if countries is not None else geo.load_countries()
-    border = border if border is not None else geo.load_border()
-    out = [_title_slide(frames, filters, as_of)]
+    chart, conflicts, one ranked corrections slide, sources; then, with ``appendix``, every correction.
+
+    ``topics`` (names in ``dashboard/brief/topics.json``) keeps the slides those topics list, their events' domains on
+    the stance slides (unless the filters name domains) and their rows' conflicts and corrections; ``max_slides`` keeps
+    the title, the "What changed" slide and then the slides of lowest priority (the appendix is outside the budget).
+    """
+    from dashboard.brief import topics as T
+
+    cat = catalogue if catalogue is not None else T.catalogue()
+    chosen = [cat.topic(name) for name in topics]
+    want = set(T.wanted(cat, topics))
+    stance_filters = filters
+    domains = tuple(dict.fromkeys(d for t in chosen for d in t.domains))
+    if domains and not filters.domains:
+        stance_filters = replace(filters, domains=domains)
+    covered = None
+    if chosen:
+        ids = {(name, _text(i)) for t in chosen for name in t.tables if name in frames and "id" in frames[name].columns
+               for i in T.topic_rows(frames[name], name, t)["id"]}
+        covered = lambda table, row_id: (table, row_id) in ids  # noqa: E731
+    countries = countries if countries is not None or "map" not in want else geo.load_countries()
+    border = border if border is not None or "map" not in want else geo.load_border()
+    out = _tag([_title_slide(frames, filters, as_of, chosen)], "title")
     if changes is not None:
-        out += _guarded(f"What changed since {changes.old}", lambda: [changes_slide(changes)])
-    out += _guarded("Headline figures", lambda: [_figures_slide(frames)])
-    out += _guarded("Map: export routes and the border", lambda: [_map_slide(frames, countries, border)])
-    out += _guarded("Stance over time", lambda: _stance_slides(frames, filters))
-    out += _indicator_slides(frames, filters)
-    out += _guarded("Conflicting figures", lambda: _conflicts_slides(frames))
-    out += _guarded("Corrections", lambda: _corrections_slides(frames))
-    out += _guarded("Sources", lambda: [_sources_slide(frames)])
+        out += _tag(_guarded(f"What changed since {changes.old}", lambda: [changes_slide(changes)]), "changes")
+    if "figures" in want:
+        out += _tag(_guarded("Headline figures", lambda: [_figures_slide(frames)]), "figures")
+    if "map" in want:
+        out += _tag(_guarded("Map: export routes and the border", lambda: [_map_slide(frames, countries, border)]), "map")
+    if want & {"stance", "moved", "index"}:
+        built = _guarded("Stance over time", lambda: _stance_slides(frames, stance_filters))
+        out += [s for s in (_tag(built, "stance") if len(built) == 1 else
+                            [replace(b, key=k) for b, k in zip(built, ("stance", "moved", "index"))]) if s.key in want]
+    out += _indicator_slides(frames, filters, only=want)
+    if "conflicts" in want:
+        out += _tag(_guarded("Conflicting figures", lambda: _conflicts_slides(frames, covered)), "conflicts")
+    corrected = _corrections_rows(frames, covered) if {"corrections"} & want or appendix else None
+    if "corrections" in want:
+        out += _tag(_guarded("Corrections", lambda: [_ranked_corrections_slide(corrected, cat, appendix)]), "corrections")
+    if "sources" in want:
+        out += _tag(_guarded("Sources", lambda: [_sources_slide(frames)]), "sources")
+    out = [out[i] for i in T.keep([s.key for s in out], cat, max_slides)]
+    if not any(s.key == "map" for s in out):  # no map in the deck: no map geography among its sources
+        out = [replace(s, bullets=tuple(b for b in s.bullets if not b.startswith("Map geography:"))) if s.key == "sources" else s
+               for s in out]
+    if appendix:
+        out += _tag(_guarded("Appendix: corrections", lambda: _corrections_slides(frames, corrected)), "appendix")
     return out
 
 
 def build_brief(tables: Any, filters: Filters = DEFAULT, countries: dict | None = None, border: dict | None = None,
-                changes: Any = None) -> Brief:
+                changes: Any = None, *, topics: Sequence[str] = (), max_slides: int | None = None, appendix: bool = False) -> Brief:
     """The briefing for these tables (a :class:`dashboard.data.Tables` or a name -> DataFrame mapping) and filters,
     with a "What changed since <release>" slide after the title when ``changes`` (see :func:`changes_since`) is given.
 
@@ -862,10 +968,19 @@ def build_brief(tables: Any, filters: Filters = DEFAULT, countries: dict | None 
     # The builders' charts are checked by tests and by vl-convert when rendered; skipping
     # Altair's validation at every construction step saves about a second per briefing.
     with debug_mode(False):
-        return Brief(tuple(slides(frames, filters, countries, border, as_of, changes)), as_of, filters)
+        built = slides(frames, filters, countries, border, as_of, changes, topics=topics, max_slides=max_slides, appendix=appendix)
+    return Brief(tuple(built), as_of, filters, tuple(topics), _first_date(frames))
+
+
+def _first_date(frames: Frames) -> dt.date | None:
+    """The earliest day the events cover (the period's start when the filters set none)."""
+    events = frames.get("events")
+    if events is None or "date_from" not in events.columns or events["date_from"].dropna().empty:
+        return None
+    return max(pd.Timestamp(events["date_from"].min()).date(), DEFAULT.date_from) if DEFAULT.date_from else pd.Timestamp(events["date_from"].min()).date()
 
 
 __all__ = [
     "FLAGS", "NEEDED", "Brief", "BriefError", "Figure", "Slide", "build_brief", "changes_since", "changes_slide",
-    "chart_table", "chart_type", "cli_args", "failed_tables", "filters_from_cli", "indicator_filters", "slides",
+    "chart_table", "chart_type", "cli_args", "failed_tables", "filters_from_cli", "indicator_filters", "slides", "SLIDE_KEYS",
 ]

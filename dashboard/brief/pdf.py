@@ -214,7 +214,11 @@ def slide_pdfs(brief: Brief) -> dict[int, bytes]:
     """Slide index -> the chart as a one-page vector PDF, at the size the slide gives it."""
     with debug_mode(False):  # see build_brief
         specs = [(i, L.spec_json(L.chart_for(s.chart, L.regions(s).body))) for i, s in enumerate(brief.slides) if s.kind == "chart" and s.chart is not None]
-    return {i: vlc.vegalite_to_pdf(spec) for i, spec in specs}
+    from dashboard import export
+
+    # each chart with its title, source line and the data's date baked in under it, as in the deck
+    return {i: vlc.svg_to_pdf(export.framed_svg(vlc.vegalite_to_svg(spec), brief.slides[i].title, brief.slides[i].source_line,
+                                                brief.as_of, compact=True)) for i, spec in specs}
 
 
 def to_pdf(brief: Brief) -> bytes:

@@ -50,3 +50,27 @@ def png(spec_json: str, scale: float) -> bytes:
     except OSError as exc:  # a read-only or full disk: render every time, still correct
         _LOG.info("chart cache not written (%s): %s", path.parent, exc)
     return data
+
+
+#: bump when the frame drawn around a picture changes (its cached PNGs are then rendered again)
+FRAME_VERSION = "frame-2"
+
+
+def framed_png(spec_json: str, scale: float, title: str, source_line: str, as_of) -> bytes:
+    """The chart rendered as PNG with its title, source line and data date baked in under it
+    (:func:`dashboard.export.framed_svg`, compact), from the cache when this exact picture was made before."""
+    from dashboard import export
+
+    frame = f"{FRAME_VERSION}\n{title}\n{source_line}\n{as_of}"
+    path = cache_dir() / f"{key(spec_json + chr(0) + frame, scale)}.png"
+    try:
+        return path.read_bytes()
+    except OSError:
+        pass
+    svg = export.framed_svg(vlc.vegalite_to_svg(spec_json), title, source_line, as_of, compact=True)
+    data = export.png_with_text(vlc.svg_to_png(svg, scale=scale), title, source_line, as_of)
+    try:
+        write_atomic(path, data)
+    except OSError as exc:
+        _LOG.info("chart cache not written (%s): %s", path.parent, exc)
+    return data

@@ -20,8 +20,8 @@ OLD, NEW = "old", "new"
 LISTED = 40
 #: a new or moved mark's ring on the stance chart: near-black, which no actor's colour is (palette.ACTOR_GROUP)
 HIGHLIGHT = "#111111"
-#: what makes a mark "moved": its score or its dates
-MOVED = ("stance", "date_from", "date_to")
+#: what makes a mark "moved": its score, its dates or its grade (the mark's opacity)
+MOVED = ("stance", "date_from", "date_to", "credibility")
 
 
 def _stamp(data_dir: Path) -> tuple:
@@ -62,7 +62,7 @@ def stance_block(version: str, data_dir: str, seeds_dir: str | None, old: str, n
     spec, ringed = highlight_spec(m, new_ids, moved_ids)
     if ringed:
         summary = (f"{m.summary} Ringed: {ringed} mark{'' if ringed == 1 else 's'} of new or moved events "
-                   f"({len(new_ids)} new row{'' if len(new_ids) == 1 else 's'}, {len(moved_ids)} with a changed stance or date).")
+                   f"({len(new_ids)} new row{'' if len(new_ids) == 1 else 's'}, {len(moved_ids)} with a changed stance, date or grade).")
     elif new_ids or moved_ids:
         count = len(new_ids | moved_ids)
         summary = (f"{m.summary} No mark is ringed: the {count} new or moved event{'' if count == 1 else 's'} "
@@ -123,24 +123,50 @@ def _cells(row: diff.RowChange) -> str:
 
 def show_table(table: diff.TableChanges, sources: pd.DataFrame | None) -> None:
     counts = table.counts()
-    st.subheader(f"{table.title} (`{table.name}`)")
+    st.header(f"{ui.md(table.title)} ({ui.md(table.name)})")
     st.caption(f"{counts['added']} added, {counts['removed']} removed, {counts['changed']} changed"
-               + (f" · columns added: {', '.join(table.columns_added)}" if table.columns_added else "")
-               + (f" · columns removed: {', '.join(table.columns_removed)}" if table.columns_removed else "")
-               + f" · keyed by {', '.join(table.key) or 'the whole row'}")
+               + (f" · columns added: {ui.md(', '.join(table.columns_added))}" if table.columns_added else "")
+               + (f" · columns removed: {ui.md(', '.join(table.columns_removed))}" if table.columns_removed else "")
+               + f" · keyed by {ui.md(', '.join(table.key)) or 'the whole row'}")
     shown = [r for r in table.rows if r.kind != "removed"][:LISTED]
     for number, row in enumerate(shown):
         with st.container(border=True):
             label = "New row" if row.kind == "added" else "Changed"
-            st.markdown(f"**{label}: {ui._md(row.key_text)}** · {ui._md(diff.row_label({k: v for k, v in row.row.items() if k != 'quote'}))}")
+            row_heading(label, table, row)
             if row.cells:
                 st.markdown(_cells(row))
-            if row.row.get("quote") or row.row.get("source_id"):
-                ui.quote_card(row.row, sources, key=f"{PAGE}.{table.name}.{number}")
+            evidence(table, row, sources, f"{PAGE}.{table.name}.{number}")
     if len([r for r in table.rows if r.kind != "removed"]) > LISTED:
         st.caption(f"The first {LISTED}; the CSV download lists every change.")
-    if table.removed:
-        st.markdown("**Removed:** " + ", ".join(ui._md(r.key_text) for r in table.removed))
+    for number, row in enumerate(table.removed[:LISTED]):  # removed rows with what they said, not by id only
+        with st.container(border=True):
+            row_heading("Removed", table, row)
+            evidence(table, row, None, f"{PAGE}.{table.name}.removed.{number}")
+    if len(table.removed) > LISTED:
+        st.caption(f"The first {LISTED} removed rows; the CSV download lists them all.")
+
+
+def row_heading(label: str, table: diff.TableChanges, row: diff.RowChange) -> None:
+    """"New row: EV091 · <what it is>", without repeating the key when the row's label is only its key."""
+    what = diff.row_label({k: v for k, v in row.row.items() if k != "quote"})
+    shown = f" · {ui.md(what)}" if what and what != row.key_text else ""
+    st.markdown(f"**{label}: {ui.md(row.key_text)}**{shown}")
+
+
+def evidence(table: diff.TableChanges, row: diff.RowChange, sources: pd.DataFrame | None, key: str) -> None:
+    """A row's quote and seed (a seed's own row: its title and outlet)."""
+    record = row.row
+    if table.name == "sources":
+        parts = [record.get("title"), record.get("outlet") if record.get("outlet") not in (None, "", "not stated") else None,
+                 record.get("published_from") and f"published {record.get('published_from')}"]
+        st.caption(" · ".join(ui.md(p) for p in parts if p))
+        return
+    if record.get("quote"):
+        if sources is None:  # a removed row: its seed may be gone too
+            st.markdown(f"> {ui.md(record['quote'])}")
+            st.caption(f"{ui.md(record.get('source_id') or 'no seed')} · as it was in the earlier state")
+        else:
+            ui.quote_card(record, sources, key=key)
 
 
 def main() -> None:
@@ -179,7 +205,7 @@ def comparer(names: list[str]) -> None:
     seeds_dir = paths.default_seeds_dir()
     found = compared(ui.version(loaded), str(data_dir), str(seeds_dir) if seeds_dir else None, old, new, _stamp(data_dir))
     if "error" in found:
-        st.error(found["error"])
+        st.error(ui.md(found["error"]))
         return
     result: diff.Diff = found["diff"]
     st.markdown(f"From **{ui._md(found['old'])}** to **{ui._md(found['new'])}**.")
@@ -193,25 +219,32 @@ def comparer(names: list[str]) -> None:
         st.download_button("Changes (.csv)", data=found["csv"], file_name=f"changes_{old}_{new}.csv", mime="text/csv",
                            icon=":material/download:", key=f"{PAGE}.csv", on_click="ignore",
                            help="Every change, one line per cell: table, key, change, field, old, new")
-    st.dataframe(counts, hide_index=True, width="stretch", key=f"{PAGE}.counts")
+    moved = counts[(counts[["added", "removed", "changed"]].sum(axis=1) > 0)] if len(counts) else counts
+    if len(moved):  # only the tables that changed
+        st.dataframe(moved, hide_index=True, width="stretch", key=f"{PAGE}.counts")
     if not result.changed_tables:
         st.success("No table changed.")
     else:
         st.caption("Each table's changed rows are listed first where a quote, stance, date or correction changed, then the "
-                   "other changed rows, then the new ones; the rows removed are named at the end.")
+                   "other changed rows, then the new ones, then the removed ones with what they said.")
     sources = loaded.frames.get("sources")
     for table in result.changed_tables:
         show_table(table, sources)
 
     with ui.section("The stance chart"):
-        st.subheader("Stance over time, new and moved marks ringed")
+        st.header("Stance over time, new and moved marks ringed")
         st.caption("As the Stance page draws it by default (from 1 January 2022, every actor, domain and grade); "
                    "a ring marks an act that is new, or whose stance or dates changed.")
+        new_ids, moved_ids = highlighted_ids(result)
+        if not new_ids and not moved_ids:  # nothing to ring: no chart
+            st.caption("No event is new, and none changed its stance, dates or grade, so there is no chart to draw.")
+            ui.share_link()
+            return
         block = stance_block(ui.version(loaded), str(data_dir), str(seeds_dir) if seeds_dir else None, old, new,
                              _stamp(data_dir))
         if block is None:
             st.info("The events table is not in this state, or cannot be read, so there is no chart to draw.")
             return
         spec, summary = block
-        ui.chart_block(spec, summary, f"changes-stance-{old}-{new}", key=f"{PAGE}.stance")
+        ui.chart_block(spec, summary, f"changes-stance-{old}-{new}", key=f"{PAGE}.stance", tables=("events",))
     ui.share_link()

@@ -55,7 +55,7 @@ def browse() -> None:
 
     # cites its seeds and the data's date in # lines; cells that a spreadsheet would run as formulas are neutralised
     ui.download_csv(frame, f"{name}.csv", loaded, title=loaded.title(name), key=f"download-{name}")
-    st.caption(f"{len(frame)} rows · file `{loaded.paths.get(name, name)}`")
+    st.caption(f"{len(frame)} rows · file {ui.md(loaded.paths.get(name, name))}")
 
 
 def main() -> None:
@@ -69,7 +69,7 @@ def main() -> None:
     try:
         loaded = ui.tables()
     except Exception as exc:  # noqa: BLE001 - load_tables should never raise; never show a traceback
-        st.error(f"The tables could not be loaded: {type(exc).__name__}: {exc}")
+        st.error(f"The tables could not be loaded: {type(exc).__name__}: {ui.md(exc)}")
         st.stop()
 
     ui.problem_panel(loaded)

@@ -131,6 +131,12 @@ def section_table(loaded: Tables, frame: pd.DataFrame, name: str, columns: list[
                     key=f"{PAGE}.{name}.csv")
 
 
+def chart_tables(name: str) -> tuple[str, ...]:
+    """The table a chart's rows come from (for its source line)."""
+    return ({"defence": ("defense_budget",), "oil": ("oil_routes",), "sanctions": ("sanctions_stance",),
+             "public": ("public_sentiment",)}).get(name.split("-")[0], ())
+
+
 def draw_charts(loaded: Tables, view: str, filters: Filters, **selectable) -> None:
     version, dark = ui.version(loaded), ui.dark()
     frames = loaded.frames
@@ -139,7 +145,8 @@ def draw_charts(loaded: Tables, view: str, filters: Filters, **selectable) -> No
             st.info(text)
             continue
         light = (lambda name=name: light_spec(frames, view, filters, name)) if dark else None
-        ui.chart_block(shown, text, name, light=light, **(selectable if name == "sanctions-stance" else {}))
+        ui.chart_block(shown, text, name, light=light, tables=chart_tables(name),
+                       filters=Filters(sources=filters.sources) if name.startswith("defence") else filters, **(selectable if name == "sanctions-stance" else {}))
 
 
 def clear_row() -> None:
@@ -152,9 +159,11 @@ def indicators(options: ui.FilterOptions, titles: dict[str, str]) -> None:
     """The indicator picker, the filters and the view: a change reruns only this."""
     loaded = ui.tables()
     sources = loaded.frames.get("sources")
-    view = st.segmented_control("Indicator", list(VIEWS), key="view", bind=ui.BIND, default="defence", required=True,
-                                on_change=clear_row, help=" · ".join(f"{k}: {v}" for k, v in VIEWS.items())) or "defence"
-    filters = ui.filter_controls(options, FILTERS, titles)
+    left, right = st.columns([2.5, 3], vertical_alignment="bottom")  # one row: the indicator, then its filters
+    view = left.segmented_control("Indicator", list(VIEWS), key="view", bind=ui.BIND, default="defence", required=True,
+                                  on_change=clear_row, help=" · ".join(f"{k}: {v}" for k, v in VIEWS.items())) or "defence"
+    with right:
+        filters = ui.filter_controls(options, FILTERS, titles)
 
     def listed(name: str) -> pd.DataFrame:
         """The table's rows under the filters, undated rows kept (the date range applies to dated rows only)."""
@@ -164,6 +173,7 @@ def indicators(options: ui.FilterOptions, titles: dict[str, str]) -> None:
         if view == "defence" and not missing(loaded, "defense_budget"):
             budget = apply(loaded.frames["defense_budget"], Filters(sources=filters.sources))
             st.header("Defence budget")
+            draw_charts(loaded, view, filters)  # the chart first (above the fold), then its figures and caveat
             figures = charts.defence_figures(budget)
             cols = st.columns(4)
             if figures["add_kzt"] is not None:
@@ -179,26 +189,24 @@ def indicators(options: ui.FilterOptions, titles: dict[str, str]) -> None:
                                f"{figures['previous_usd']['as_stated'] if figures['previous_usd'] is not None else '?'} plus the addition.")
             scope = charts.defence_scope(budget)
             if scope["security_wide"]:
-                st.warning(f"{scope['reporter'] or 'The seed'} reports the addition as defence spending, but it is not all defence: "
+                st.warning(f"{ui.md(scope['reporter']) or 'The seed'} reports the addition as defence spending, but it is not all defence: "
                            f"{ui._md(scope['scope_note'])}. The ratio to the previous defence budget mixes the two scopes.",
                            icon=":material/rule:")
-            draw_charts(loaded, view, filters)
             section_table(loaded, budget, "defense_budget", ["id", "item", "amount", "unit", "budget_year", "base_year", "as_stated", "reported_by", "source_id", "quote", "note"], filters)
 
         elif view == "oil" and not missing(loaded, "oil_routes"):
             oil = listed("oil_routes")
             st.header("Oil routes")
-            conflicts_side_by_side(loaded, oil)
             if oil.empty:
                 st.info("No oil route rows match the filters.")
             else:
                 draw_charts(loaded, view, filters)
+            conflicts_side_by_side(loaded, oil)  # after the chart: the chart first, above the fold
             section_table(loaded, with_when(oil), "oil_routes", ["id", "route", "kind", "asset", "company", "value", "unit", "as_stated", *DATE_COLUMNS, "source_id", "quote", "conflict_key", "correction", "note"], filters)
 
         elif view == "sanctions" and not missing(loaded, "sanctions_stance"):
             sanctions = listed("sanctions_stance")
             st.header("Sanctions stance")
-            conflicts_side_by_side(loaded, sanctions)
             if sanctions.empty:
                 st.info("No stated positions match the filters.")
             else:
@@ -214,16 +222,17 @@ def indicators(options: ui.FilterOptions, titles: dict[str, str]) -> None:
                             st.markdown(f"**{charts.date_label(record['date_from'], record['date_to'])}** · {ui._md(record['actor_detail'])} · "
                                         f"{record['issue']}: {ui._md(record['position'])}")
                             ui.quote_card(record, sources, key=f"{PAGE}.sanctions.quote.{i}")
+            conflicts_side_by_side(loaded, sanctions)  # after the chart: the chart first, above the fold
             section_table(loaded, with_when(sanctions), "sanctions_stance", ["id", "event_key", *DATE_COLUMNS, "actor", "actor_detail", "issue", "position", "act", "stance", "source_id", "quote", "correction"], filters)
 
         elif view == "sentiment" and not missing(loaded, "public_sentiment"):
             sentiment = listed("public_sentiment")
             st.header("Public sentiment")
-            conflicts_side_by_side(loaded, sentiment)
             if sentiment.empty:
                 st.info("No signs of public mood match the filters.")
             else:
                 draw_charts(loaded, view, filters)
+                conflicts_side_by_side(loaded, sentiment)  # after the chart: the chart first, above the fold
                 figures = with_when(sentiment.assign(figure=[charts.figure_text(r) for r in sentiment.to_dict("records")]))
                 section_table(loaded, figures, "public_sentiment", ["id", *DATE_COLUMNS, "indicator", "leaning", "figure", "unit", "as_stated", "place", "summary", "source_id", "quote", "conflict_key", "correction"], filters)
 

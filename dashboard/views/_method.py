@@ -36,7 +36,7 @@ def codebook_part(loaded: Tables) -> None:
     with ui.section("The codebook"):
         text, error = codebook(ui.version(loaded), loaded)
         if text is None:
-            st.error(f"The codebook README.md could not be read: {error}")
+            st.error(f"The codebook README.md could not be read: {ui.md(error)}")
         else:
             st.markdown(text)
 
@@ -45,7 +45,7 @@ def grades_part(loaded: Tables) -> None:
     """The reliability and credibility scales, and each seed's grade."""
     sources = loaded.frames.get("sources")
     with ui.section("The grading scales"):
-        st.subheader("Source reliability (per seed)")
+        st.header("Source reliability (per seed)")
         st.dataframe(pd.DataFrame({"grade": list(facts.RELIABILITY), "meaning": list(facts.RELIABILITY.values())}),
                      hide_index=True, width="stretch")
         if sources is not None:
@@ -53,7 +53,7 @@ def grades_part(loaded: Tables) -> None:
             st.dataframe(sources[graded], hide_index=True, width="stretch",
                          column_config={"title": st.column_config.TextColumn(width="large"),
                                         "reliability_reason": st.column_config.TextColumn(width="large")})
-        st.subheader("Information credibility (per row)")
+        st.header("Information credibility (per row)")
         st.dataframe(pd.DataFrame({"grade": list(facts.CREDIBILITY), "meaning": list(facts.CREDIBILITY.values())}),
                      hide_index=True, width="stretch")
 
@@ -62,7 +62,7 @@ def rules_part(loaded: Tables) -> None:
     """The acts and the scores each allows, and the declared rules."""
     package = loaded.package or {}
     with ui.section("The acts"):
-        st.subheader("Acts and the scores they allow")
+        st.header("Acts and the scores they allow")
         acts = loaded.frames.get("acts")
         if acts is None:
             st.info("The acts table did not load" + (" (it failed validation; see the error panel at the top)."
@@ -75,7 +75,7 @@ def rules_part(loaded: Tables) -> None:
                                                                        width="large" if c in ("definition", "example") else None)
                                         for c in acts.columns})
     with ui.section("The rules"):
-        st.subheader("The rules every row is checked against")
+        st.header("The rules every row is checked against")
         rules = package.get("rules") if isinstance(package.get("rules"), list) else []
         st.caption("Declared in `data/datapackage.json` and run by `python -m dashboard check` and by the app on every load; "
                    "a table that breaks one is left out and its lines are shown.")
@@ -173,13 +173,13 @@ def conflicts_part(loaded: Tables) -> None:
     """Every conflict between seeds, and every correction."""
     sources = loaded.frames.get("sources")
     with ui.section("The conflicts and corrections"):
-        st.subheader("Conflicts")
+        st.header("Conflicts")
         conflicts, corrections = conflicts_and_corrections(ui.version(loaded), loaded)
         if not conflicts:
             st.info("No conflicts table loaded.")
         for conflict in conflicts:
             ui.conflict_block(conflict, sources, key=f"{PAGE}.conflict")
-        st.subheader("Corrections")
+        st.header("Corrections")
         st.caption(f"{len(corrections)} rows keep a seed's wrong statement verbatim and state the correct fact beside it.")
         ui.table(corrections, key=f"{PAGE}.corrections")
         ui.download_csv(corrections, "corrections.csv", loaded, title="Corrections", key=f"{PAGE}.corrections.csv")
@@ -189,13 +189,13 @@ def tables_part(loaded: Tables) -> None:
     """Each table's fields, as declared in data/datapackage.json."""
     package = loaded.package or {"resources": []}
     with ui.section("The table descriptions"):
-        st.markdown(f"**{ui._md(package.get('title', ''))}** · version {package.get('version', '?')} · created {package.get('created', '?')}")
+        st.markdown(f"**{ui._md(package.get('title', ''))}** · version {ui.md(package.get('version', '?'))} · created {ui.md(package.get('created', '?'))}")
         for resource in package.get("resources", []):
             if not isinstance(resource, dict):
                 continue
             name = resource.get("name", "?")
             schema = resource.get("schema") or {}
-            st.subheader(f"{resource.get('title') or name} (`{name}`)")
+            st.header(f"{ui.md(resource.get('title') or name)} ({ui.md(name)})")
             st.markdown(f"{ui._md(resource.get('description', ''))}  \nFile `{resource.get('path', '')}` · primary key "
                         f"`{', '.join(schema.get('primaryKey', []) or []) or '—'}`")
             fields = [

@@ -51,28 +51,25 @@ def main() -> None:
         for column, card in zip(columns, cards[start : start + 3]):
             with column, st.container(border=True):
                 help_text = ui.citation_help(card.citations) or None
-                if len(card.label) > LABEL_FITS:  # a metric cuts a long label short: the label wraps above it instead
-                    st.markdown(ui._md(card.label), help=help_text)
-                    st.metric(card.label, card.value, help=help_text, label_visibility="collapsed")
-                else:
-                    st.metric(card.label, card.value, help=help_text)
+                # the label and value wrap in the card (ui.ROOM_CSS) instead of being cut; data is text (ui.md)
+                st.metric(ui.md(card.label), ui.plain(card.value), help=help_text)
                 if card.detail:
-                    st.caption(card.detail)
+                    st.caption(ui.md(card.detail))
                 if card.conflict:
-                    st.caption(f"**The seeds disagree.** {card.conflict}")
+                    st.caption(f"**The seeds disagree.** {ui.md(card.conflict)}")
                 if card.citations:
                     ui.citations_popover(card.citations, sources, key=f"{PAGE}.cite.{card.key}")
 
     events = loaded.frames.get("events")
-    st.subheader("Stance over time, since January 2022")
+    st.header("Stance over time, since January 2022")
     if events is None:
         st.info("The events table did not pass validation, so there is no timeline.")
     else:
         with ui.section("The stance timeline"):
-            ui.chart_block(timeline(version, ui.dark(), loaded), shown["summary"], "overview-stance",
+            ui.chart_block(timeline(version, ui.dark(), loaded), shown["summary"], "overview-stance", tables=("events",), filters=DEFAULT,
                            light=lambda: ui.spec(charts.stance_chart(events, DEFAULT, compact=True)))
         st.page_link(ui.STANCE_PAGE, label="Explore, filter and select events on the Stance over time page", icon=":material/timeline:")
-        st.subheader("What moved, and when")
+        st.header("What moved, and when")
         with ui.section("The summary paragraph"):
             st.markdown(ui._md(shown["narrative"]))
             st.caption("Generated from data/events.csv each time the page loads; not hand-written.")

@@ -44,6 +44,25 @@ def provenance_table(loaded: Tables, record: dict) -> pd.DataFrame:
     )
 
 
+def original(record: dict) -> str:
+    """Where the text was published: its outlet and original address (the address shown as text, and a link only when
+    it is an http(s) URL), or that neither is known."""
+    from dashboard.text import md, plain, safe_url
+
+    outlet = plain(record.get("outlet"))
+    outlet = outlet if outlet and outlet != "not stated" else ""
+    url = plain(record.get("url"))
+    target = safe_url(url)
+    parts = [f"**Outlet:** {md(outlet)}" if outlet else "**Outlet:** not stated"]
+    if target:
+        parts.append(f"**Original:** {md(url)} ([open the article ↗](<{target.replace('(', '%28').replace(')', '%29')}>))")
+    elif url:
+        parts.append(f"**Original:** {md(url)} (not an http(s) address, so not linked)")
+    else:
+        parts.append("**Original address:** not found")
+    return " · ".join(parts)
+
+
 def clear_row() -> None:
     """A different seed: the row in the link does not belong to it."""
     ui.set_url_value(ROW, None)
@@ -55,8 +74,10 @@ def reader(ids: list[str]) -> None:
     loaded = ui.tables()
     sources = loaded.frames["sources"]
     titles = dict(zip(sources["source_id"], sources["title"]))
-    seed = st.segmented_control("Seed", ids, key=SEED, bind=ui.BIND, default=ids[0], required=True, on_change=clear_row,
-                                help="\n\n".join(f"**{s}** · {ui._md(titles.get(s, ''))}" for s in ids)) or ids[0]
+    # the picker shows each seed's title (a link's seed=S001 is rewritten to the label on arrival: see main)
+    seed = st.selectbox("Seed", ids, key=SEED, bind=ui.BIND, index=0, on_change=clear_row,
+                        format_func=lambda s: ui.source_label(s, titles),
+                        help="\n\n".join(f"**{s}** · {ui._md(titles.get(s, ''))}" for s in ids)) or ids[0]
     asked = ui.url_value(ROW)
     shown = seed_view(ui.version(loaded), seed, asked, _loaded=loaded)
     citing, row_id = shown["citing"], shown["row_id"]
@@ -65,9 +86,10 @@ def reader(ids: list[str]) -> None:
     grade = record.get("reliability") or ""
     left, right = st.columns([3, 2])
     with left:
-        st.subheader(f"{seed} · {record.get('title', '')}")
+        st.header(f"{ui.md(seed)} · {ui.md(record.get('title', ''))}")
+        st.markdown(original(record))
         st.markdown(
-            f"**Reliability {grade}** — {facts.RELIABILITY.get(grade, 'not graded')}. "
+            f"**Reliability {ui.md(grade)}** — {facts.RELIABILITY.get(grade, 'not graded')}. "
             f"{ui._md(record.get('reliability_reason') or '')}"
         )
     with right:
@@ -83,7 +105,7 @@ def reader(ids: list[str]) -> None:
                  "`python -m dashboard check`.")
         return
     if asked and not row_id:
-        st.info(f"Row {asked} does not cite {seed}.")
+        st.info(f"Row {ui.md(asked)} does not cite {ui.md(seed)}.")
     if row_id:
         current = citing[citing["id"] == row_id].iloc[0]
         with st.container(border=True):
@@ -97,7 +119,7 @@ def reader(ids: list[str]) -> None:
         page_html, rows_html, missing = shown["page_html"], shown["rows_html"], shown["missing"]
         if missing:
             named = ", ".join(missing[:seeds.TITLE_IDS]) + (f" and {len(missing) - seeds.TITLE_IDS:,} more" if len(missing) > seeds.TITLE_IDS else "")
-            st.warning(f"{len(missing):,} quotes were not found in the text: {named}")
+            st.warning(f"{len(missing):,} quotes were not found in the text: {ui.md(named)}")
         text_col, rows_col = st.columns([3, 2])
         with text_col:
             st.markdown(f"**Full text** · `seeds/{record['file']}` · {len(citing)} rows quote it")
@@ -145,4 +167,9 @@ def main() -> None:
     if sources is None or sources.empty:
         st.info("The seed provenance table did not pass validation, so the seeds cannot be listed.")
         st.stop()
-    reader(list(sources["source_id"]))
+    ids = list(sources["source_id"])
+    titles = dict(zip(sources["source_id"], sources["title"]))
+    given = st.query_params.get_all(SEED)
+    if given and given[-1] in ids:  # a link names the seed by its id: the picker is bound to its label
+        ui.redirect({SEED: ui.source_label(given[-1], titles)})
+    reader(ids)

@@ -148,8 +148,9 @@ def explore(options: ui.FilterOptions, titles: dict[str, str]) -> None:
     def rows() -> pd.DataFrame:
         return apply(events, filters)
 
-    tools = st.columns([1.4, 1.6, 3])
-    with tools[1]:
+    # one compact row above the chart: the link to this view and the downloads (they wrap on a narrow screen)
+    tools = st.container(horizontal=True, key=f"{PAGE}-tools")
+    with tools:
         ui.download_csv(rows, "events-filtered.csv", loaded, label="Download these events (CSV)",
                         title="Events (filtered view)", filters=filters, key=f"{PAGE}.csv")
 
@@ -167,11 +168,11 @@ def explore(options: ui.FilterOptions, titles: dict[str, str]) -> None:
             if selected and selected.startswith(("bin:", "ctx:")):
                 choices[selected] = "Binned marks: " + selected.split(":", 1)[1]
             ui.set_url_value(EVENT, selected)
-            ui.chart_block(stance_spec(version, filters, selected, dark, _loaded=loaded), shown["summary"], "stance-over-time",
+            ui.chart_block(stance_spec(version, filters, selected, dark, _loaded=loaded), shown["summary"], "stance-over-time", tables=("events",), filters=filters,
                            light=lambda: ui.spec(charts.stance_chart(events, filters, selected=selected)),
                            key=CHART, on_select=ui.select_into_url(CHART, "event", "key", EVENT))
 
-            st.subheader("Selected event")
+            st.header("Selected event")
             st.session_state[PICKER] = selected
             st.selectbox("Event", [None, *choices], key=PICKER, on_change=pick_event,
                          placeholder="Pick an event, or click a mark in the chart",
@@ -180,12 +181,12 @@ def explore(options: ui.FilterOptions, titles: dict[str, str]) -> None:
                 show_rows(rows_of(selected, rows(), events), sources, loaded.frames)
 
         with ui.section("The stance index"):
-            ui.chart_block(index_spec(version, filters, dark, _loaded=loaded), shown["index_summary"], "stance-index",
+            ui.chart_block(index_spec(version, filters, dark, _loaded=loaded), shown["index_summary"], "stance-index", tables=("events",), filters=filters,
                            light=lambda: ui.spec(charts.index_chart(events, filters)))
             left_out = shown["left_out"]
             if left_out:
                 text = charts.left_out_text(len(left_out))
-                with st.expander(f"{text[:1].upper()}{text[1:]}: which"):
+                with st.expander(ui.md(f"{text[:1].upper()}{text[1:]}: which")):
                     st.markdown("\n".join(f"- **{ui._md(when)}** · {ui._md(actor)} · {ui._md(summary)} ({ui._md(ids)})"
                                            for when, actor, summary, ids in left_out))
 
@@ -195,7 +196,7 @@ def explore(options: ui.FilterOptions, titles: dict[str, str]) -> None:
             with table:
                 ui.table(rows(), loaded, "events", key=f"{PAGE}.table")
 
-    with tools[0]:
+    with tools:
         ui.share_link()
 
 
