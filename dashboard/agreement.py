@@ -245,6 +245,13 @@ def tables_records(data_dir: Path | str) -> list[dict[str, str]]:
     for event in tables.get(EVENTS, ("", []))[1]:
         if event.get("event_key"):
             events_by_key.setdefault(event["event_key"], event)
+    # an act's home table (codebook, "Coding reliability"): the thematic table that holds a row of its event_key, else
+    # events; an events row whose act also has a thematic row is coded with that table, as a second coder would
+    homes: dict[str, str] = {}
+    for thematic in THEMATIC:
+        for other in tables.get(thematic, ("", []))[1]:
+            if other.get("event_key"):
+                homes.setdefault(other["event_key"], thematic)
     out = []
     for entry in sample:
         name, row_id = entry.get("table", ""), entry.get("id", "")
@@ -261,7 +268,8 @@ def tables_records(data_dir: Path | str) -> list[dict[str, str]]:
             lines.append(f'{where}:id: "{row_id}" is no row of {shown_table}')
             continue
         here = f"{shown_table}:{row['#']}"
-        record: dict[str, Any] = {"#": entry["#"], "item": entry.get("item", ""), "table": name, "^": {}}
+        home = homes.get(row.get("event_key") or "", name) if name == EVENTS else name
+        record: dict[str, Any] = {"#": entry["#"], "item": entry.get("item", ""), "table": home, "^": {}}
         for column in ("act", "stance", "date_from", "date_to"):
             record[column], record["^"][column] = row.get(column, ""), here
         if name == EVENTS:

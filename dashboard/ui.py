@@ -775,9 +775,7 @@ def citations_popover(citations, sources: pd.DataFrame | None, *, key: str, labe
 
 def citation_help(citations) -> str:
     """Hover text for a figure: each seed and quote."""
-    return "
-
-".join(f"**{_md(c.source_id)}** ({_md(c.row_id)}): “{_md(c.quote)}”"
+    return "\n\n".join(f"**{_md(c.source_id)}** ({_md(c.row_id)}): “{_md(c.quote)}”"
                        + (f" (English: “{_md(c.quote_en)}”)" if getattr(c, "quote_en", "") else "") for c in citations)
 
 

@@ -256,7 +256,8 @@ SAMPLE = [["item", "table", "id"], ["B1", "events", "EV003"], ["B2", "sanctions_
           ["B3", "sanctions_stance", "SS002"], ["B4", "security_cooperation", "SC001"], ["B5", "security_cooperation", "SC002"]]
 EXPORTED = [
     HEADER,
-    ["B1", "events", "pressure", RU, "information", "1", "3", "2022-08-01", "2022-08-02"],
+    # an events row whose act also has a thematic row (SC001 shares its key) is coded with its home table
+    ["B1", "security_cooperation", "pressure", RU, "information", "1", "3", "2022-08-01", "2022-08-02"],
     # the thematic row's act, stance, dates and actor; domain and credibility from the first events row of its key
     ["B2", "sanctions_stance", "sanctions_compliance", KZ, "sanctions", "-1", "2", "2022-03-01", "2022-03-31"],
     # no events row: blanks
