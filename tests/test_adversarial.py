@@ -585,12 +585,16 @@ def test_every_csv_the_project_writes_goes_through_the_neutralising_function() -
         ("dashboard/views/_data.py", "download_csv("): 1, ("dashboard/views/_sources.py", "download_csv("): 1,
         ("dashboard/views/_stance.py", "download_csv("): 1, ("dashboard/views/_method.py", "download_csv("): 2,
         ("dashboard/views/_indicators.py", "download_csv("): 1,
-        ("dashboard/ui.py", "download_csv("): 1, ("dashboard/ui.py", "safe_csv("): 1,
-        ("dashboard/export.py", "safe_csv("): 1, ("dashboard/export.py", ".to_csv("): 1,
-        # ui.py: the table download, and the chart pictures (PNG, SVG), which are not CSV
-        ("dashboard/ui.py", "download_button("): 3,
-        # the briefing's slide data beside the deck: export.safe_csv
-        ("dashboard/brief/deck.py", "safe_csv("): 1,
+        # ui.download_csv's definition and the chart's data table (ui.chart_block) go through it
+        ("dashboard/ui.py", "download_csv("): 2, ("dashboard/ui.py", "safe_csv("): 1,
+        # export.safe_csv (cited) and export.plain_csv (one header row, citation column): csvsafe.neutralise on text cells
+        ("dashboard/export.py", "safe_csv("): 1, ("dashboard/export.py", ".to_csv("): 2,
+        # ui.py: the cited and the plain table downloads, and the chart pictures (PNG, SVG), which are not CSV
+        ("dashboard/ui.py", "download_button("): 4,
+        # the Map page's PNG: not CSV
+        ("dashboard/views/_map.py", "download_button("): 1,
+        # the briefing's slide data beside the deck: export.safe_csv, and deck._plain through export.neutralise
+        ("dashboard/brief/deck.py", "safe_csv("): 1, ("dashboard/brief/deck.py", ".to_csv("): 1,
         # the decks (.pptx, .pdf): not CSV
         ("dashboard/views/_present.py", "download_button("): 2,
         # the Changes page's CSV and diff --format csv: diff.to_csv, through csvsafe.dict_rows
