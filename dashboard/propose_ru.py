@@ -33,8 +33,7 @@ import warnings
 from functools import lru_cache
 from typing import Iterable
 
-from dashboard.propose import (WEIGHTS, MIN_WORDS, Candidate, Dated, Figure, Lexicon, ProposeError, _interval,
-                               _most_common, guess_table)
+from dashboard.propose import (ranked, sentence_candidate, MIN_WORDS, Candidate, Dated, Figure, Lexicon, ProposeError, _interval)
 
 LANGUAGE = "ru"
 #: the languages propose reads, by code
@@ -387,48 +386,10 @@ def propose_text(text: str, source_id: str, published_from: dt.date, published_t
             from_context = carried[1]
         if dates:
             carried = (paragraph, dates[0])
-        if not figures and not ((dates or from_context) and (actors or verbs)) and not (actors and verbs):
-            continue
-        signals, score = [], 0.0
-        if dates:
-            signals += [f"date: {d.text!r} -> {d.date_from}..{d.date_to}" for d in dates]
-            score += WEIGHTS["date"]
-        if figures:
-            signals += [f"figure: {f.text!r} = {f.value:g} {f.unit}" for f in figures]
-            score += WEIGHTS["figure"]
-        if actors:
-            signals += [f"actor: {a}" for a in dict.fromkeys(actors)]
-            score += WEIGHTS["actor"]
-        if verbs:
-            signals.append("act verb: " + ", ".join(verbs[:4]))
-            score += WEIGHTS["act"]
-        if places:
-            signals += [f"place: {p}" for p in dict.fromkeys(places)]
-            score += WEIGHTS["place"]
-        cues = _cues(sentence, lexicon.tables, known)
-        if cues:
-            signals.append("table cue: " + ", ".join(dict.fromkeys(cues)))
-            score += WEIGHTS["cue"]
-        table = guess_table(cues, bool(figures), bool(dates))
-        if allowed is not None and table not in allowed:
-            table = "events" if "events" in allowed else sorted(allowed)[0]
-        if from_context is not None:
-            signals.append(f"date carried from the paragraph: {from_context.text!r} -> {from_context.date_from}..{from_context.date_to}")
-            score += WEIGHTS["date"] / 2
-        if not dates and from_context is None and not figures:
-            signals.append("undated act: the curator dates it from the text or the record")
-        first = dates[0] if dates else from_context
-        figure = figures[0] if figures else None
-        candidates.append(Candidate(
-            source_id=source_id, rank=0, score=score, table=table, quote=stripped, start=start, end=end,
-            date_from=first.date_from.isoformat() if first else "", date_to=first.date_to.isoformat() if first else "",
-            date_text=first.text if first else "",
-            date_source=("inferred" if first.relative or from_context is not None else "seed") if first else "",
-            value=figure.value if figure else None, unit=figure.unit if figure else "",
-            figure_text=figure.text if figure else "", actor=_most_common(actors),
-            domain=_most_common(_cues(sentence, lexicon.domains, known)), place=_most_common(places), signals=signals,
-        ))
-    candidates.sort(key=lambda c: (-c.score, c.start))
-    for rank, candidate in enumerate(candidates, start=1):
-        candidate.rank = rank
-    return candidates
+        candidate = sentence_candidate(source_id, stripped, start, end, dates=dates, figures=figures, actors=actors,
+                                       places=places, verbs=verbs, cues=_cues(sentence, lexicon.tables, known),
+                                       domains=_cues(sentence, lexicon.domains, known), from_context=from_context,
+                                       allowed=allowed)
+        if candidate is not None:
+            candidates.append(candidate)
+    return ranked(candidates)
