@@ -363,3 +363,29 @@ def page(chromium, request):
     tab.recorder = Recorder(server.url).attach(tab)
     yield tab
     context.close()
+
+
+# --------------------------------------------------------------------------
+# a writable copy of the shipped data, for the curation, bundle and Curate page tests
+
+
+@pytest.fixture
+def project(tmp_path: Path):
+    """A copy of the shipped data and seeds (the curation commands need the real declaration's lists)."""
+    from dashboard import curate
+
+    shutil.copytree(REPO / "data", tmp_path / "data", ignore=shutil.ignore_patterns(".history"))
+    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
+    return curate.open_package(tmp_path / "data", tmp_path / "seeds")
+
+
+def snapshot(package) -> dict[str, str]:
+    """Every file of the data and seeds directories (outside .history) -> its sha256."""
+    from dashboard import curate
+
+    out = {}
+    for root in (package.data_dir, package.seeds_dir):
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and curate.HISTORY_DIR not in path.parts:
+                out[str(path.relative_to(root.parent))] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return out

@@ -4,9 +4,7 @@ a changed or invalid bundle is refused with nothing written."""
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,7 +12,7 @@ import pytest
 from dashboard import bundle, curate, validate
 from dashboard.__main__ import main as cli
 
-from conftest import REPO
+from conftest import snapshot
 
 TEXT = ("Астана, 10 ноября 2023 года.\n\n"
         "9 ноября 2023 года Токаев и Путин подписали в Астане соглашение о поставках газа.\n")
@@ -27,22 +25,6 @@ ROW = {"event_key": "gas_agreement_2023", "date_from": "2023-11-09", "date_to": 
        "domain": "energy", "act": "integration_step", "stance": "1", "credibility": "2", "place": "Astana",
        "summary": "Tokayev and Putin sign a gas supply agreement in Astana", "quote": QUOTE,
        "quote_en": "Tokayev and Putin signed an agreement on gas supplies in Astana", "quote_en_by": "test curator"}
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> curate.Package:
-    shutil.copytree(REPO / "data", tmp_path / "data", ignore=shutil.ignore_patterns(".history"))
-    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
-    return curate.open_package(tmp_path / "data", tmp_path / "seeds")
-
-
-def snapshot(package: curate.Package) -> dict[str, str]:
-    out = {}
-    for root in (package.data_dir, package.seeds_dir):
-        for path in sorted(root.rglob("*")):
-            if path.is_file() and curate.HISTORY_DIR not in path.parts:
-                out[str(path.relative_to(root.parent))] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return out
 
 
 def apply(package: curate.Package, tmp_path: Path, data: bytes) -> int:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -18,27 +17,9 @@ import pytest
 from dashboard import curate, paths
 from dashboard.__main__ import main as cli
 
-from conftest import REPO
+from conftest import REPO, snapshot
 
 TEXT = "Astana, 20 June 2022. On 17 June, President Tokayev said Kazakhstan would not recognise the republics.\n"
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> curate.Package:
-    """A copy of the shipped data and seeds (the curation commands need the real declaration's lists)."""
-    shutil.copytree(REPO / "data", tmp_path / "data", ignore=shutil.ignore_patterns(".history"))
-    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
-    return curate.open_package(tmp_path / "data", tmp_path / "seeds")
-
-
-def snapshot(package: curate.Package) -> dict[str, str]:
-    """Every file of the data and seeds directories (outside .history) -> its sha256."""
-    out = {}
-    for root in (package.data_dir, package.seeds_dir):
-        for path in sorted(root.rglob("*")):
-            if path.is_file() and curate.HISTORY_DIR not in path.parts:
-                out[str(path.relative_to(root.parent))] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return out
 
 
 def add(package: curate.Package, tmp_path: Path, data: bytes, *flags: str) -> int:

@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
-import shutil
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -16,7 +13,7 @@ import pytest
 from dashboard import bundle, curate, validate
 from dashboard.views import _curate as page
 
-from conftest import REPO
+from conftest import REPO, snapshot
 
 D = dt.date
 TEXT = ("Астана, 10 ноября 2023 года.\n\n"
@@ -78,22 +75,6 @@ def test_problems_go_beside_their_fields_in_plain_words() -> None:
 
 # --------------------------------------------------------------------------
 # the page, under AppTest, read-only
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> curate.Package:
-    shutil.copytree(REPO / "data", tmp_path / "data", ignore=shutil.ignore_patterns(".history"))
-    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
-    return curate.open_package(tmp_path / "data", tmp_path / "seeds")
-
-
-def snapshot(package: curate.Package) -> dict[str, str]:
-    out = {}
-    for root in (package.data_dir, package.seeds_dir):
-        for path in sorted(root.rglob("*")):
-            if path.is_file() and curate.HISTORY_DIR not in path.parts:
-                out[str(path.relative_to(root.parent))] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return out
 
 
 def _widget(elements, label: str):
