@@ -243,16 +243,22 @@ def label(candidate: dict) -> str:
 # adding a text
 
 
+def _provenance_inputs(kinds: list[str]):
+    """The provenance fields both text forms ask for (inside the caller's form), and the form's two columns."""
+    title = st.text_input("Title, as it appears in the text")
+    left, right = st.columns(2)
+    published_from = left.date_input("Published from", value=None, format="YYYY-MM-DD")
+    published_to = right.date_input("Published to (blank: the same day)", value=None, format="YYYY-MM-DD")
+    author, outlet = left.text_input("Author (blank: not stated)"), right.text_input("Outlet (blank: not stated)")
+    kind = left.selectbox("Kind", kinds, index=kinds.index("news report") if "news report" in kinds else 0)
+    return title, published_from, published_to, author, outlet, kind, left, right
+
+
 def add_text(package: curate.Package, kinds: list[str], grades: list[str]) -> None:
     """Upload a text: runs add-source (write mode only)."""
     with st.form(f"{PAGE}.add", clear_on_submit=False, border=True):
         upload = st.file_uploader("Text (UTF-8, .txt)", type=["txt"], max_upload_size=2)
-        title = st.text_input("Title, as it appears in the text")
-        left, right = st.columns(2)
-        published_from = left.date_input("Published from", value=None, format="YYYY-MM-DD")
-        published_to = right.date_input("Published to (blank: the same day)", value=None, format="YYYY-MM-DD")
-        author, outlet = left.text_input("Author (blank: not stated)"), right.text_input("Outlet (blank: not stated)")
-        kind = left.selectbox("Kind", kinds, index=kinds.index("news report") if "news report" in kinds else 0)
+        title, published_from, published_to, author, outlet, kind, left, right = _provenance_inputs(kinds)
         grade = right.selectbox("Reliability (blank: F, not judged yet)", [None, *grades])
         language = left.selectbox("Language", list(LANGUAGES), format_func=lambda c: f"{LANGUAGES[c]} ({c})")
         reason = st.text_input("Reason for the grade (needed with a grade)")
@@ -281,12 +287,7 @@ def new_text_form(kinds: list[str]) -> None:
         pasted = st.text_area("Paste the text", height=160, help="As published, in its own language: quotes are checked "
                               "against it word for word.")
         upload = st.file_uploader("…or upload it (UTF-8, .txt)", type=["txt"], max_upload_size=2)
-        title = st.text_input("Title, as it appears in the text")
-        left, right = st.columns(2)
-        published_from = left.date_input("Published from", value=None, format="YYYY-MM-DD")
-        published_to = right.date_input("Published to (blank: the same day)", value=None, format="YYYY-MM-DD")
-        author, outlet = left.text_input("Author (blank: not stated)"), right.text_input("Outlet (blank: not stated)")
-        kind = left.selectbox("Kind", kinds, index=kinds.index("news report") if "news report" in kinds else 0)
+        title, published_from, published_to, author, outlet, kind, left, right = _provenance_inputs(kinds)
         language = right.selectbox("Language", list(LANGUAGES), format_func=lambda c: f"{LANGUAGES[c]} ({c})")
         if not st.form_submit_button("Propose rows", type="primary"):
             return
