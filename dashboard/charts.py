@@ -380,12 +380,14 @@ def _interval_layers(data: str, domain: M.Span | None, encoding: dict[str, Any],
            "mark": {"type": "tick", "orient": "vertical", "thickness": 2, "size": bar_px + 6, "clip": True},
            "encoding": {**encoding, "x": _time_x(cap, domain)}} for cap in ("start", "end")],
         {"data": _data(data), "transform": [days],
-         "mark": {"type": "point", "size": point_size, "filled": True, "opacity": 0.95, "stroke": "#333333", "strokeWidth": 0.8},
+         "mark": {"type": "point", "size": point_size, "filled": True, "opacity": 0.95, "stroke": "#333333", "strokeWidth": 0.8,
+                  "clip": True},
          "encoding": {**encoding, "x": x, **tip}},
     ]
     if hit_view:
         layers.append({"name": hit_view, "data": _data(data),
-                       "mark": {"type": "rect", "fill": "#000000", "fillOpacity": 0, "stroke": None, "cursor": "pointer"},
+                       "mark": {"type": "rect", "fill": "#000000", "fillOpacity": 0, "stroke": None, "cursor": "pointer",
+                                "clip": True},  # an act that began before the shown dates must not widen the chart
                        "encoding": {**encoding, "x": _time_x("hit_start", domain), "x2": {"field": "hit_end"}, "tooltip": tooltip}})
     return layers
 
@@ -524,14 +526,15 @@ def stance_spec(m: StanceMarks, selected: str | None = None, compact: bool = Fal
               for cap in ("start", "end")],
             {"data": _data("marks"), "transform": days,  # acts dated to a day: a filled point at the day
              "mark": {"type": "point", "filled": True, "stroke": "#222222", "strokeWidth": 0.8,
-                      "size": _px_expr(step, 1.05, 8, 15, squared=True)},
+                      "size": _px_expr(step, 1.05, 8, 15, squared=True), "clip": True},
              "encoding": {"x": x, "y": y, "color": colour,
                           "shape": _n("domain", title="Domain (points)",
                                       scale={"domain": list(DOMAIN_SHAPES), "range": list(DOMAIN_SHAPES.values())},
                                       legend={"orient": "bottom", "columns": 2}),
                           "opacity": _opacity()}},
             {"name": STANCE_HITS, "data": _data("marks"),  # one transparent hit box per mark: clicks and tooltips for points and bars alike
-             "mark": {"type": "rect", "fill": "#000000", "fillOpacity": 0, "stroke": None, "cursor": "pointer"},
+             # clipped: an act that began before the shown dates must not widen the chart (autosize fits all marks)
+             "mark": {"type": "rect", "fill": "#000000", "fillOpacity": 0, "stroke": None, "cursor": "pointer", "clip": True},
              "encoding": {"x": _time_x("hit_start", domain), "x2": {"field": "hit_end"}, "y": y_of("y_lo"), "y2": {"field": "y_hi"},
                           "tooltip": _stance_tooltip(m.binned)}},
         ]

@@ -764,3 +764,22 @@ def test_the_stance_page_reads_the_rows_behind_a_mark_or_a_bin(picked: str, ids:
 
     events = charts.prepare_events(EVENTS)
     assert sorted(_stance.rows_of(picked, events, events)["id"]) == ids
+
+
+def test_an_act_that_began_before_the_shown_dates_does_not_widen_the_stance_chart() -> None:
+    """Vega-Lite's autosize fits every mark: an unclipped bar or hit box from 2019 in a 2022 view once pushed the plot
+    thousands of pixels right (width 0). Rendered, the plot keeps its place whatever the data's earliest start."""
+    import re
+
+    import vl_convert as vlc
+
+    began_earlier = _event("EV020", "northern_lands", "2019-03-20", "2022-05-08", "Russian politicians and media", "information",
+                           "territorial_claim", -2, 2, "S000", "Politicians question Kazakhstan's sovereignty")
+    frame = pd.concat([EVENTS, pd.DataFrame([began_earlier]).astype({"stance": "Int64", "credibility": "Int64"})],
+                      ignore_index=True)
+    frame["date_from"], frame["date_to"] = pd.to_datetime(frame["date_from"]), pd.to_datetime(frame["date_to"])
+    events = charts.prepare_events(frame)
+    spec = charts.stance_chart(events, Filters(date_from=dt.date(2022, 1, 1), date_to=dt.date(2022, 12, 31)))
+    svg = vlc.vegalite_to_svg(json.dumps(spec if isinstance(spec, dict) else spec.to_dict()))
+    left = int(re.search(r'translate\((\d+(?:\.\d+)?),', svg).group(1).split(".")[0])
+    assert left < 200
