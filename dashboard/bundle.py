@@ -22,6 +22,7 @@ is reviewed like any other contribution: the pull request shows the seed and the
 from __future__ import annotations
 
 import argparse
+import csv
 import hashlib
 import json
 import shutil
@@ -30,7 +31,8 @@ import tempfile
 from pathlib import Path
 from typing import Any, Mapping
 
-from dashboard.curate import HISTORY_DIR, MAX_TEXT_BYTES, SOURCES, CurateError, Package, add_rows, add_source, open_package
+from dashboard.curate import (HISTORY_DIR, MAX_TEXT_BYTES, SOURCES, CurateError, Package, Refused, add_source, appended_rows,
+                               locked, open_package)
 
 FORMAT = "kz-ru-dashboard curation bundle"
 VERSION = 1
@@ -119,22 +121,22 @@ def read(data: bytes, label: str, package: Package) -> dict[str, Any]:
 
 
 def _apply(package: Package, payload: Mapping[str, Any], label: str) -> tuple[str, dict[str, int]]:
-    """add-source, then add-rows per table, on ``package``: the functions the commands use, with their checks."""
+    """The bundle as one write: add-source with its checks, and the rows appended to their tables in the same commit
+    (under one lock, through the journal), so a killed apply leaves all of it or none."""
     source = payload["source"]
+
+    def rows_of(source_id: str) -> dict[Path, bytes]:
+        return {package.file(table): appended_rows(package, table, [
+                    {**{k: v for k, v in row.items() if v != ""}, "source_id": source_id} for row in rows])
+                for table, rows in payload["rows"].items()}
+
     source_id = add_source(
         package, payload["text"].encode("utf-8"), file_label=label, title=source.get("title", ""),
         published_from=source.get("published_from", ""), published_to=source.get("published_to") or None,
         author=source.get("author") or None, outlet=source.get("outlet") or None, kind=source.get("kind") or None,
         grade=source.get("grade") or None, grade_reason=source.get("grade_reason") or None,
-        language=source.get("language") or None)
-    counts = {}
-    for table, rows in payload["rows"].items():
-        rows = [{**{k: v for k, v in row.items() if v != ""}, "source_id": source_id} for row in rows]
-        saved, _ = add_rows(package, table, rows)
-        if not saved.ok:
-            raise BundleError(f"the rows for {table} were refused", saved.problems)
-        counts[table] = len(rows)
-    return source_id, counts
+        language=source.get("language") or None, also=rows_of)
+    return source_id, {table: len(rows) for table, rows in payload["rows"].items()}
 
 
 def trial(package: Package, payload: Mapping[str, Any]) -> list[str]:
@@ -149,8 +151,8 @@ def trial(package: Package, payload: Mapping[str, Any]) -> list[str]:
         copy = Package(data, seeds, package.descriptor)
         try:
             _apply(copy, payload, "the bundle's text")
-        except BundleError as exc:
-            return [str(exc), *exc.problems] if not exc.problems else exc.problems
+        except Refused as exc:
+            return exc.problems
         except CurateError as exc:
             return [str(exc)]
     return []
@@ -160,10 +162,24 @@ def apply(package: Package, data: bytes, label: str) -> tuple[str, dict[str, int
     """Add the bundle in ``data`` to ``package``: refused, with nothing changed, unless it is whole and unchanged and
     the package validates with it; the new source_id and the rows added per table."""
     payload = read(data, label, package)
-    problems = trial(package, payload)
-    if problems:
-        raise BundleError(f"{label}: refused, nothing written: the package would not validate with it", problems)
-    return _apply(package, payload, label)
+    with locked(package) as recovered:  # tried and applied with no other writer in between
+        done = _completed(package, payload, recovered)
+        if done is not None:  # this very bundle's apply, killed after its commit was journalled: now whole
+            return done, {table: len(rows) for table, rows in payload["rows"].items()}
+        problems = trial(package, payload)
+        if problems:
+            raise BundleError(f"{label}: refused, nothing written: the package would not validate with it", problems)
+        return _apply(package, payload, label)
+
+
+def _completed(package: Package, payload: Mapping[str, Any], recovered: list[str]) -> str | None:
+    """The source id of this bundle's text when taking the lock just completed its interrupted apply, else None."""
+    digest = hashlib.sha256(payload["text"].encode("utf-8")).hexdigest()
+    with package.file(SOURCES).open(encoding="utf-8", newline="") as handle:
+        for record in csv.DictReader(handle):
+            if record.get("sha256") == digest and f"completed the interrupted add-source {record.get('source_id')}" in recovered:
+                return str(record.get("source_id"))
+    return None
 
 
 def _apply_command(args: argparse.Namespace) -> int:

@@ -35,7 +35,7 @@ import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from dashboard import guard, journal
 
@@ -56,6 +56,14 @@ NOT_STATED = "not stated"
 
 class CurateError(Exception):
     """A refused curation step: the message is one line, for the user."""
+
+
+class Refused(CurateError):
+    """A write refused because the package would not validate with it: ``problems`` are check's lines."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("refused, nothing written: " + "; ".join(problems))
+        self.problems = problems
 
 
 def write_enabled(environ: Mapping[str, str] | None = None) -> bool:
@@ -316,23 +324,24 @@ def add_rows(package: Package, table: str, rows: list[dict[str, Any]], write: bo
     Returns the outcome and the table's new bytes (to offer as a download in read-only mode: ``write=False``
     validates without writing)."""
     path = package.file(table)
-
-    def appended() -> bytes:
-        filled, taken = [], []
-        for row in rows:
-            row = dict(row)
-            if not row.get("id"):
-                row["id"] = next_id(package, table, taken)
-            taken.append(row["id"])
-            filled.append(row)
-        return with_rows(path, filled)
-
     if not write:
-        data = appended()
+        data = appended_rows(package, table, rows)
         return Saved(problems=problems_after(package, {path: data})), data
     with locked(package):  # the table is read and the ids allocated under the lock: parallel saves never collide
-        data = appended()
+        data = appended_rows(package, table, rows)
         return save(package, {path: data}, operation=f"save of {table}"), data
+
+
+def appended_rows(package: Package, table: str, rows: list[dict[str, Any]]) -> bytes:
+    """``table``'s bytes with ``rows`` appended, ids filled in where blank (call under the lock when writing)."""
+    filled, taken = [], []
+    for row in rows:
+        row = dict(row)
+        if not row.get("id"):
+            row["id"] = next_id(package, table, taken)
+        taken.append(row["id"])
+        filled.append(row)
+    return with_rows(package.file(table), filled)
 
 
 # --------------------------------------------------------------------------
@@ -367,6 +376,7 @@ def add_source(
     grade: str | None = None,
     grade_reason: str | None = None,
     language: str | None = None,
+    also: Callable[[str], Mapping[Path, bytes]] | None = None,
 ) -> str:
     """Copy a text into the seeds under the naming scheme and append its provenance row; the new source_id.
 
@@ -403,13 +413,13 @@ def add_source(
     digest = hashlib.sha256(text_bytes).hexdigest()
     with locked(package) as recovered:  # read the provenance and allocate the id under the lock: distinct ids
         return _add_source_locked(package, text_bytes, digest, file_label, title, start, end, author, outlet, kind,
-                                  grade, grade_reason, recovered, language)
+                                  grade, grade_reason, recovered, language, also)
 
 
 def _add_source_locked(package: Package, text_bytes: bytes, digest: str, file_label: str, title: str,
                        start: dt.date, end: dt.date, author: str | None, outlet: str | None, kind: str,
                        grade: str | None, grade_reason: str | None, recovered: list[str],
-                       language: str = "en") -> str:
+                       language: str = "en", also: Callable[[str], Mapping[Path, bytes]] | None = None) -> str:
     provenance = package.file(SOURCES)
     with provenance.open(encoding="utf-8", newline="") as handle:
         records = list(csv.DictReader(handle))
@@ -443,10 +453,12 @@ def _add_source_locked(package: Package, text_bytes: bytes, digest: str, file_la
         "licence": NOT_STATED,
     }
     retire = [path for path in retire if path.name != name]  # the orphan of this very id is simply replaced
-    saved = save(package, {package.seeds_dir / name: text_bytes, provenance: with_rows(provenance, [row])},
-                 retire=retire, operation=f"add-source {source_id}")
+    changes = {package.seeds_dir / name: text_bytes, provenance: with_rows(provenance, [row])}
+    if also is not None:  # further files of the same write (a bundle's rows), which land with the seed or not at all
+        changes.update(also(source_id))
+    saved = save(package, changes, retire=retire, operation=f"add-source {source_id}")
     if not saved.ok:
-        raise CurateError("refused, nothing written: " + "; ".join(saved.problems))
+        raise Refused(saved.problems)
     return source_id
 
 

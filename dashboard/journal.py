@@ -158,8 +158,12 @@ def _alive(pid: str) -> bool:
     return True
 
 
-def _kill_point(name: str) -> None:
-    if os.environ.get(KILL_ENV) == name:  # tests kill the process here (never set in use)
+def _kill_point(name: str, data_dir: Path) -> None:
+    """Tests kill the process here (never set in use): ``KILL_ENV`` = the point, or ``point@DIR`` for a commit into
+    the data directory DIR only (not into a trial copy)."""
+    wanted = os.environ.get(KILL_ENV)
+    if wanted == name or (wanted and wanted.partition("@")[0] == name
+                          and Path(wanted.partition("@")[2]).resolve() == Path(data_dir).resolve()):
         os.kill(os.getpid(), signal.SIGKILL)
 
 
@@ -198,11 +202,11 @@ def commit(data_dir: Path | str, operation: str, moves: list[Move]) -> None:
         raise WriteError("internal error: a commit without the package's lock")
     from dashboard.paths import write_atomic
 
-    _kill_point("staged")
+    _kill_point("staged", data_dir)
     journal = {"operation": oneline.escape(operation),
                "moves": [{"staged": _relative(data_dir, m.staged), "target": _relative(data_dir, m.target)} for m in moves]}
     write_atomic(_journal_path(data_dir), (json.dumps(journal, indent=1) + "\n").encode("utf-8"))
-    _kill_point("journaled")
+    _kill_point("journaled", data_dir)
     _apply(data_dir, moves)
     _journal_path(data_dir).unlink(missing_ok=True)
     _fsync_dir(_journal_path(data_dir).parent)
@@ -230,7 +234,7 @@ def _apply(data_dir: Path, moves: list[Move]) -> None:
                 os.unlink(move.staged)
         _fsync_dir(move.target.parent)
         if number == 0:
-            _kill_point("moved")
+            _kill_point("moved", data_dir)
 
 
 def _read_journal(data_dir: Path, roots: list[Path]) -> Journal:

@@ -4,6 +4,7 @@ a changed or invalid bundle is refused with nothing written."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 from dashboard import bundle, curate, validate
 from dashboard.__main__ import main as cli
 
-from conftest import snapshot
+from conftest import REPO, snapshot
 
 TEXT = ("Астана, 10 ноября 2023 года.\n\n"
         "9 ноября 2023 года Токаев и Путин подписали в Астане соглашение о поставках газа.\n")
@@ -134,3 +135,32 @@ def test_a_bundle_records_the_check_result_when_it_would_not_apply(project) -> N
     # add-source's own refusals come through as its one line
     _, problems = bundle.make(project, TEXT, {**SOURCE, "kind": "blog"}, {"events": [ROW]})
     assert problems == ["unknown --kind 'blog': one of news report, analysis, opinion, translation"]
+
+
+@pytest.mark.parametrize("point", ["staged", "journaled", "moved"])
+def test_an_apply_killed_at_each_point_leaves_all_or_nothing_and_running_it_again_completes(project, tmp_path, capsys,
+                                                                                            point) -> None:
+    """The text, its provenance row and its rows are one write: the next run finds none of them (and applies the bundle)
+    or completes all of them (and says so): never a seed without its rows."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from dashboard import data as data_module, journal
+
+    bundled, _ = bundle.make(project, TEXT, SOURCE, {"events": [ROW]})
+    (tmp_path / "new.curation.json").write_bytes(bundled)
+    args = [sys.executable, "-m", "dashboard", "apply-bundle", str(tmp_path / "new.curation.json"),
+            "--data", str(project.data_dir), "--seeds", str(project.seeds_dir)]
+    env = {k: v for k, v in os.environ.items() if k not in (data_module.DATA_ENV, data_module.SEEDS_ENV)}
+    env["PYTHONPATH"] = str(REPO)
+    killed = subprocess.run(args, env={**env, journal.KILL_ENV: f"{point}@{project.data_dir}"}, capture_output=True, text=True, timeout=120)
+    assert killed.returncode == -signal.SIGKILL
+    digest = hashlib.sha256(TEXT.encode("utf-8")).hexdigest()
+    again = subprocess.run(args, env=env, capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0, again.stderr
+    listed = [r for r in csv.DictReader((project.seeds_dir / "provenance.csv").open(encoding="utf-8")) if r["sha256"] == digest]
+    quoted = [r for r in csv.DictReader((project.data_dir / "events.csv").open(encoding="utf-8")) if r["quote"] == QUOTE]
+    assert len(listed) == 1 and [r["source_id"] for r in quoted] == [listed[0]["source_id"]]
+    assert cli(["check", "--data", str(project.data_dir), "--seeds", str(project.seeds_dir)]) == 0
