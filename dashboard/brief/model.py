@@ -28,6 +28,8 @@ from dashboard import charts, export, facts, geo, maps
 from dashboard import marks as M
 from dashboard.filters import DEFAULT, PARAMS, Filters, apply, interval_bounds
 from dashboard.palette import ACTOR_GROUP, DOMAIN_SHAPES
+from dashboard.sections.base import Section
+from dashboard.sections.common import correction_caveat as _correction_caveat, notes as _notes, quote as _quote, quotes as _quotes, seeds as _seeds, sentences as _sentences, source as _source, text as _text
 
 Frames = Mapping[str, pd.DataFrame]
 
@@ -213,10 +215,6 @@ def failed_tables(frames: Frames, problems: Mapping[str, Any] | None = None) -> 
 # helpers
 
 
-def _text(value: Any) -> str:
-    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
-
-
 def _title_of(chart: Any) -> tuple[str, str]:
     """The chart's title and subtitle texts (a builder's spec, or an Altair chart: the map)."""
     if isinstance(chart, charts.Spec):
@@ -250,52 +248,6 @@ def _take_title(chart: Any) -> tuple[str, str]:
     else:
         chart.title = alt.Undefined
     return title
-
-
-def _seeds(*frames: pd.DataFrame | None) -> list[str]:
-    ids: set[str] = set()
-    for frame in frames:
-        if frame is not None and "source_id" in frame.columns:
-            ids |= {str(s) for s in frame["source_id"].dropna()}
-    return sorted(ids)
-
-
-def _source(files: Sequence[str], seeds: Sequence[str], filters: Filters | None) -> str:
-    """The slide's source line: tables, the seeds its rows come from, and the filters applied."""
-    line = "Source: " + ", ".join(f"data/{f}" for f in files)
-    if seeds:
-        line += " · seeds " + ", ".join(seeds)
-    line += " · " + ("all rows" if filters is None or filters.is_empty else "filters: " + filters.describe())
-    return line
-
-
-def _quote(row: Mapping[str, Any], lead: str = "") -> str:
-    """One notes line: who and where, then the verbatim quote (and any correction)."""
-    line = f"{lead}{row.get('source_id', '')} ({row.get('id', '')}): " + M.with_translation(
-        _text(row.get("quote")), _text(row.get("quote_en")), _text(row.get("quote_en_by")))
-    if _text(row.get("correction")).strip():
-        line += f" Correction: {row['correction']}"
-    return line
-
-
-def _quotes(frame: pd.DataFrame, label: Callable[[Mapping[str, Any]], str] | None = None) -> list[str]:
-    return [_quote(row, (label(row) + " — ") if label else "") for row in frame.to_dict("records")]
-
-
-def _notes(*parts: str | Sequence[str]) -> str:
-    lines: list[str] = []
-    for part in parts:
-        if isinstance(part, str):
-            if part:
-                lines.append(part)
-        else:
-            lines.extend(p for p in part if p)
-    return "\n".join(lines)
-
-
-def _sentences(paragraph: str) -> tuple[str, ...]:
-    """A generated paragraph split into sentences (one bullet each)."""
-    return tuple(s for s in re.split(r"(?<=[.)])\s+(?=[A-Z])", paragraph.strip()) if s)
 
 
 def _chart_slide(chart: Any, summary: str, caveat: str, source_line: str, notes: str, bullets: tuple[str, ...] = (),
@@ -415,6 +367,19 @@ def _table_notes(table: pd.DataFrame) -> list[str]:
 
 def _empty(title: str, message: str, source_line: str, notes: str = "") -> Slide:
     return Slide(title=title, kind="text", bullets=(message,), source_line=source_line, notes=notes)
+
+
+def slide_of(section: Section, key: str = "") -> Slide:
+    """The slide of a one-chart section: the section's chart with its summary, caveats, source line and notes; a text
+    slide with its message when nothing matches. The slide lays out what the section says and adds nothing."""
+    notes = _notes(list(section.notes))
+    chart = section.charts[0] if section.charts else None
+    if section.empty or chart is None or chart.spec is None:
+        message = section.empty or (chart.message if chart is not None else "")
+        return replace(_empty(section.title, message, section.source_line, notes), key=key)
+    slide = _chart_slide(chart.spec, chart.summary or section.summary, " ".join(section.caveats), section.source_line,
+                         notes, section.bullets, subtitle=section.subtitle or None)
+    return replace(slide, key=key)
 
 
 def _missing(title: str, table: str) -> Slide:
@@ -583,17 +548,6 @@ def _stance_slides(frames: Frames, filters: Filters) -> list[Slide]:
 def indicator_filters(filters: Filters) -> Filters:
     """The part of the filters the Indicators page applies: the date range and the sources."""
     return Filters(date_from=filters.date_from, date_to=filters.date_to, sources=filters.sources)
-
-
-def _correction_caveat(rows: pd.DataFrame) -> str:
-    if "correction" not in rows.columns:
-        return ""
-    corrected = rows[rows["correction"].fillna("").str.strip() != ""]
-    if corrected.empty:
-        return ""
-    ids = ", ".join(corrected["id"])
-    verb = "repeats" if len(corrected) == 1 else "repeat"
-    return f"{len(corrected)} of these rows ({ids}) {verb} a seed's error on a checkable fact: see the corrections slide."
 
 
 def _indicator_slides(frames: Frames, filters: Filters, only: Any = None) -> list[Slide]:
