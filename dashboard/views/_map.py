@@ -7,6 +7,8 @@ import streamlit as st
 
 from dashboard import geo, maps, ui
 from dashboard.data import Tables
+from dashboard.sections import map as map_section_of
+from dashboard.sections.base import Section
 
 PAGE = "map"
 #: URL parameters: ``layers`` is the layer picker (bound; all layers, the default, is left out), ``online=1`` the basemap
@@ -45,37 +47,22 @@ class _Drawn:
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def drawn_map(version: str, visible: tuple[str, ...], online: bool, _loaded: Tables) -> _Drawn:
+def map_section(version: str, visible: tuple[str, ...], online: bool, _loaded: Tables) -> tuple[Section, _Drawn]:
+    """The map section with these layers and basemap (read-only, shared), and its deck as the page draws it."""
     countries, border = geometry()
-    return _Drawn(maps.deck(_loaded.frames, countries, border, visible=set(visible), online_basemap=online))
+    section = map_section_of.build(_loaded.frames, countries=countries, border=border, interactive=True,
+                                   visible=set(visible), online=online)
+    return section, _Drawn(section.charts[0].spec)
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+def drawn_map(version: str, visible: tuple[str, ...], online: bool, _loaded: Tables) -> _Drawn:
+    return map_section(version, visible, online, _loaded)[1]
+
+
 def map_facts(version: str, _loaded: Tables) -> dict:
     """What the page states beside the map: the assets it cannot place, and the lengths (seeds, published, drawn)."""
-    frames = _loaded.frames
-    _, border = geometry()
-    facts = maps.border_facts(frames, border)
-    lengths = [
-        {
-            "object": maps.BORDER,
-            "seeds (km)": facts["seed_km"],
-            "published (km)": None,
-            "drawn (km)": round(facts["drawn_km"]),
-            "source of the published length": "—",
-        }
-    ] + [
-        {
-            "object": r.name,
-            "seeds (km)": None,
-            "published (km)": r.published_km,
-            "drawn (km)": round(r.computed_km),
-            "source of the published length": r.length_source or "none published",
-        }
-        for r in (maps.route_lengths(frames["routes"], frames["route_waypoints"]) if "routes" in frames and "route_waypoints" in frames else [])
-    ]
-    return {"unplaced": maps.unplaced_assets(frames, border).to_dict("records"), "lengths": pd.DataFrame(lengths),
-            "explanation": facts["explanation"]}
+    extra = map_section(version, tuple(maps.LAYERS), False, _loaded)[0].extra
+    return {"unplaced": extra["unplaced"], "lengths": extra["lengths"], "explanation": extra["explanation"]}
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -157,9 +144,12 @@ def explore() -> None:
         "Turn on only where there is a connection; it loads CARTO tiles under the local layers.",
     )
     visible = tuple(name for name in maps.LAYERS if name in set(shown or ()))
-    drawn_here.pydeck_chart(drawn_map(version, visible, online, _loaded=loaded), height=500, width="stretch", on_select=clicked,
-                            selection_mode="single-object", key=MAP)
+    section, drawn = map_section(version, visible, online, _loaded=loaded)
+    drawn_here.subheader(ui.md(section.title))
+    drawn_here.pydeck_chart(drawn, height=500, width="stretch", on_select=clicked, selection_mode="single-object", key=MAP)
     drawn_here.caption(CAPTION)
+    for line in (*section.caveats, section.source_line):
+        drawn_here.caption(ui.md(line))
     as_of = ui.as_of(loaded)
     st.download_button("Map as PNG", data=lambda: map_png(version, loaded, as_of), file_name="map-routes-and-border.png",
                        mime="image/png", icon=":material/image:", key=f"{PAGE}.png", on_click="ignore",

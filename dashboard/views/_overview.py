@@ -4,28 +4,45 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import charts, facts, ui
+from dashboard import ui
 from dashboard.data import Tables
 from dashboard.filters import DEFAULT
+from dashboard.sections import figures as figures_section, narrative as narrative_section, scope as scope_section
+from dashboard.sections import stance as stance_section
+from dashboard.sections.base import Section
 
 PAGE = "overview"
 #: characters of a headline label that fit on one line of a metric card in a three-column row
 LABEL_FITS = 40
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
-def overview(version: str, _loaded: Tables) -> dict:
-    """The headline cards, and the timeline's summary and paragraph: derived once per version of the data."""
-    events = _loaded.frames.get("events")
-    out = {"cards": facts.headlines(_loaded.frames)}
-    if events is not None:
-        out |= {"summary": charts.stance_summary(events, DEFAULT), "narrative": facts.narrative(events, DEFAULT)}
+@st.cache_resource(max_entries=4, show_spinner=False)
+def overview(version: str, _loaded: Tables) -> dict[str, Section]:
+    """The page's sections: the headline figures, the compact timeline and the paragraph, built once per version of the
+    data (read-only, shared)."""
+    frames = _loaded.frames
+    out = {"figures": figures_section.build(frames, DEFAULT)}
+    if "events" in frames:
+        events = stance_section.events_of(frames)
+        out |= {"stance": stance_section.build(frames, DEFAULT, compact=True, prepared=events),
+                "moved": narrative_section.build(frames, DEFAULT, prepared=events)}
     return out
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def timeline(version: str, dark: bool, _loaded: Tables) -> dict:
-    return ui.spec(charts.stance_chart(_loaded.frames["events"], DEFAULT, compact=True), dark_theme=dark)
+    return ui.spec(overview(version, _loaded)["stance"].charts[0].spec, dark_theme=dark)
+
+
+def light_timeline(version: str, loaded: Tables) -> dict:
+    return ui.spec(overview(version, loaded)["stance"].charts[0].spec)
+
+
+def captions(section: Section) -> None:
+    """A section's caveats and source line, as text."""
+    for line in (*section.caveats, section.source_line):
+        if line:
+            st.caption(ui.md(line))
 
 
 def main() -> None:
@@ -39,39 +56,46 @@ def main() -> None:
     loaded = ui.tables()
     ui.problem_panel(loaded)
     sources = loaded.frames.get("sources")
-    as_of = ui.as_of(loaded)
-    if as_of:
-        st.caption(f"Data as of {as_of:%-d %B %Y} (the latest publication date any seed supports).")
+    as_of_line = scope_section.as_of_line(ui.as_of(loaded))
+    if as_of_line:
+        st.caption(as_of_line)
 
     version = ui.version(loaded)
     shown = overview(version, loaded)
-    cards = shown["cards"]
+    figures = shown["figures"]
+    st.subheader(figures.title)
+    cards = figures.extra["cards"]
     for start in range(0, len(cards), 3):
         columns = st.columns(3)
-        for column, card in zip(columns, cards[start : start + 3]):
+        for column, card, figure in zip(columns, cards[start : start + 3], figures.figures[start : start + 3]):
             with column, st.container(border=True):
                 help_text = ui.citation_help(card.citations) or None
                 # the label and value wrap in the card (ui.ROOM_CSS) instead of being cut; data is text (ui.md)
-                st.metric(ui.md(card.label), ui.plain(card.value), help=help_text)
-                if card.detail:
-                    st.caption(ui.md(card.detail))
+                st.metric(ui.md(figure.label), ui.plain(figure.value), help=help_text)
+                if figure.detail:
+                    st.caption(ui.md(figure.detail))
                 if card.conflict:
                     st.caption(f"**The seeds disagree.** {ui.md(card.conflict)}")
                 if card.citations:
                     ui.citations_popover(card.citations, sources, key=f"{PAGE}.cite.{card.key}")
+    captions(figures)
 
-    events = loaded.frames.get("events")
     st.header("Stance over time, since January 2022")
-    if events is None:
+    if "stance" not in shown:
         st.info("The events table did not pass validation, so there is no timeline.")
     else:
         with ui.section("The stance timeline"):
-            ui.chart_block(timeline(version, ui.dark(), loaded), shown["summary"], "overview-stance", tables=("events",), filters=DEFAULT,
-                           light=lambda: ui.spec(charts.stance_chart(events, DEFAULT, compact=True)))
+            stance = shown["stance"]
+            if stance.empty:
+                st.info(ui.md(stance.empty))
+            else:
+                ui.chart_block(timeline(version, ui.dark(), loaded), stance.summary, "overview-stance", tables=("events",), filters=DEFAULT,
+                               light=lambda: light_timeline(version, loaded))
         st.page_link(ui.STANCE_PAGE, label="Explore, filter and select events on the Stance over time page", icon=":material/timeline:")
-        st.header("What moved, and when")
+        moved = shown["moved"]
+        st.header(moved.title)
         with ui.section("The summary paragraph"):
-            st.markdown(ui._md(shown["narrative"]))
-            st.caption("Generated from data/events.csv each time the page loads; not hand-written.")
+            st.markdown(ui._md(moved.extra["paragraph"] or moved.empty))
+            captions(moved)
 
     ui.share_link()

@@ -5,9 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, marks, ui
+from dashboard import charts, ui
 from dashboard.data import Tables
 from dashboard.filters import Filters, apply, interval_bounds
+from dashboard.sections import index as index_section, stance as stance_section
+from dashboard.sections.base import Section
+from dashboard.sections.stance import event_choices
 
 #: tables whose rows may tell the same act as an events row (they share its event_key)
 LINKED_TABLES = ("sanctions_stance", "security_cooperation")
@@ -21,14 +24,6 @@ EVENT = "event"
 CHART = f"{PAGE}.chart"
 PICKER = f"{PAGE}.event"
 ROWS = f"{PAGE}.rows"
-
-
-def event_choices(marks: pd.DataFrame, context: pd.DataFrame) -> dict[str, str]:
-    """Selectable events: one per mark (scored) and per context marker, labelled date · actor · summary."""
-    choices = {m.key: f"{m.date_label} · {m.actor} · {m.summary}" for m in marks.itertuples()}
-    for m in context.itertuples():
-        choices.setdefault(m.key, f"{m.date_label} · context · {m.summary}")
-    return choices
 
 
 def rows_of(picked: str, rows: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
@@ -102,28 +97,44 @@ def filter_options(version: str, _loaded: Tables) -> ui.FilterOptions:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def view(version: str, filters: Filters, _loaded: Tables) -> dict:
-    """The marks, the picker's choices, the summaries and the index's left-out acts for these filters."""
+    """The stance and index sections for these filters, with the marks, the picker's choices and the index's left-out acts."""
     events = prepared(version, _loaded)
-    drawn = marks.stance_marks(events, filters)  # as the chart draws them: binned past its limits
-    _, left_out = charts.index_events(events, filters)
+    stance = stance_section.build(_loaded.frames, filters, prepared=events)
+    index = index_section.build(_loaded.frames, filters, prepared=events)
     return {
-        "n_rows": int(len(apply(events, filters))),
-        "marks": drawn.marks,
-        "choices": event_choices(drawn.marks, drawn.context),
-        "summary": drawn.summary,
-        "index_summary": charts.index_summary(events, filters),
-        "left_out": [(m.date_label, m.actor, m.summary, m.ids) for m in left_out.itertuples()],
+        "n_rows": stance.extra["n_rows"],
+        "stance": stance,
+        "index": index,
+        "marks": stance.extra["marks"],
+        "choices": dict(stance.extra["choices"]),
+        "summary": stance.summary,
+        "index_summary": index.summary or index.empty,
+        "left_out": list(index.extra["left_out"]),
     }
+
+
+def stance_chart(version: str, filters: Filters, selected: str | None, _loaded: Tables) -> charts.Spec:
+    """The stance section's chart with the ``selected`` mark outlined."""
+    return stance_section.build(_loaded.frames, filters, selected=selected, prepared=prepared(version, _loaded)).charts[0].spec
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def stance_spec(version: str, filters: Filters, selected: str | None, dark: bool, _loaded: Tables) -> dict:
-    return ui.spec(charts.stance_chart(prepared(version, _loaded), filters, selected=selected), dark_theme=dark)
+    return ui.spec(stance_chart(version, filters, selected, _loaded), dark_theme=dark)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def index_spec(version: str, filters: Filters, dark: bool, _loaded: Tables) -> dict:
-    return ui.spec(charts.index_chart(prepared(version, _loaded), filters), dark_theme=dark)
+    drawn = view(version, filters, _loaded)["index"].charts
+    # with too few scored acts, the section has no chart: the page draws the builder's empty chart, as before
+    return ui.spec(drawn[0].spec if drawn else charts.index_chart(prepared(version, _loaded), filters), dark_theme=dark)
+
+
+def captions(section: Section) -> None:
+    """A section's caveats and source line, as text."""
+    for line in (*section.caveats, section.source_line):
+        if line:
+            st.caption(ui.md(line))
 
 
 # --------------------------------------------------------------------------
@@ -155,7 +166,8 @@ def explore(options: ui.FilterOptions, titles: dict[str, str]) -> None:
                         title="Events (filtered view)", filters=filters, key=f"{PAGE}.csv")
 
     if not shown["n_rows"]:
-        st.info("No events match these filters. Widen the date range, clear an actor, domain or source, or lower the credibility bar.")
+        # the section's message, and what to do about it with the page's widgets
+        st.info(ui.md(shown["stance"].empty) + " Widen the date range, clear an actor, domain or source, or lower the credibility bar.")
     else:
         with ui.section("The stance chart"):
             choices = shown["choices"]
@@ -169,8 +181,9 @@ def explore(options: ui.FilterOptions, titles: dict[str, str]) -> None:
                 choices[selected] = "Binned marks: " + selected.split(":", 1)[1]
             ui.set_url_value(EVENT, selected)
             ui.chart_block(stance_spec(version, filters, selected, dark, _loaded=loaded), shown["summary"], "stance-over-time", tables=("events",), filters=filters,
-                           light=lambda: ui.spec(charts.stance_chart(events, filters, selected=selected)),
+                           light=lambda: ui.spec(stance_chart(version, filters, selected, loaded)),
                            key=CHART, on_select=ui.select_into_url(CHART, "event", "key", EVENT))
+            captions(shown["stance"])
 
             st.header("Selected event")
             st.session_state[PICKER] = selected
@@ -182,7 +195,8 @@ def explore(options: ui.FilterOptions, titles: dict[str, str]) -> None:
 
         with ui.section("The stance index"):
             ui.chart_block(index_spec(version, filters, dark, _loaded=loaded), shown["index_summary"], "stance-index", tables=("events",), filters=filters,
-                           light=lambda: ui.spec(charts.index_chart(events, filters)))
+                           light=lambda: index_spec(version, filters, False, _loaded=loaded))
+            captions(shown["index"])
             left_out = shown["left_out"]
             if left_out:
                 text = charts.left_out_text(len(left_out))
