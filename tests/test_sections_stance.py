@@ -1,0 +1,240 @@
+"""The stance side's sections (scope, headline figures, map, stance, "What moved", index): built once, laid out by the
+page and by the slide, which must show the same title, figures, summary and source line."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import data, export, facts, geo, maps
+from dashboard import marks as M
+from dashboard.brief import model
+from dashboard.filters import DEFAULT, Filters
+from dashboard.sections import figures as S_figures, index as S_index, map as S_map, narrative as S_narrative
+from dashboard.sections import scope as S_scope, stance as S_stance
+from dashboard.sections.base import Section
+from dashboard.text import unescape
+
+from conftest import REPO
+
+FILTERS = {
+    "default": DEFAULT,
+    "after the invasion": Filters(date_from=date(2022, 2, 24)),
+    "one actor": Filters(date_from=date(2022, 1, 1), actors=("Russia government",)),
+}
+#: the same filters as URL parameters, for the pages
+PARAMS = {"default": {}, "after the invasion": {"from": "2022-02-24"}, "one actor": {"actor": "Russia government"}}
+EVENT_SOURCE = "Source: data/events.csv · seeds "
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return data.load_tables(REPO / "data", REPO / "seeds")
+
+
+@pytest.fixture(scope="module")
+def small(shipped) -> dict[str, pd.DataFrame]:
+    """The shipped tables with four events: the first two scored acts since March 2022 of the Russian and of the Kazakh
+    government, each told by one row."""
+    events = shipped["events"]
+    events = events[(events["date_from"] >= pd.Timestamp(2022, 3, 1)) & events["stance"].notna()].sort_values("id")
+    events = events.drop_duplicates("event_key", keep=False) if "event_key" in events.columns else events
+    russian = events[events["actor"] == "Russia government"].head(2)
+    kazakh = events[events["actor"] == "Kazakhstan government"].head(2)
+    return {**shipped.frames, "events": pd.concat([russian, kazakh])}
+
+
+def _stance_slides(frames, filters) -> dict[str, model.Slide]:
+    built = model._stance_slides(frames, filters)
+    return dict(zip(("stance", "moved", "index"), built))
+
+
+def _same(slide: model.Slide, section: Section) -> None:
+    """The slide shows what the section says (an empty section's message is the slide's one bullet, before the source
+    line: Section.texts() lists it after)."""
+    if section.empty:
+        assert (slide.title, slide.bullets, slide.source_line) == (section.title, (section.empty,), section.source_line)
+    else:
+        assert slide.texts() == section.texts(), section.key
+
+
+# --------------------------------------------------------------------------
+# scope and figures
+
+
+def test_scope_says_title_date_and_filters(shipped) -> None:
+    as_of = export.data_as_of(shipped["sources"])
+    for filters in FILTERS.values():
+        section = S_scope.build(shipped.frames, filters)
+        assert section.title == "Kazakhstan and Russia since 2022"
+        assert section.subtitle == f"Briefing · data as of {as_of:%-d %B %Y}"
+        assert f"Filters in force: {filters.describe()}." in section.bullets
+        assert section.extra["as_of_line"] == f"Data as of {as_of:%-d %B %Y} (the latest publication date any seed supports)."
+        slide = model._title_slide(shipped.frames, filters, as_of)
+        assert slide.texts() == section.texts()
+        assert slide.notes.endswith(f"Data as of {as_of:%-d %B %Y}: the latest publication date any seed supports.")
+    unknown = S_scope.build({}, DEFAULT)
+    assert (unknown.subtitle, unknown.extra["as_of_line"], unknown.notes) == ("Briefing · data date unknown", "", ())
+
+
+def test_figures_are_the_headlines_and_the_slide_shows_them(shipped) -> None:
+    section = S_figures.build(shipped.frames)
+    cards = facts.headlines(shipped.frames)
+    assert [(f.label, f.value, f.detail) for f in section.figures] == [(c.label, c.value, c.detail) for c in cards]
+    # the conflicts table declares no kind: each declared conflict is a disagreement
+    assert [f.conflict for f in section.figures] == ["", "disagree", "", "disagree", "", ""]
+    assert section.figures[0].cites == tuple((c.table, c.row_id) for c in cards[0].citations)
+    assert section.caveats == ("The seeds disagree on 2 of these figures (Oil exports through the CPC; Deaths in the January "
+                               "2022 unrest): both figures are shown, never averaged.",)
+    slide = model._figures_slide(shipped.frames)
+    assert (slide.title, slide.caveat, slide.source_line) == (section.title, section.caveats[0], section.source_line)
+    assert [(f.label, f.value) for f in slide.figures] == [(f.label, f.value) for f in section.figures]
+    assert [f.disputed for f in slide.figures] == [bool(f.conflict) for f in section.figures]
+    # the deck names a disputed figure in its detail line (the page in a caption under the card)
+    assert [f.detail.endswith(" · seeds disagree: both shown") for f in slide.figures] == [False, True, False, True, False, False]
+
+
+def test_figure_conflict_kind_comes_from_the_conflicts_table_when_it_has_one(shipped) -> None:
+    conflicts = shipped["conflicts"]
+    conflicts = conflicts.assign(kind=["basis" if k == "cpc_export_share" else "" for k in conflicts["conflict_key"]])
+    frames = {**shipped.frames, "conflicts": conflicts}
+    cpc = next(c for c in facts.headlines(frames) if c.key == "cpc")
+    assert S_figures.conflict_kind(frames, cpc) == "basis"
+
+
+# --------------------------------------------------------------------------
+# map
+
+
+def test_map_section_and_slide_say_the_same(shipped) -> None:
+    border = geo.load_border()
+    section = S_map.build(shipped.frames, countries=geo.load_countries(), border=border)
+    found = maps.border_facts(shipped.frames, border)
+    assert section.title == "Kazakhstan's oil export routes and its border with Russia"
+    assert section.bullets[0] == (f"Border: {found['seed_km']:,.0f} km in the seeds ({', '.join(dict.fromkeys(found['seed_rows']['source_id']))}); "
+                                  f"the drawn line measures {found['drawn_km']:,.0f} km.")
+    assert section.extra["lengths"]["object"].iloc[0] == maps.BORDER
+    slide = model._map_slide(shipped.frames, geo.load_countries(), border)
+    assert slide.texts() == section.texts()
+    assert slide.subtitle == ""
+    assert section.notes[-1] == found["explanation"]
+
+
+# --------------------------------------------------------------------------
+# stance, what moved, index
+
+
+@pytest.mark.parametrize("name", list(FILTERS))
+def test_stance_sections_and_slides_say_the_same(shipped, name: str) -> None:
+    filters = FILTERS[name]
+    events = M.prepare_events(shipped["events"])
+    rows = M.event_rows(events, filters)
+    stance = S_stance.build(shipped.frames, filters)
+    moved = S_narrative.build(shipped.frames, filters)
+    index = S_index.build(shipped.frames, filters)
+    seeds = ", ".join(sorted(set(rows["source_id"])))
+    line = f"{EVENT_SOURCE}{seeds} · filters: {filters.describe()}"
+    assert stance.source_line == moved.source_line == index.source_line == line
+    assert stance.title == "Stance over time"
+    assert stance.summary == M.stance_marks(events, filters).summary
+    assert stance.caveats == (S_stance.CODING,)
+    assert stance.extra["n_rows"] == len(rows)
+    assert moved.bullets and " ".join(moved.bullets) == facts.narrative(events, filters)
+    assert index.title == "Stance index: 90-day trailing mean per actor"
+    assert index.summary == M.index_marks(events, filters).summary
+    slides = _stance_slides(shipped.frames, filters)
+    for section in (stance, moved, index):
+        _same(slides[section.key], section)
+        assert slides[section.key].notes.startswith(section.notes[0])
+
+
+def test_stance_sections_on_a_small_table(small) -> None:
+    stance = S_stance.build(small, DEFAULT)
+    assert stance.extra["n_rows"] == 4
+    data_rows = stance.charts[0].data
+    assert sorted(data_rows["actor"]) == ["Kazakhstan government", "Kazakhstan government", "Russia government", "Russia government"]
+    moved = S_narrative.build(small, DEFAULT)
+    assert moved.bullets[0].startswith("The seeds record 4 scored acts (4 rows;")
+    one = S_stance.build(small, FILTERS["one actor"])
+    assert one.extra["n_rows"] == 2 and set(one.charts[0].data["actor"]) == {"Russia government"}
+    slides = _stance_slides(small, DEFAULT)
+    index = S_index.build(small, DEFAULT)
+    assert index.empty == ("No actor has 3 or more scored events in the index for this range, so there is no index line; "
+                           "0 events dated to intervals longer than 90 days are not in the index.")
+    assert index.charts == ()
+    for section in (stance, moved, index):
+        _same(slides[section.key], section)
+
+
+def test_stance_sections_when_nothing_matches_or_the_table_is_missing(shipped) -> None:
+    later = Filters(date_from=date(2030, 1, 1))
+    for build, title in ((S_stance.build, "Stance over time"), (S_narrative.build, "What moved, and when"), (S_index.build, "Stance index")):
+        section = build(shipped.frames, later)
+        assert (section.title, section.empty, section.charts) == (title, "No events match these filters.", ())
+        assert section.source_line == "Source: data/events.csv · filters: dates 2030-01-01 to the end"
+        gone = build({k: v for k, v in shipped.frames.items() if k != "events"}, DEFAULT)
+        assert (gone.title, gone.empty, gone.source_line) == (title, S_stance.MISSING, "Source: data/events.csv (not loaded)")
+    slides = _stance_slides(shipped.frames, later)
+    for key, build in (("stance", S_stance.build), ("moved", S_narrative.build), ("index", S_index.build)):
+        _same(slides[key], build(shipped.frames, later))
+
+
+# --------------------------------------------------------------------------
+# the pages show what the sections say
+
+
+def _open(page: str, monkeypatch, **params) -> AppTest:
+    monkeypatch.delenv(data.DATA_ENV, raising=False)
+    monkeypatch.delenv(data.SEEDS_ENV, raising=False)
+    at = AppTest.from_file(str(REPO / "dashboard" / "app.py"), default_timeout=90)
+    at.switch_page(f"views/{page}.py")
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _shown(at: AppTest) -> set[str]:
+    """Every text the page shows: titles, headers, captions, markdown, metric labels (read back as plain text)."""
+    out = set()
+    for kind in ("title", "header", "subheader", "caption", "markdown", "info"):
+        out |= {unescape(e.value) for e in getattr(at, kind)}
+    out |= {unescape(m.label) for m in at.metric} | {m.value for m in at.metric}
+    return out
+
+
+def _chart_titles(at: AppTest) -> list[str]:
+    return [json.loads(c.proto.spec).get("title", {}).get("text", "") for c in at.get("vega_lite_chart")]
+
+
+def test_overview_shows_the_figures_and_the_paragraph(shipped, monkeypatch) -> None:
+    at = _open("overview", monkeypatch)
+    shown = _shown(at)
+    figures = S_figures.build(shipped.frames)
+    moved = S_narrative.build(shipped.frames, DEFAULT)
+    scope = S_scope.build(shipped.frames, DEFAULT)
+    assert {figures.title, *figures.caveats, figures.source_line, moved.title, *moved.caveats, moved.source_line,
+            scope.extra["as_of_line"], " ".join(moved.bullets)} <= shown
+    assert all({f.label, f.value, f.detail} <= shown for f in figures.figures)
+    assert _chart_titles(at) == ["Stance over time"]
+
+
+@pytest.mark.parametrize("name", list(FILTERS))
+def test_stance_page_shows_the_sections(shipped, monkeypatch, name: str) -> None:
+    at = _open("stance", monkeypatch, **PARAMS[name])
+    shown = _shown(at)
+    stance = S_stance.build(shipped.frames, FILTERS[name])
+    index = S_index.build(shipped.frames, FILTERS[name])
+    assert _chart_titles(at) == [stance.title, index.title]
+    assert {stance.summary, *stance.caveats, stance.source_line, index.summary, *index.caveats, index.source_line} <= shown
+
+
+def test_map_page_shows_the_section(shipped, monkeypatch) -> None:
+    at = _open("map", monkeypatch)
+    section = S_map.build(shipped.frames, countries=geo.load_countries(), border=geo.load_border())
+    assert {section.title, *section.caveats, section.source_line} <= _shown(at)
