@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, ui
+from dashboard import marks as M
 from dashboard.data import Tables
 from dashboard.filters import Filters, apply, interval_bounds
 from dashboard.sections import index as index_section, stance as stance_section
@@ -15,7 +16,7 @@ from dashboard.sections.stance import event_choices
 #: tables whose rows may tell the same act as an events row (they share its event_key)
 LINKED_TABLES = ("sanctions_stance", "security_cooperation")
 #: bin resolution -> pandas period frequency, as charts bins marks
-BIN_FREQ = dict(charts._BINS)
+BIN_FREQ = dict(M.BINS)
 
 PAGE = "stance"
 FILTERS = ("dates", "actors", "domains", "cred", "sources")
@@ -31,10 +32,10 @@ def rows_of(picked: str, rows: pd.DataFrame, events: pd.DataFrame) -> pd.DataFra
     if picked.startswith(("bin:", "ctx:")):  # a bin of scored acts (per actor and domain), or of context markers
         if picked.startswith("bin:"):
             _, resolution, actor, domain, start = picked.split(":", 4)
-            shown = rows[(rows["actor"] == actor) & (rows["domain"] == domain) & ~charts.is_context(rows)]
+            shown = rows[(rows["actor"] == actor) & (rows["domain"] == domain) & ~M.is_context(rows)]
         else:
             _, resolution, start = picked.split(":", 2)
-            shown = rows[charts.is_context(rows)]
+            shown = rows[M.is_context(rows)]
         first = interval_bounds(shown)[0]
         try:
             in_bin = first.dt.to_period(BIN_FREQ.get(resolution, "M")).dt.start_time == pd.Timestamp(start)
@@ -60,12 +61,12 @@ def linked_rows(frames: dict[str, pd.DataFrame], shown: pd.DataFrame) -> list[tu
 def show_rows(shown: pd.DataFrame, sources: pd.DataFrame | None, frames: dict[str, pd.DataFrame] | None = None) -> None:
     for i, record in enumerate(shown.to_dict("records")):
         with st.container(border=True):
-            scored = not charts.is_context(pd.DataFrame([record])).iloc[0]
-            stance = charts.STANCE_TEXT.get(int(record["stance"]), "") if scored else "context (unscored)"
+            scored = not M.is_context(pd.DataFrame([record])).iloc[0]
+            stance = M.STANCE_TEXT.get(int(record["stance"]), "") if scored else "context (unscored)"
             who = record.get("actor_detail") if isinstance(record.get("actor_detail"), str) else record["actor"]
             act = f" · act `{record['act']}`" if isinstance(record.get("act"), str) and record["act"].isidentifier() else ""
             st.markdown(
-                f"**{charts.date_label(record.get('date_from'), record.get('date_to'))}** · {ui._md(who)} · {record['domain']} · "
+                f"**{M.date_label(record.get('date_from'), record.get('date_to'))}** · {ui._md(who)} · {record['domain']} · "
                 f"stance {stance}{act} · credibility {record['credibility']}"
             )
             st.markdown(ui._md(record["summary"] or ""))
@@ -76,7 +77,7 @@ def show_rows(shown: pd.DataFrame, sources: pd.DataFrame | None, frames: dict[st
         for i, (table, record) in enumerate(linked):
             with st.container(border=True):
                 what = record.get("position") or record.get("summary") or ""
-                st.markdown(f"**{charts.date_label(record.get('date_from'), record.get('date_to'))}** · `{table}` · {ui._md(what)}")
+                st.markdown(f"**{M.date_label(record.get('date_from'), record.get('date_to'))}** · `{table}` · {ui._md(what)}")
                 ui.quote_card(record, sources, key=f"{PAGE}.linked.{i}")
 
 
@@ -87,7 +88,7 @@ def show_rows(shown: pd.DataFrame, sources: pd.DataFrame | None, frames: dict[st
 @st.cache_resource(max_entries=4, show_spinner=False)
 def prepared(version: str, _loaded: Tables) -> pd.DataFrame:
     """The events as the charts take them (read-only, shared like the tables)."""
-    return charts.prepare_events(_loaded.frames["events"])
+    return M.prepare_events(_loaded.frames["events"])
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -174,7 +175,7 @@ def explore(options: ui.FilterOptions, titles: dict[str, str]) -> None:
             selected = ui.url_value(EVENT)
             if selected and selected not in choices:
                 # a link may name any row of an event; the mark carries the event's first row
-                selected = charts.mark_for_row(shown["marks"], selected) or (selected if selected.startswith(("bin:", "ctx:")) else None)
+                selected = M.mark_for_row(shown["marks"], selected) or (selected if selected.startswith(("bin:", "ctx:")) else None)
                 if selected is None:
                     st.info("The event in the link is not among the events these filters keep.")
             if selected and selected.startswith(("bin:", "ctx:")):
@@ -199,7 +200,7 @@ def explore(options: ui.FilterOptions, titles: dict[str, str]) -> None:
             captions(shown["index"])
             left_out = shown["left_out"]
             if left_out:
-                text = charts.left_out_text(len(left_out))
+                text = M.left_out_text(len(left_out))
                 with st.expander(ui.md(f"{text[:1].upper()}{text[1:]}: which")):
                     st.markdown("\n".join(f"- **{ui._md(when)}** · {ui._md(actor)} · {ui._md(summary)} ({ui._md(ids)})"
                                            for when, actor, summary, ids in left_out))
