@@ -441,10 +441,6 @@ def _map_slide(frames: Frames, countries: dict, border: dict) -> Slide:
                         _notes(list(section.notes)), section.bullets, subtitle=section.subtitle)
 
 
-def _turning_point_notes(events: pd.DataFrame, filters: Filters) -> list[str]:
-    return S_stance.turning_point_notes(events, filters)
-
-
 def _stance_slides(frames: Frames, filters: Filters) -> list[Slide]:
     """The stance, "What moved" and index sections (:mod:`dashboard.sections`), one slide each."""
     events = S_stance.events_of(frames)
