@@ -92,5 +92,5 @@ class Section:
         for figure in self.figures:
             out += [figure.label, figure.value] + ([figure.detail] if figure.detail else [])
         out += list(self.bullets)
-        out += [t for t in (self.summary, *self.caveats, self.source_line, self.empty) if t]
+        out += [t for t in (self.summary, self.empty, *self.caveats, self.source_line) if t]
         return tuple(out)
