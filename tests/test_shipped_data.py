@@ -101,7 +101,7 @@ def test_shipped_rules_name_declared_resources() -> None:
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
           "December"]
-CODED_TEXT = ["summary", "position", "claim", "item", "subject", "actor_detail", "event", "asset"]
+CODED_TEXT = ["summary", "position", "claim", "item", "subject", "actor_detail", "event", "asset", "label"]
 
 
 def _fields(resource: dict) -> list[str]:
