@@ -28,6 +28,7 @@ from dashboard import charts, export, facts, geo, maps
 from dashboard import marks as M
 from dashboard.filters import DEFAULT, PARAMS, Filters, apply, interval_bounds
 from dashboard.palette import ACTOR_GROUP, DOMAIN_SHAPES
+from dashboard.sections import defence as _defence, oil as _oil, sanctions as _sanctions, sentiment as _sentiment
 from dashboard.sections.base import Section
 from dashboard.sections.common import correction_caveat as _correction_caveat, notes as _notes, quote as _quote, quotes as _quotes, seeds as _seeds, sentences as _sentences, source as _source, text as _text
 
@@ -547,95 +548,27 @@ def _stance_slides(frames: Frames, filters: Filters) -> list[Slide]:
 
 def indicator_filters(filters: Filters) -> Filters:
     """The part of the filters the Indicators page applies: the date range and the sources."""
-    return Filters(date_from=filters.date_from, date_to=filters.date_to, sources=filters.sources)
+    return _oil.indicator_filters(filters)
+
+
+#: the indicator slides, in deck order: (topic, its section builders, each with its slide key)
+INDICATORS = (("Defence budget", ((_defence.build, "defence"),)),
+              ("Oil routes", ((_oil.build_shares, "oil_shares"), (_oil.build_disruptions, "oil_disruptions"),
+                              (_oil.build_stakes, "oil_stakes"))),
+              ("Sanctions stance", ((_sanctions.build, "sanctions"),)),
+              ("Public sentiment", ((_sentiment.build, "sentiment"),)))
 
 
 def _indicator_slides(frames: Frames, filters: Filters, only: Any = None) -> list[Slide]:
-    """The indicator charts, each tagged with its key (:data:`SLIDE_KEYS`); with ``only``, just those keys."""
-    # the same selections as dashboard/views/indicators.py makes for each view
-    ind = indicator_filters(filters)
+    """The indicator charts, each the slide of its section (dashboard/sections), tagged with its key
+    (:data:`SLIDE_KEYS`); with ``only``, just those keys."""
     out: list[Slide] = []
-
-    def defence() -> list[Slide]:
-        if "defense_budget" not in frames:
-            return [_missing("Defence budget", "defense_budget")]
-        scope = Filters(sources=filters.sources)
-        budget = apply(frames["defense_budget"], scope)
-        source = _source(["defense_budget.csv"], _seeds(budget), scope)
-        marks = M.defence_marks(budget)
-        if marks.empty:
-            return [_empty("Defence budget", "No defence figures match the filters.", source)]
-        return [_chart_slide(charts.defence_spec(marks), marks.summary,
-                             "Faint bars are derived from the source's own two figures (the implied exchange rate), not stated by it."
-                             if marks.derived else "Every bar is a figure the source states; a budget of another year is not converted at this year's rate.",
-                             source, _notes(_quotes(budget, lambda r: _text(r.get("item")))))]
-
-    def oil() -> list[Slide]:
-        titles = ("Oil export shares", "Oil route disruptions and alternatives", "Named stakes in Kazakh oil fields")
-        if "oil_routes" not in frames:
-            return [_missing(t, "oil_routes") for t in titles]
-        rows = apply(frames["oil_routes"], ind, keep_undated=True)
-        source = _source(["oil_routes.csv"], _seeds(rows), ind)
-        if rows.empty:
-            return [_empty(t, "No oil route rows match the filters.", source) for t in titles]
-        shares = rows[(rows["kind"] == "export share") & rows["value"].notna()]
-        disputed = shares["conflict_key"].notna().any() if len(shares) else False
-        timeline = M.oil_timeline_marks(rows)
-        on_timeline = rows[rows["id"].isin(timeline.rows["id"])] if not timeline.empty else rows.iloc[0:0]
-        stakes = rows[rows["kind"] == "stake"]
-        drawn_stakes = stakes[(stakes["unit"] == "percent") & stakes["value"].notna()]
-        slides = [
-            _chart_slide(charts.oil_share_spec(M.oil_share_frame(rows)), M.oil_share_summary(rows),
-                         "The seeds give these shares on different bases (all oil loaded abroad vs exports to the west): both shown, not averaged."
-                         if disputed else "", _source(["oil_routes.csv"], _seeds(shares), ind),
-                         _notes(_quotes(shares, lambda r: _text(r.get("route"))))) if len(shares)
-            else _empty(titles[0], "No export shares match the filters.", source),
-            _chart_slide(charts.lane_spec(timeline), timeline.summary, _correction_caveat(on_timeline),
-                         _source(["oil_routes.csv"], _seeds(timeline.rows), ind),
-                         _notes(_quotes(on_timeline, lambda r: f"{r['kind']} ({r['route']})")))
-            if not timeline.empty else _empty(titles[1], "No dated disruption or alternative route matches the filters.", source),
-            _chart_slide(charts.stakes_spec(M.stakes_frame(rows)), M.stakes_summary(rows), _correction_caveat(stakes),
-                         _source(["oil_routes.csv"], _seeds(stakes), ind),
-                         _notes(_quotes(stakes, lambda r: _text(r.get("asset")))))
-            if len(drawn_stakes) else _empty(titles[2], "No named stakes match the filters.", source),
-        ]
-        return slides
-
-    def sanctions() -> list[Slide]:
-        if "sanctions_stance" not in frames:
-            return [_missing("Sanctions stance", "sanctions_stance")]
-        listed = apply(frames["sanctions_stance"], ind, keep_undated=True)
-        marks = M.sanctions_marks(listed, ind)  # the dated positions drawn; the summary counts the undated ones listed too
-        source = _source(["sanctions_stance.csv"], _seeds(listed), ind)
-        if marks.empty:
-            return [_empty("Sanctions stance", "No dated position matches the filters.", source)]
-        label = lambda r: f"{M.date_label(r.get('date_from'), r.get('date_to'))} · {_text(r.get('actor_detail')) or r['actor']} · {r['issue']}"  # noqa: E731
-        return [_chart_slide(charts.lane_spec(marks), marks.summary, _correction_caveat(listed),
-                             source, _notes(_quotes(listed, label)))]
-
-    def sentiment() -> list[Slide]:
-        if "public_sentiment" not in frames:
-            return [_missing("Public sentiment", "public_sentiment")]
-        listed = apply(frames["public_sentiment"], ind, keep_undated=True)
-        marks = M.sentiment_marks(listed, ind)  # the dated signs drawn; the summary counts the undated ones listed too
-        source = _source(["public_sentiment.csv"], _seeds(listed), ind)
-        if marks.empty:
-            return [_empty("Public sentiment", "No dated sign of public mood matches the filters.", source)]
-        undated = int(interval_bounds(listed)[0].isna().sum())
-        caveat = ("1 undated sign is not drawn; its quote is in the speaker notes." if undated == 1 else
-                  f"{undated} undated signs are not drawn; their quotes are in the speaker notes." if undated else "")
-        label = lambda r: f"{M.date_label(r.get('date_from'), r.get('date_to'))} · {r['indicator']} · {M.figure_text(r)}"  # noqa: E731
-        # the page's subtitle points at a table below the chart; the slide has the quotes in its notes instead
-        return [_chart_slide(charts.lane_spec(marks), marks.summary, caveat, source,
-                             _notes(_quotes(listed, label)), subtitle="Dated signs only: a point for a day, a bar across an interval.")]
-
-    for title, build, keys in (("Defence budget", defence, ("defence",)),
-                               ("Oil routes", oil, ("oil_shares", "oil_disruptions", "oil_stakes")),
-                               ("Sanctions stance", sanctions, ("sanctions",)), ("Public sentiment", sentiment, ("sentiment",))):
-        if only is not None and not set(keys) & set(only):
+    for title, builders in INDICATORS:
+        keys = [key for _, key in builders if only is None or key in only]
+        if not keys:
             continue
-        built = _guarded(title, build)
-        tagged = [replace(slide, key=key) for slide, key in zip(built, keys)]
+        built = _guarded(title, lambda: [slide_of(build(frames, filters), key) for build, key in builders])
+        tagged = [replace(slide, key=key) for slide, (_, key) in zip(built, builders)]
         out += [slide for slide in tagged if only is None or slide.key in only]
     return out
 
