@@ -48,7 +48,8 @@ def build(frames: Mapping[str, pd.DataFrame], filters: Filters) -> Section:
     line = source([f"{TABLE}.csv"], seeds(budget), scope)
     marks = M.defence_marks(budget)
     if marks.empty:
-        return Section(key="defence", title=TITLE, empty="No defence figures match the filters.", source_line=line)
+        return Section(key="defence", title=TITLE, empty="No defence figures match the filters.", source_line=line,
+                       extra={"scope": marks.scope, "rows": budget})
     drawn = chart("defence-budget", charts.defence_spec(marks), marks.frame, marks.summary)
     caveat = ("Faint bars are derived from the source's own two figures (the implied exchange rate), not stated by it."
               if marks.derived else "Every bar is a figure the source states; a budget of another year is not converted at this year's rate.")
