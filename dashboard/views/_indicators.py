@@ -130,8 +130,8 @@ def draw_charts(loaded: Tables, view: str, filters: Filters, **selectable) -> No
         if shown is None:
             if (section.empty, section.source_line) not in said:  # the oil view's three sections may say the same
                 said.add((section.empty, section.source_line))
-                st.info(section.empty)
-                st.caption(section.source_line)
+                st.info(ui.md(section.empty))
+                st.caption(ui.md(section.source_line))
             continue
         chart = section.charts[0]
         name = chart.name
@@ -140,8 +140,8 @@ def draw_charts(loaded: Tables, view: str, filters: Filters, **selectable) -> No
                        filters=defence_section.scope_filters(filters) if name.startswith("defence") else filters,
                        **(selectable if name == "sanctions-stance" else {}))
         for caveat in section.caveats:
-            st.caption(caveat)
-        st.caption(section.source_line)
+            st.caption(ui.md(caveat))
+        st.caption(ui.md(section.source_line))
 
 
 def clear_row() -> None:
