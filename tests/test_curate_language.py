@@ -12,6 +12,7 @@ import pytest
 from dashboard import bundle, curate, data, marks, validate
 from dashboard.brief import build_brief
 from dashboard.brief import model
+from dashboard.sections import common
 from dashboard.filters import Filters
 
 from conftest import REPO
@@ -39,7 +40,7 @@ def test_a_quote_is_given_with_its_translation_and_translator() -> None:
     assert marks.with_translation("Токаев подписал", "Tokayev signed", "AB") == \
         "“Токаев подписал” (English, translated by AB: “Tokayev signed”)"
     assert marks.with_translation("Tokayev signed", "", "") == "“Tokayev signed”"
-    assert model._quote({"source_id": "S005", "id": "EV100", "quote": "Токаев подписал", "quote_en": "Tokayev signed",
+    assert common.quote({"source_id": "S005", "id": "EV100", "quote": "Токаев подписал", "quote_en": "Tokayev signed",
                          "quote_en_by": "AB"}, "Gas — ") == \
         "Gas — S005 (EV100): “Токаев подписал” (English, translated by AB: “Tokayev signed”)"
 

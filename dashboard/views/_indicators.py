@@ -5,9 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, facts, ui
+from dashboard import facts, ui
+from dashboard import marks as M
 from dashboard.data import Tables
 from dashboard.filters import Filters, apply
+from dashboard.sections import defence as defence_section, oil as oil_section, sanctions as sanctions_section, sentiment as sentiment_section
+from dashboard.sections.base import Section
 
 PAGE = "indicators"
 FILTERS = ("dates", "sources")
@@ -29,7 +32,7 @@ def with_when(frame: pd.DataFrame) -> pd.DataFrame:
     """The table with ``when``: each row's interval as a label ('6 Mar 2022', 'March 2022', '24 Feb – 8 May 2022')."""
     if "date_from" not in frame.columns:
         return frame
-    return frame.assign(when=[charts.date_label(a, b) for a, b in zip(frame["date_from"], frame["date_to"])])
+    return frame.assign(when=[M.date_label(a, b) for a, b in zip(frame["date_from"], frame["date_to"])])
 
 
 # --------------------------------------------------------------------------
@@ -43,55 +46,35 @@ def filter_options(version: str, _loaded: Tables) -> ui.FilterOptions:
     return ui.filter_options(frame, _loaded.frames.get("sources"))
 
 
-def _charts(frames: dict[str, pd.DataFrame], view: str, filters: Filters) -> list[tuple[str, object | None, str]]:
-    """(file name, Altair chart or None with the message to show instead, summary) for each chart of a view."""
-    def listed(name: str) -> pd.DataFrame:
-        return apply(frames[name], filters, keep_undated=True)
+#: each view's sections (dashboard/sections), in page order: the brief lays out the same ones as slides
+SECTIONS = {
+    "defence": (defence_section.build,),
+    "oil": (oil_section.build_shares, oil_section.build_disruptions, oil_section.build_stakes),
+    "sanctions": (sanctions_section.build,),
+    "sentiment": (sentiment_section.build,),
+}
 
-    if view == "defence":
-        budget = apply(frames["defense_budget"], Filters(sources=filters.sources))
-        if budget.empty:
-            return [("defence-budget", None, "No defence figures match the filters.")]
-        return [("defence-budget", charts.defence_chart(budget), charts.defence_summary(budget))]
-    if view == "oil":
-        oil = listed("oil_routes")
-        if oil.empty:
-            return []
-        out = [("oil-export-share", charts.oil_share_chart(oil), charts.oil_share_summary(oil))]
-        if charts.oil_timeline_frame(oil).empty:
-            out.append(("oil-route-timeline", None, "No dated disruption or alternative route matches the filters."))
-        else:
-            out.append(("oil-route-timeline", charts.oil_timeline_chart(oil), charts.oil_timeline_summary(oil)))
-        return out + [("oil-stakes", charts.stakes_chart(oil), charts.stakes_summary(oil))]
-    if view == "sanctions":
-        sanctions = listed("sanctions_stance")
-        dated = apply(sanctions, filters)
-        if sanctions.empty:
-            return []
-        if charts.sanctions_frame(dated).empty:
-            return [("sanctions-stance", None, "No dated position matches the filters; the undated ones are in the table.")]
-        return [("sanctions-stance", charts.sanctions_chart(dated, filters), charts.sanctions_summary(sanctions, filters))]
-    if view == "sentiment":
-        sentiment = listed("public_sentiment")
-        if sentiment.empty:
-            return []
-        dated = apply(sentiment, filters)
-        if charts.sentiment_frame(dated).empty:
-            return [("public-sentiment", None, "No dated sign matches the filters; the undated ones are in the table.")]
-        return [("public-sentiment", charts.sentiment_chart(dated, filters), charts.sentiment_summary(sentiment, filters))]
-    return []
+
+def sections_of(frames: dict[str, pd.DataFrame], view: str, filters: Filters) -> list[Section]:
+    """The view's sections under the filters."""
+    return [build(frames, filters) for build in SECTIONS.get(view, ())]
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def chart_specs(version: str, view: str, filters: Filters, dark: bool, _loaded: Tables) -> list[tuple[str, dict | None, str]]:
-    """The view's charts as Vega-Lite specs (built and converted once), with their summaries."""
-    return [(name, ui.spec(chart, dark_theme=dark) if chart is not None else None, text)
-            for name, chart, text in _charts(_loaded.frames, view, filters)]
+def view_sections(version: str, view: str, filters: Filters, dark: bool, _loaded: Tables) -> list[tuple[Section, dict | None]]:
+    """The view's sections, each with its chart as a Vega-Lite spec (built and converted once; None when the section
+    has nothing to draw)."""
+    out = []
+    for section in sections_of(_loaded.frames, view, filters):
+        chart = section.charts[0] if section.charts else None
+        shown = ui.spec(chart.spec, dark_theme=dark) if chart is not None and chart.spec is not None and not section.empty else None
+        out.append((section, shown))
+    return out
 
 
 def light_spec(frames: dict[str, pd.DataFrame], view: str, filters: Filters, name: str) -> dict:
     """A chart's light-theme spec, for its download (built on click)."""
-    return next(ui.spec(chart) for n, chart, _ in _charts(frames, view, filters) if n == name and chart is not None)
+    return next(ui.spec(c.spec) for s in sections_of(frames, view, filters) for c in s.charts if c.name == name and c.spec is not None)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -138,15 +121,27 @@ def chart_tables(name: str) -> tuple[str, ...]:
 
 
 def draw_charts(loaded: Tables, view: str, filters: Filters, **selectable) -> None:
+    """Each section of the view: its chart with its summary, then its caveats and source line (or its message when
+    nothing matches). The texts are the section's: the slide shows the same."""
     version, dark = ui.version(loaded), ui.dark()
     frames = loaded.frames
-    for name, shown, text in chart_specs(version, view, filters, dark, _loaded=loaded):
+    said: set[tuple[str, str]] = set()
+    for section, shown in view_sections(version, view, filters, dark, _loaded=loaded):
         if shown is None:
-            st.info(text)
+            if (section.empty, section.source_line) not in said:  # the oil view's three sections may say the same
+                said.add((section.empty, section.source_line))
+                st.info(ui.md(section.empty))
+                st.caption(ui.md(section.source_line))
             continue
+        chart = section.charts[0]
+        name = chart.name
         light = (lambda name=name: light_spec(frames, view, filters, name)) if dark else None
-        ui.chart_block(shown, text, name, light=light, tables=chart_tables(name),
-                       filters=Filters(sources=filters.sources) if name.startswith("defence") else filters, **(selectable if name == "sanctions-stance" else {}))
+        ui.chart_block(shown, section.summary, name, light=light, tables=chart_tables(name),
+                       filters=defence_section.scope_filters(filters) if name.startswith("defence") else filters,
+                       **(selectable if name == "sanctions-stance" else {}))
+        for caveat in section.caveats:
+            st.caption(ui.md(caveat))
+        st.caption(ui.md(section.source_line))
 
 
 def clear_row() -> None:
@@ -171,24 +166,15 @@ def indicators(options: ui.FilterOptions, titles: dict[str, str]) -> None:
 
     with ui.section(f"The {VIEWS[view]} view"):
         if view == "defence" and not missing(loaded, "defense_budget"):
-            budget = apply(loaded.frames["defense_budget"], Filters(sources=filters.sources))
+            section = view_sections(ui.version(loaded), view, filters, ui.dark(), _loaded=loaded)[0][0]
+            budget = section.extra.get("rows", loaded.frames["defense_budget"].iloc[0:0])
             st.header("Defence budget")
             draw_charts(loaded, view, filters)  # the chart first (above the fold), then its figures and caveat
-            figures = charts.defence_figures(budget)
             cols = st.columns(4)
-            if figures["add_kzt"] is not None:
-                cols[0].metric("Addition, tenge", figures["add_kzt"]["as_stated"], help=f"“{ui._md(figures['add_kzt']['quote'])}” ({figures['add_kzt']['source_id']})")
-            if figures["add_usd"] is not None:
-                cols[1].metric("Addition, dollars", figures["add_usd"]["as_stated"], help=f"“{ui._md(figures['add_usd']['quote'])}” ({figures['add_usd']['source_id']})")
-            if figures["rate"]:
-                cols[2].metric("Implied exchange rate", f"{figures['rate']:.1f} ₸/$",
-                               help="441 billion tenge ÷ 918 million dollars: the rate the source's own two figures imply.")
-            if figures["stated_ratio"] is not None:
-                computed = f" · {figures['computed_ratio']:.2f}× computed" if figures["computed_ratio"] else ""
-                cols[3].metric("Increase", f"{figures['stated_ratio']['as_stated']}", help=f"As stated{computed} from the previous budget of "
-                               f"{figures['previous_usd']['as_stated'] if figures['previous_usd'] is not None else '?'} plus the addition.")
-            scope = charts.defence_scope(budget)
-            if scope["security_wide"]:
+            for col, figure in zip(cols, section.figures):
+                col.metric(figure.label, figure.value, help=ui._md(figure.detail))
+            scope = section.extra.get("scope") or {}
+            if scope.get("security_wide"):
                 st.warning(f"{ui.md(scope['reporter']) or 'The seed'} reports the addition as defence spending, but it is not all defence: "
                            f"{ui._md(scope['scope_note'])}. The ratio to the previous defence budget mixes the two scopes.",
                            icon=":material/rule:")
@@ -197,20 +183,15 @@ def indicators(options: ui.FilterOptions, titles: dict[str, str]) -> None:
         elif view == "oil" and not missing(loaded, "oil_routes"):
             oil = listed("oil_routes")
             st.header("Oil routes")
-            if oil.empty:
-                st.info("No oil route rows match the filters.")
-            else:
-                draw_charts(loaded, view, filters)
+            draw_charts(loaded, view, filters)
             conflicts_side_by_side(loaded, oil)  # after the chart: the chart first, above the fold
             section_table(loaded, with_when(oil), "oil_routes", ["id", "route", "kind", "asset", "company", "value", "unit", "as_stated", *DATE_COLUMNS, "source_id", "quote", "conflict_key", "correction", "note"], filters)
 
         elif view == "sanctions" and not missing(loaded, "sanctions_stance"):
             sanctions = listed("sanctions_stance")
             st.header("Sanctions stance")
-            if sanctions.empty:
-                st.info("No stated positions match the filters.")
-            else:
-                draw_charts(loaded, view, filters, key=SANCTIONS_CHART, on_select=ui.select_into_url(SANCTIONS_CHART, "row", "id", ROW))
+            draw_charts(loaded, view, filters, key=SANCTIONS_CHART, on_select=ui.select_into_url(SANCTIONS_CHART, "row", "id", ROW))
+            if not sanctions.empty:
                 selected_row = ui.url_value(ROW)
                 if selected_row and selected_row in set(sanctions["id"]):
                     # the mark is one act: every row that tells it (rows sharing its event_key), each with its quote
@@ -219,7 +200,7 @@ def indicators(options: ui.FilterOptions, titles: dict[str, str]) -> None:
                     same = sanctions[sanctions["event_key"] == key] if isinstance(key, str) and key else sanctions[sanctions["id"] == selected_row]
                     for i, record in enumerate(same.to_dict("records")):
                         with st.container(border=True):
-                            st.markdown(f"**{charts.date_label(record['date_from'], record['date_to'])}** · {ui._md(record['actor_detail'])} · "
+                            st.markdown(f"**{M.date_label(record['date_from'], record['date_to'])}** · {ui._md(record['actor_detail'])} · "
                                         f"{record['issue']}: {ui._md(record['position'])}")
                             ui.quote_card(record, sources, key=f"{PAGE}.sanctions.quote.{i}")
             conflicts_side_by_side(loaded, sanctions)  # after the chart: the chart first, above the fold
@@ -228,12 +209,10 @@ def indicators(options: ui.FilterOptions, titles: dict[str, str]) -> None:
         elif view == "sentiment" and not missing(loaded, "public_sentiment"):
             sentiment = listed("public_sentiment")
             st.header("Public sentiment")
-            if sentiment.empty:
-                st.info("No signs of public mood match the filters.")
-            else:
-                draw_charts(loaded, view, filters)
+            draw_charts(loaded, view, filters)
+            if not sentiment.empty:
                 conflicts_side_by_side(loaded, sentiment)  # after the chart: the chart first, above the fold
-                figures = with_when(sentiment.assign(figure=[charts.figure_text(r) for r in sentiment.to_dict("records")]))
+                figures = with_when(sentiment.assign(figure=[M.figure_text(r) for r in sentiment.to_dict("records")]))
                 section_table(loaded, figures, "public_sentiment", ["id", *DATE_COLUMNS, "indicator", "leaning", "figure", "unit", "as_stated", "place", "summary", "source_id", "quote", "conflict_key", "correction"], filters)
 
     ui.share_link()

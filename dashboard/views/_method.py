@@ -11,6 +11,8 @@ import streamlit as st
 
 from dashboard import agreement, data, facts, ui, validate
 from dashboard.data import Tables
+from dashboard.sections import conflicts as conflicts_section, corrections as corrections_section
+from dashboard.sections.base import Section
 
 PAGE = "method"
 #: the ``tab`` parameter: the open tab, by its label (the tabs are bound to it); links name a tab by its short key too
@@ -27,8 +29,9 @@ def codebook(version: str, _loaded: Tables) -> tuple[str | None, str | None]:
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def conflicts_and_corrections(version: str, _loaded: Tables) -> tuple[list[dict], pd.DataFrame]:
-    return facts.conflicts(_loaded.frames), facts.corrections(_loaded.frames)
+def conflicts_and_corrections(version: str, _loaded: Tables) -> tuple[Section, Section]:
+    """The conflicts and the corrections sections (every row: the filters do not reach them), as the brief's slides."""
+    return conflicts_section.build(_loaded.frames), corrections_section.build(_loaded.frames)
 
 
 def codebook_part(loaded: Tables) -> None:
@@ -170,19 +173,26 @@ def reliability_part(loaded: Tables) -> None:
 
 
 def conflicts_part(loaded: Tables) -> None:
-    """Every conflict between seeds, and every correction."""
+    """Every conflict between seeds, and every correction: the conflicts and corrections sections."""
     sources = loaded.frames.get("sources")
     with ui.section("The conflicts and corrections"):
         st.header("Conflicts")
         conflicts, corrections = conflicts_and_corrections(ui.version(loaded), loaded)
-        if not conflicts:
-            st.info("No conflicts table loaded.")
-        for conflict in conflicts:
+        if conflicts.empty:
+            st.info(ui.md(conflicts.empty))
+        for conflict in conflicts.extra["conflicts"]:
             ui.conflict_block(conflict, sources, key=f"{PAGE}.conflict")
+        for caveat in conflicts.caveats:
+            st.caption(ui.md(caveat))
+        st.caption(ui.md(conflicts.source_line))
         st.header("Corrections")
-        st.caption(f"{len(corrections)} rows keep a seed's wrong statement verbatim and state the correct fact beside it.")
-        ui.table(corrections, key=f"{PAGE}.corrections")
-        ui.download_csv(corrections, "corrections.csv", loaded, title="Corrections", key=f"{PAGE}.corrections.csv")
+        st.caption(ui.md(corrections.summary or corrections.empty))
+        rows = corrections.extra["rows"].drop(columns=["corrects"], errors="ignore")  # the table as facts.corrections gives it
+        ui.table(rows, key=f"{PAGE}.corrections")
+        ui.download_csv(rows, "corrections.csv", loaded, title="Corrections", key=f"{PAGE}.corrections.csv")
+        for caveat in corrections.caveats:
+            st.caption(ui.md(caveat))
+        st.caption(ui.md(corrections.source_line))
 
 
 def tables_part(loaded: Tables) -> None:

@@ -7,6 +7,8 @@ import streamlit as st
 
 from dashboard import facts, seeds, ui
 from dashboard.data import Tables
+from dashboard.sections import sources as sources_section
+from dashboard.sections.base import Section
 
 PAGE = "sources"
 #: the URL's ``seed`` is the seed picker (bound); ``row`` is the row a link points at
@@ -29,6 +31,12 @@ def seed_view(version: str, seed: str, row_id: str | None, _loaded: Tables) -> d
         out.update(page_html=page_html, missing=missing,
                    rows_html=seeds.rows_html(listed, current=row_id, found=set(listed["id"]) - set(missing)))
     return out
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def section(version: str, _loaded: Tables) -> Section:
+    """The sources section (every seed, its grade): the brief's sources slide shows the same."""
+    return sources_section.build(_loaded.frames)
 
 
 def provenance_table(loaded: Tables, record: dict) -> pd.DataFrame:
@@ -92,6 +100,10 @@ def reader(ids: list[str]) -> None:
             f"**Reliability {ui.md(grade)}** — {facts.RELIABILITY.get(grade, 'not graded')}. "
             f"{ui._md(record.get('reliability_reason') or '')}"
         )
+        about = section(ui.version(loaded), loaded)
+        for caveat in about.caveats:
+            st.caption(ui.md(caveat))
+        st.caption(ui.md(about.source_line))
     with right:
         share = st.container()
         ui.download_csv(sources, "sources.csv", loaded, title="Seed provenance", key=f"{PAGE}.csv")
