@@ -5,13 +5,11 @@ original with its translation."""
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 
 from dashboard import bundle, curate, data, marks, validate
 from dashboard.brief import build_brief
-from dashboard.brief import model
 from dashboard.sections import common
 from dashboard.filters import Filters
 

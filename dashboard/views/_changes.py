@@ -9,7 +9,6 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, diff, marks, paths, releases, ui
-from dashboard.data import Tables
 from dashboard.filters import DEFAULT
 from dashboard.sections import changes as changes_section
 

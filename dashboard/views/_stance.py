@@ -11,7 +11,6 @@ from dashboard.data import Tables
 from dashboard.filters import Filters, apply, interval_bounds
 from dashboard.sections import index as index_section, stance as stance_section
 from dashboard.sections.base import Section
-from dashboard.sections.stance import event_choices
 
 #: tables whose rows may tell the same act as an events row (they share its event_key)
 LINKED_TABLES = ("sanctions_stance", "security_cooperation")
