@@ -22,9 +22,8 @@ from dashboard import charts, data, export, facts, seeds, ui
 from dashboard.filters import DEFAULT, Filters, apply
 from dashboard.text import unescape
 
-from conftest import REPO, Pkg, _csv
+from conftest import REPO, Pkg, _csv, open_app
 
-APP = str(REPO / "dashboard" / "app.py")
 D = dt.date
 
 
@@ -88,8 +87,7 @@ def shipped(monkeypatch):
 
 
 def open_page(page: str, **params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.switch_page(f"views/{page}.py")
+    at = open_app(page, timeout=90)
     for name, value in params.items():
         at.query_params[name] = value
     at.run()
@@ -425,8 +423,7 @@ def test_chart_downloads_are_the_light_chart_built_on_click(shipped, media) -> N
 
 
 def test_data_page_download_is_formula_safe_and_cites_its_sources(shipped, media) -> None:
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.switch_page("views/data.py")
+    at = open_app("data", timeout=90)
     at.run()
     box = at.selectbox[0]
     box.select(next(o for o in box.options if f"(events, {len(shipped['events'])} rows)" in o)).run()
