@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import data
 
-from conftest import REPO, Pkg, open_app
+from conftest import Pkg, open_app
 
 
 

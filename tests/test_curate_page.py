@@ -13,7 +13,7 @@ import pytest
 from dashboard import bundle, curate, validate
 from dashboard.views import _curate as page
 
-from conftest import REPO, open_app, snapshot
+from conftest import open_app, snapshot
 
 D = dt.date
 TEXT = ("Астана, 10 ноября 2023 года.\n\n"
