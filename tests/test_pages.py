@@ -781,3 +781,16 @@ def test_broken_tables_show_the_error_panel_and_the_page_still_renders(broken, p
 )
 def test_chart_selection_values(state, values: list[str]) -> None:
     assert ui.selection_values(state, "event", "key") == values
+
+
+def test_chart_datasets_are_the_arrow_bytes_streamlit_would_send() -> None:
+    """ui.arrow_bytes converts a chart's records as Streamlit's own conversion does (the browser gets the same bytes),
+    and a column of mixed types goes as text."""
+    from streamlit import dataframe_util
+
+    records = [{"date": 1646092800000, "actor": "Tokayev", "stance": -1, "label": "a, b", "value": 1.5, "note": None},
+               {"date": 1648771200000, "actor": "Lavrov", "stance": 2, "label": "", "value": None, "note": "x"}]
+    assert ui.arrow_bytes(records) == dataframe_util.convert_anything_to_arrow_bytes(records)
+    mixed = pa.ipc.open_stream(ui.arrow_bytes([{"v": 1}, {"v": "two"}, {"v": None}])).read_all()
+    assert mixed.column("v").to_pylist() == ["1", "two", None]
+    assert ui.arrow_datasets({"datasets": {"d": records, "empty": []}})["datasets"] == {"d": ui.arrow_bytes(records), "empty": []}

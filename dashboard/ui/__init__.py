@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from dashboard.text import md_lines, plain
 from dashboard.ui.chartview import (
-    alt_text, arrow_datasets, chart_block, chart_data, select_into_url, selection_values, spec, tables_now,
+    alt_text, arrow_bytes, arrow_datasets, chart_block, chart_data, select_into_url, selection_values, spec, tables_now,
 )
 from dashboard.ui.downloads import as_of, download_csv
 from dashboard.ui.evidence import (
@@ -61,6 +61,7 @@ __all__ = [
     "_md",
     "alt_text",
     "app_pages",
+    "arrow_bytes",
     "arrow_datasets",
     "as_of",
     "chart_block",

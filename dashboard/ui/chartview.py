@@ -35,18 +35,36 @@ def arrow_datasets(spec_dict: dict) -> dict:
     """The spec with its named datasets as Arrow IPC bytes, the form ``st.vega_lite_chart`` sends them in.
 
     Streamlit converts each dataset of a spec to Arrow on every call (records -> DataFrame -> Arrow), and takes
-    bytes as they are (``vega_charts._marshall_chart_data``). Converted once here, inside the pages' cached spec
-    builders, a rerun sends the cached bytes: under load that conversion was the largest single cost of a run.
-    The conversion is Streamlit's own, so the browser gets the same bytes. ``_Spec`` turns them back for exports.
+    bytes as they are. Converted once here, inside the pages' cached spec builders, a rerun sends the cached bytes:
+    under load that conversion was the largest single cost of a run. :func:`arrow_bytes` converts as Streamlit does,
+    so the browser gets the same bytes. ``_Spec`` turns them back for exports.
     """
-    from streamlit import dataframe_util
-
     datasets = spec_dict.get("datasets")
     if isinstance(datasets, dict):
-        spec_dict["datasets"] = {
-            name: dataframe_util.convert_anything_to_arrow_bytes(values) if isinstance(values, list) and values else values
-            for name, values in datasets.items()}
+        spec_dict["datasets"] = {name: arrow_bytes(values) if isinstance(values, list) and values else values
+                                 for name, values in datasets.items()}
     return spec_dict
+
+
+def arrow_bytes(records: list) -> bytes:
+    """Records as Arrow IPC stream bytes, as Streamlit makes them for a chart's dataset: a DataFrame of the records,
+    ``pyarrow.Table.from_pandas``, and, for a column Arrow cannot take as it is (mixed types), its values as text."""
+    import pandas as pd
+    import pyarrow as pa
+
+    frame = pd.DataFrame(records)
+    try:
+        table = pa.Table.from_pandas(frame)
+    except (pa.ArrowTypeError, pa.ArrowInvalid, pa.ArrowNotImplementedError, OverflowError):
+        fixed = frame.copy()
+        for column in fixed.columns:
+            if fixed[column].dtype == object:
+                fixed[column] = fixed[column].astype("string")
+        table = pa.Table.from_pandas(fixed)
+    sink = pa.BufferOutputStream()
+    with pa.RecordBatchStreamWriter(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
 
 
 def _records(datasets: dict) -> dict:
