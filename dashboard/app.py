@@ -1,7 +1,9 @@
 """Streamlit entry point: ``streamlit run dashboard/app.py`` from the repository root.
 
 Its one job: the page config, the navigation over the pages of ``dashboard/pages.py`` (each an ``st.Page`` whose
-callable is its view's ``main()``), the room's style sheet, then the chosen page.
+callable is its view's ``main()``), the room's style sheet, then the chosen page, drawn from one version of the tables.
+
+The views live in ``dashboard/views/``, not ``pages/``: Streamlit would treat such a folder as old-style pages.
 """
 
 from __future__ import annotations
