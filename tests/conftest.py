@@ -408,7 +408,7 @@ def _app_at(url_path: str) -> None:
     if url_path and not st.session_state.get("_test_opened_page"):
         st.session_state["_test_opened_page"] = True
         st.navigation(ui.app_pages(), position="hidden")
-        params = [(name, value) for name in st.query_params for value in st.query_params.get_all(name)]
+        params = {name: st.query_params.get_all(name) for name in st.query_params}  # every value of a repeated one
         st.switch_page(ui.page(url_path), query_params=params)
     app.main()
 
