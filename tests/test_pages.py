@@ -794,3 +794,18 @@ def test_chart_datasets_are_the_arrow_bytes_streamlit_would_send() -> None:
     mixed = pa.ipc.open_stream(ui.arrow_bytes([{"v": 1}, {"v": "two"}, {"v": None}])).read_all()
     assert mixed.column("v").to_pylist() == ["1", "two", None]
     assert ui.arrow_datasets({"datasets": {"d": records, "empty": []}})["datasets"] == {"d": ui.arrow_bytes(records), "empty": []}
+
+
+def test_tables_built_by_hand_are_versioned_by_their_content() -> None:
+    """ui.version keys what is derived from the tables: the files' fingerprint for tables the app read, the content
+    for tables built by hand (never the object's id, which a new object may reuse)."""
+    def built(value: str, text: str = "text") -> data.Tables:
+        return data.Tables(frames={"sources": pd.DataFrame({"source_id": ["S001"], "title": [value]})}, seed_texts={"S001": text})
+
+    first = ui.version(built("A"))
+    assert len(first) == 16
+    assert ui.version(built("A")) == first
+    assert ui.version(built("B")) != first
+    assert ui.version(built("A", "another text")) != first
+    loaded = ui.tables()  # outside an app: as read, with the files' fingerprint as its version
+    assert ui.version(loaded) == loaded._version

@@ -113,6 +113,7 @@ def _content_key(loaded: Tables) -> str:
     digest = hashlib.blake2b(digest_size=8)
     for name in sorted(loaded.frames):
         digest.update(name.encode() + b"\0" + loaded.frames[name].to_csv(index=False).encode() + b"\0")
+    digest.update(repr(sorted(loaded.seed_texts.items())).encode())
     digest.update(repr(sorted(map(str, loaded.all_problems))).encode())
     return digest.hexdigest()
 
