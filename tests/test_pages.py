@@ -809,3 +809,13 @@ def test_tables_built_by_hand_are_versioned_by_their_content() -> None:
     assert ui.version(built("A", "another text")) != first
     loaded = ui.tables()  # outside an app: as read, with the files' fingerprint as its version
     assert ui.version(loaded) == loaded._version
+
+
+def test_links_between_pages_name_the_page_they_open(shipped) -> None:
+    """A link to another page (st.page_link with the app's st.Page) opens that page's URL: Overview -> Stance over
+    time, and each quote's link -> Sources at its row."""
+    links = [(p.proto.page, p.proto.label, p.proto.query_string) for p in open_page("overview").get("page_link")]
+    assert ("stance", "Explore, filter and select events on the Stance over time page", "") in links
+    quotes = [link for link in links if link[0] != "stance"]
+    assert quotes and all(page == "sources" and label.startswith("Open ") and query.startswith("seed=")
+                          for page, label, query in quotes)
