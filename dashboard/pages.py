@@ -1,21 +1,21 @@
 """The one registry of pages: the app's navigation, the tests and the benchmark all read it.
 
 Framework-free on purpose (no Streamlit import), so tests and the benchmark can
-list the pages without starting an app. ``dashboard/app.py`` turns each entry
-into an ``st.Page``.
+list the pages without starting an app. :func:`dashboard.ui.app_pages` turns
+each entry into an ``st.Page`` whose callable is :meth:`PageSpec.run`: it
+imports the page's module (``dashboard/views/_<stem>.py``) on first use and
+calls its ``main()``, so the app starts without importing every page.
 """
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
-from pathlib import Path
-
-VIEWS = Path(__file__).resolve().parent / "views"
 
 
 @dataclass(frozen=True)
 class PageSpec:
-    """One page: its script in ``dashboard/views/``, title, Material icon and URL path."""
+    """One page: its module in ``dashboard/views/``, title, Material icon and URL path."""
 
     stem: str
     title: str
@@ -27,13 +27,18 @@ class PageSpec:
         return self.stem
 
     @property
-    def script(self) -> Path:
-        return VIEWS / f"{self.stem}.py"
+    def module(self) -> str:
+        """The page's module, whose ``main()`` draws it."""
+        return f"dashboard.views._{self.stem}"
 
     @property
     def path(self) -> str:
         """The path a visitor opens: "" for the default page, else the url_path."""
         return "" if self.default else self.url_path
+
+    def run(self) -> None:
+        """Draw the page: its module's ``main()`` (imported once per process: a rerun does not compile it again)."""
+        importlib.import_module(self.module).main()
 
 
 PAGES: tuple[PageSpec, ...] = (

@@ -54,7 +54,7 @@ class AppPage:
 
     url_path: str
     title: str
-    script: str  # file name in dashboard/views/
+    script: str  # "<stem>.py": the name tests pick a page by (a page is its view's main(), dashboard/views/_<stem>.py)
     default: bool = False
 
     @property
@@ -67,7 +67,7 @@ def app_pages() -> list[AppPage]:
     """Every page, from the one registry the entry point also builds its navigation from (dashboard/pages.py)."""
     from dashboard.pages import PAGES as REGISTRY
 
-    return sorted((AppPage(p.url_path, p.title, p.script.name, p.default) for p in REGISTRY), key=lambda page: not page.default)
+    return sorted((AppPage(p.url_path, p.title, f"{p.stem}.py", p.default) for p in REGISTRY), key=lambda page: not page.default)
 
 
 # --------------------------------------------------------------------------

@@ -389,3 +389,33 @@ def snapshot(package) -> dict[str, str]:
             if path.is_file() and curate.HISTORY_DIR not in path.parts:
                 out[str(path.relative_to(root.parent))] = hashlib.sha256(path.read_bytes()).hexdigest()
     return out
+
+
+# --------------------------------------------------------------------------
+# a page of the app under AppTest
+#
+# The pages are callables (st.Page(<view's main>)), not files, so AppTest.switch_page (which takes a file) cannot open
+# them; AppTest has no address bar either. open_app runs the entry point as its script and, on the first run, sends the
+# session to the page at url_path with st.switch_page, as a link would, carrying the query parameters set before it.
+
+
+def _app_at(url_path: str) -> None:
+    """AppTest's script (its source is copied into a file of its own, so it imports what it uses)."""
+    import streamlit as st
+
+    from dashboard import app, ui
+
+    if url_path and not st.session_state.get("_test_opened_page"):
+        st.session_state["_test_opened_page"] = True
+        st.navigation(ui.app_pages(), position="hidden")
+        params = {name: st.query_params.get_all(name) for name in st.query_params}  # every value of a repeated one
+        st.switch_page(ui.page(url_path), query_params=params)
+    app.main()
+
+
+def open_app(url_path: str = "", *, timeout: float = 60):
+    """An AppTest of the entry point that opens on the page at ``url_path`` ("" or the default page's url_path: the
+    default page), not yet run: set ``at.query_params`` first if the page is opened with some, then ``at.run()``."""
+    from streamlit.testing.v1 import AppTest
+
+    return AppTest.from_function(_app_at, args=(url_path,), default_timeout=timeout)

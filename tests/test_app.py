@@ -7,9 +7,8 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import data
 
-from conftest import REPO, Pkg
+from conftest import Pkg, open_app
 
-APP = str(REPO / "dashboard" / "app.py")
 
 
 @pytest.fixture
@@ -19,8 +18,7 @@ def app(monkeypatch, pkg: Pkg):
     monkeypatch.delenv(data.SEEDS_ENV, raising=False)
 
     def start() -> AppTest:
-        at = AppTest.from_file(APP, default_timeout=60)
-        at.switch_page("views/data.py")  # the app opens on Overview
+        at = open_app("data", timeout=60)  # the app opens on Overview: open Data
         at.run()
         assert not at.exception, [e.value for e in at.exception]
         return at
@@ -74,8 +72,7 @@ def test_shipped_app_runs(monkeypatch) -> None:
     """The app as deployed (repo data/) starts without an exception, whatever state the data is in."""
     monkeypatch.delenv(data.DATA_ENV, raising=False)
     monkeypatch.delenv(data.SEEDS_ENV, raising=False)
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.switch_page("views/data.py")
+    at = open_app("data", timeout=60)
     at.run()
     assert not at.exception
     assert at.title[0].value == "Data"

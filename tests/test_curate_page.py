@@ -13,7 +13,7 @@ import pytest
 from dashboard import bundle, curate, validate
 from dashboard.views import _curate as page
 
-from conftest import REPO, snapshot
+from conftest import open_app, snapshot
 
 D = dt.date
 TEXT = ("Астана, 10 ноября 2023 года.\n\n"
@@ -84,13 +84,10 @@ def _widget(elements, label: str):
 
 
 def _read_only_page(project: curate.Package, monkeypatch):
-    from streamlit.testing.v1 import AppTest
-
     monkeypatch.setenv("DASHBOARD_DATA_DIR", str(project.data_dir))
     monkeypatch.setenv("DASHBOARD_SEEDS_DIR", str(project.seeds_dir))
     monkeypatch.delenv(curate.WRITE_ENV, raising=False)
-    at = AppTest.from_file(str(REPO / "dashboard" / "app.py"), default_timeout=120)
-    at.switch_page("views/curate.py")
+    at = open_app("curate", timeout=120)
     at.run()
     assert not at.exception
     return at

@@ -22,9 +22,8 @@ from dashboard import charts, data, export, facts, seeds, ui
 from dashboard.filters import DEFAULT, Filters, apply
 from dashboard.text import unescape
 
-from conftest import REPO, Pkg, _csv
+from conftest import REPO, Pkg, _csv, open_app
 
-APP = str(REPO / "dashboard" / "app.py")
 D = dt.date
 
 
@@ -88,8 +87,7 @@ def shipped(monkeypatch):
 
 
 def open_page(page: str, **params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.switch_page(f"views/{page}.py")
+    at = open_app(page, timeout=90)
     for name, value in params.items():
         at.query_params[name] = value
     at.run()
@@ -425,8 +423,7 @@ def test_chart_downloads_are_the_light_chart_built_on_click(shipped, media) -> N
 
 
 def test_data_page_download_is_formula_safe_and_cites_its_sources(shipped, media) -> None:
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.switch_page("views/data.py")
+    at = open_app("data", timeout=90)
     at.run()
     box = at.selectbox[0]
     box.select(next(o for o in box.options if f"(events, {len(shipped['events'])} rows)" in o)).run()
@@ -784,3 +781,41 @@ def test_broken_tables_show_the_error_panel_and_the_page_still_renders(broken, p
 )
 def test_chart_selection_values(state, values: list[str]) -> None:
     assert ui.selection_values(state, "event", "key") == values
+
+
+def test_chart_datasets_are_the_arrow_bytes_streamlit_would_send() -> None:
+    """ui.arrow_bytes converts a chart's records as Streamlit's own conversion does (the browser gets the same bytes),
+    and a column of mixed types goes as text."""
+    from streamlit import dataframe_util
+
+    records = [{"date": 1646092800000, "actor": "Tokayev", "stance": -1, "label": "a, b", "value": 1.5, "note": None},
+               {"date": 1648771200000, "actor": "Lavrov", "stance": 2, "label": "", "value": None, "note": "x"}]
+    assert ui.arrow_bytes(records) == dataframe_util.convert_anything_to_arrow_bytes(records)
+    mixed = pa.ipc.open_stream(ui.arrow_bytes([{"v": 1}, {"v": "two"}, {"v": None}])).read_all()
+    assert mixed.column("v").to_pylist() == ["1", "two", None]
+    assert ui.arrow_datasets({"datasets": {"d": records, "empty": []}})["datasets"] == {"d": ui.arrow_bytes(records), "empty": []}
+
+
+def test_tables_built_by_hand_are_versioned_by_their_content() -> None:
+    """ui.version keys what is derived from the tables: the files' fingerprint for tables the app read, the content
+    for tables built by hand (never the object's id, which a new object may reuse)."""
+    def built(value: str, text: str = "text") -> data.Tables:
+        return data.Tables(frames={"sources": pd.DataFrame({"source_id": ["S001"], "title": [value]})}, seed_texts={"S001": text})
+
+    first = ui.version(built("A"))
+    assert len(first) == 16
+    assert ui.version(built("A")) == first
+    assert ui.version(built("B")) != first
+    assert ui.version(built("A", "another text")) != first
+    loaded = ui.tables()  # outside an app: as read, with the files' fingerprint as its version
+    assert ui.version(loaded) == loaded._version
+
+
+def test_links_between_pages_name_the_page_they_open(shipped) -> None:
+    """A link to another page (st.page_link with the app's st.Page) opens that page's URL: Overview -> Stance over
+    time, and each quote's link -> Sources at its row."""
+    links = [(p.proto.page, p.proto.label, p.proto.query_string) for p in open_page("overview").get("page_link")]
+    assert ("stance", "Explore, filter and select events on the Stance over time page", "") in links
+    quotes = [link for link in links if link[0] != "stance"]
+    assert quotes and all(page == "sources" and label.startswith("Open ") and query.startswith("seed=")
+                          for page, label, query in quotes)

@@ -12,10 +12,9 @@ from dashboard.brief import layout
 from dashboard.filters import DEFAULT, Filters
 from dashboard.text import unescape
 
-from conftest import REPO
+from conftest import REPO, open_app
 from test_pages import browser_url, share_link_query
 
-APP = str(REPO / "dashboard" / "app.py")
 
 
 @pytest.fixture(scope="module")
@@ -32,8 +31,7 @@ def _shipped_data(monkeypatch):
 
 
 def open_present(**params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.switch_page("views/present.py")
+    at = open_app("present", timeout=120)
     for name, value in params.items():
         at.query_params[name] = value
     at.run()
