@@ -26,7 +26,7 @@ import pytest
 from dashboard import contract, csvsafe, curate, data, diff, journal, releases, validate
 from dashboard.__main__ import main as cli
 
-from conftest import REPO, Pkg
+from conftest import REPO, Pkg, open_app
 
 REPAIR = "python -m dashboard recover"
 SECRET = "TOPSECRET-3f9a"
@@ -518,7 +518,6 @@ def test_add_source_echoes_a_hostile_file_name_on_one_line(project, tmp_path, ca
 
 
 def test_a_table_fixed_with_the_same_size_and_time_is_picked_up_on_the_next_rerun(monkeypatch, pkg: Pkg) -> None:
-    from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv(data.DATA_ENV, str(pkg.data))
     monkeypatch.delenv(data.SEEDS_ENV, raising=False)
@@ -529,8 +528,7 @@ def test_a_table_fixed_with_the_same_size_and_time_is_picked_up_on_the_next_reru
     stamp = path.stat()
     path.write_bytes(bad)
     os.utime(path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
-    at = AppTest.from_file(str(REPO / "dashboard" / "app.py"), default_timeout=60)
-    at.switch_page("views/data.py")
+    at = open_app("data", timeout=60)
     at.run()
     assert "data/events.csv:3:date_to:" in at.error[0].value
     path.write_bytes(good)  # fixed: same size, same modification time
@@ -586,11 +584,12 @@ def test_every_csv_the_project_writes_goes_through_the_neutralising_function() -
         ("dashboard/views/_stance.py", "download_csv("): 1, ("dashboard/views/_method.py", "download_csv("): 2,
         ("dashboard/views/_indicators.py", "download_csv("): 1,
         # ui.download_csv's definition and the chart's data table (ui.chart_block) go through it
-        ("dashboard/ui.py", "download_csv("): 2, ("dashboard/ui.py", "safe_csv("): 1,
+        ("dashboard/ui/chartview.py", "download_csv("): 1, ("dashboard/ui/downloads.py", "download_csv("): 1,
+        ("dashboard/ui/downloads.py", "safe_csv("): 1,
         # export.safe_csv (cited) and export.plain_csv (one header row, citation column): csvsafe.neutralise on text cells
         ("dashboard/export.py", "safe_csv("): 1, ("dashboard/export.py", ".to_csv("): 2,
         # ui.py: the cited and the plain table downloads, and the chart pictures (PNG, SVG), which are not CSV
-        ("dashboard/ui.py", "download_button("): 4,
+        ("dashboard/ui/chartview.py", "download_button("): 2, ("dashboard/ui/downloads.py", "download_button("): 2,
         # the Map page's PNG: not CSV
         ("dashboard/views/_map.py", "download_button("): 1,
         # the briefing's slide data beside the deck: export.safe_csv, and deck._plain through export.neutralise
@@ -694,14 +693,12 @@ def test_a_declared_path_with_a_newline_is_one_line_and_leaves_out_only_its_tabl
 
 def test_the_problem_panel_keeps_one_problem_per_line(monkeypatch, pkg: Pkg) -> None:
     """A carriage return or a line separator in a cell never breaks the panel's block of problem lines."""
-    from streamlit.testing.v1 import AppTest
 
     raw = (pkg.data / "events.csv").read_bytes()
     pkg.write_bytes("data/events.csv", raw.replace(b",society,", b',"a\rb\xe2\x80\xa8c",'))
     monkeypatch.setenv(data.DATA_ENV, str(pkg.data))
     monkeypatch.delenv(data.SEEDS_ENV, raising=False)
-    at = AppTest.from_file(str(REPO / "dashboard" / "app.py"), default_timeout=60)
-    at.switch_page("views/data.py")
+    at = open_app("data", timeout=60)
     at.run()
     block = at.error[0].value.split("```text\n", 1)[1].rsplit("\n```", 1)[0]
     assert block.split("\n") == [

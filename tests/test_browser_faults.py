@@ -19,7 +19,7 @@ pytestmark = pytest.mark.browser
 
 LINK = "stance?from=2022-03-01&actor=Russia+government"
 DISCONNECTED = '[data-testid="stApp"]:not([data-test-connection-state="CONNECTED"])'
-LOADER = "dashboard.ui._load"
+LOADER = "dashboard.ui.tables._load"
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.browser
 VIEWERS = 10
 DURATION = 5  # seconds; the last round starts before this and runs to its end (the load benchmark covers 50 sessions)
 ROUTE = ["", "sources", "data", "map", "stance"]  # besides the indicators page, where each viewer filters
-LOADER = "dashboard.ui._load"
+LOADER = "dashboard.ui.tables._load"
 MB = 1024 * 1024
 #: bound on the server's memory growth per open session (measured: about 2 to 5 MB)
 MAX_MB_PER_SESSION = 30

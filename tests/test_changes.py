@@ -16,7 +16,7 @@ from dashboard.text import unescape
 from dashboard.validate import check
 
 from browser import copy_shipped_data
-from conftest import REPO
+from conftest import REPO, open_app
 
 APP = str(REPO / "dashboard" / "app.py")
 ADDED = "EV999"
@@ -77,8 +77,7 @@ def on_copy(curated, monkeypatch):
 
 
 def open_changes(**params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.switch_page("views/changes.py")
+    at = open_app("changes", timeout=120)
     for name, value in params.items():
         at.query_params[name] = value
     at.run()

@@ -17,7 +17,7 @@ import pytest
 from dashboard import curate, paths
 from dashboard.__main__ import main as cli
 
-from conftest import REPO, snapshot
+from conftest import REPO, snapshot, open_app
 
 TEXT = "Astana, 20 June 2022. On 17 June, President Tokayev said Kazakhstan would not recognise the republics.\n"
 
@@ -198,7 +198,6 @@ def test_two_curators_cannot_interleave(project) -> None:
 
 
 def _page(project: curate.Package, monkeypatch, write: bool):
-    from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("DASHBOARD_DATA_DIR", str(project.data_dir))
     monkeypatch.setenv("DASHBOARD_SEEDS_DIR", str(project.seeds_dir))
@@ -206,8 +205,7 @@ def _page(project: curate.Package, monkeypatch, write: bool):
         monkeypatch.setenv(curate.WRITE_ENV, "1")
     else:
         monkeypatch.delenv(curate.WRITE_ENV, raising=False)
-    at = AppTest.from_file(str(REPO / "dashboard" / "app.py"), default_timeout=120)
-    at.switch_page("views/curate.py")
+    at = open_app("curate", timeout=120)
     at.run()
     assert not at.exception
     return at

@@ -13,7 +13,7 @@ from dashboard.brief import build_brief
 from dashboard.sections import common
 from dashboard.filters import Filters
 
-from conftest import REPO
+from conftest import REPO, open_app
 
 TEXT = ("Астана, 1 декабря 2023 года.\n\n"
         "9 ноября 2023 года Токаев и Путин подписали в Астане соглашение о поставках газа. "
@@ -90,15 +90,13 @@ def test_the_deck_s_notes_give_the_original_with_its_translation(curated) -> Non
 
 
 def test_the_stance_page_shows_the_original_with_its_translation(curated, monkeypatch) -> None:
-    from streamlit.testing.v1 import AppTest
 
     package, source_id = curated
     monkeypatch.setenv(data.DATA_ENV, str(package.data_dir))
     monkeypatch.setenv(data.SEEDS_ENV, str(package.seeds_dir))
     loaded = data.load_tables(package.data_dir, package.seeds_dir)
     row_id = loaded.frames["events"].iloc[-1]["id"]
-    at = AppTest.from_file(str(REPO / "dashboard" / "app.py"), default_timeout=120)
-    at.switch_page("views/stance.py")
+    at = open_app("stance", timeout=120)
     at.query_params["event"] = row_id
     at.run()
     assert not at.exception

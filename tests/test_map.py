@@ -15,7 +15,7 @@ import pandas as pd
 
 from dashboard import charts, data, geo, maps, ui
 
-from conftest import REPO
+from conftest import REPO, open_app
 
 
 @pytest.fixture(scope="module")
@@ -179,8 +179,7 @@ def test_static_map_renders_land_and_routes(tables, countries, border) -> None:
 def open_map(monkeypatch, **params) -> AppTest:
     monkeypatch.delenv(data.DATA_ENV, raising=False)
     monkeypatch.delenv(data.SEEDS_ENV, raising=False)
-    at = AppTest.from_file(str(REPO / "dashboard" / "app.py"), default_timeout=60)
-    at.switch_page("views/map.py")
+    at = open_app("map", timeout=60)
     for name, value in params.items():
         at.query_params[name] = value
     at.run()

@@ -20,9 +20,9 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import brief, charts, data, export, maps, text
 from dashboard.brief import deck, topics as T
-from dashboard.filters import DEFAULT, Filters
+from dashboard.filters import DEFAULT
 
-from conftest import REPO
+from conftest import REPO, open_app
 
 APP = str(REPO / "dashboard" / "app.py")
 AS_OF = dt.date(2022, 12, 31)
@@ -56,7 +56,6 @@ def test_plain_and_links() -> None:
 
 def _every_element() -> None:
     """An app that puts HOSTILE through each element kind the pages use, by the pages' own helpers."""
-    import datetime as dt
 
     import pandas as pd
     import streamlit as st
@@ -345,8 +344,7 @@ def test_every_drawn_object_is_in_the_keyboard_picker(tables) -> None:
 
 
 def _stance(**params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.switch_page("views/stance.py")
+    at = open_app("stance", timeout=90)
     for name, value in params.items():
         at.query_params[name] = value
     at.run()

@@ -13,6 +13,7 @@ import pytest
 
 from browser import REPO
 from dashboard import maps, seeds
+from conftest import open_app
 
 HOSTILE = 'He said <script>alert(1)</script> & <img src=x onerror="alert(2)"> *[x](http://example.com)*'
 
@@ -31,7 +32,7 @@ RAW_HTML = {
         "(C + a rank number)",
     ("dashboard/views/_present.py", "st.html(unsafe_allow_javascript)", ("KEYS_HTML",)):
         "a fixed script (the clicker keys): a module constant with no data in it",
-    ("dashboard/ui.py", "st.html", ("ROOM_CSS",)):
+    ("dashboard/ui/style.py", "st.html", ("ROOM_CSS",)):
         "the fixed style sheet for projector sizes: a module constant with no data in it",
 }
 
@@ -167,13 +168,11 @@ def test_a_table_path_outside_the_data_directory_is_never_written(tmp_path) -> N
 
 
 def test_a_hostile_link_to_the_curate_page_falls_back_to_a_real_source(monkeypatch) -> None:
-    from streamlit.testing.v1 import AppTest
 
     from dashboard import curate
 
     monkeypatch.delenv(curate.WRITE_ENV, raising=False)
-    at = AppTest.from_file(str(REPO / "dashboard" / "app.py"), default_timeout=120)
-    at.switch_page("views/curate.py")
+    at = open_app("curate", timeout=120)
     at.query_params["curate_source"] = "../../etc/passwd"
     at.run()
     assert not at.exception
