@@ -11,11 +11,11 @@ import os
 from contextlib import contextmanager
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import data
 from dashboard.data import Tables
-
 
 #: files up to this size are also keyed by their content (a rewrite within the clock's resolution, same size)
 FINGERPRINT_HASH_BYTES = 64 * 1024
@@ -112,7 +112,9 @@ def _content_key(loaded: Tables) -> str:
     """A key from the tables' content, for tables not read through :func:`tables` (built by hand, as a test does)."""
     digest = hashlib.blake2b(digest_size=8)
     for name in sorted(loaded.frames):
-        digest.update(name.encode() + b"\0" + loaded.frames[name].to_csv(index=False).encode() + b"\0")
+        frame = loaded.frames[name]
+        digest.update(name.encode() + b"\0" + "\0".join(map(str, frame.columns)).encode() + b"\0")
+        digest.update(pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy().tobytes())
     digest.update(repr(sorted(loaded.seed_texts.items())).encode())
     digest.update(repr(sorted(map(str, loaded.all_problems))).encode())
     return digest.hexdigest()
