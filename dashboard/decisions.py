@@ -76,3 +76,47 @@ def for_method(resources: Mapping[str, Mapping[str, Any]], frames: Mapping[str, 
         for name, resource in resources.items()
         if is_decision(resource)
     ]
+
+
+# --------------------------------------------------------------------------
+# selecting rows as a decision declares: up to two conditions, each a field, a match and a value
+
+#: how a condition matches a cell: the same text, the text within it (any case), or one of the values split by '|'
+MATCHES = ("equals", "contains", "in")
+#: between the values of an ``in`` condition
+VALUES_SEPARATOR = "|"
+
+
+def conditions(row: Mapping[str, str], **fill: str) -> tuple[tuple[str, str, str], ...]:
+    """A decision row's conditions as (field, match, value): ``field``/``match``/``value`` and
+    ``and_field``/``and_match``/``and_value``, blank ones left out; ``{name}`` placeholders in a value are filled
+    from ``fill`` (a map query's ``{stem}`` or ``{names}``)."""
+    out = []
+    for prefix in ("", "and_"):
+        field = row.get(f"{prefix}field", "")
+        if field:
+            value = row.get(f"{prefix}value", "")
+            for name, text in fill.items():
+                value = value.replace("{" + name + "}", text)
+            out.append((field, row.get(f"{prefix}match", "") or "equals", value))
+    return tuple(out)
+
+
+def select(frame: Any, where: tuple[tuple[str, str, str], ...]) -> Any:
+    """The rows of ``frame`` (a DataFrame) that meet every condition; KeyError for a field the table lacks,
+    ValueError for an unknown match."""
+    import pandas as pd
+
+    mask = pd.Series(True, index=frame.index)
+    for field, match, value in where:
+        column = frame[field]
+        if match == "equals":
+            hit = column.eq(value)
+        elif match == "contains":
+            hit = column.astype("string").str.contains(value, case=False, regex=False)
+        elif match == "in":
+            hit = column.isin([v.strip() for v in value.split(VALUES_SEPARATOR)])
+        else:
+            raise ValueError(f"unknown match {match!r}")
+        mask &= hit.fillna(False).astype(bool)
+    return frame[mask.to_numpy(dtype=bool)]

@@ -2,7 +2,10 @@
 
 Pure functions over DataFrames (no Streamlit), reused by the pages and the
 briefing export. Each figure keeps its citations, so a page can show the
-quote behind every number.
+quote behind every number. Which headline cards there are, in what order,
+with what label and from which rows of which table is a declared decision
+(``data/decisions/headlines.csv``, see :func:`headline_rules`); the wording of
+each card's figure is the code's, per card key.
 """
 
 from __future__ import annotations
@@ -13,8 +16,9 @@ from typing import Any, Mapping
 
 import pandas as pd
 
+from dashboard import decisions
 from dashboard.filters import ONE_DAY, Filters, interval_bounds
-from dashboard.marks import ALL, TURNING_POINTS, acts, date_label, defence_marks, signed, turning_points
+from dashboard.marks import ALL, TURNING_POINTS, acts, date_label, defence_marks, signed, turning_points  # noqa: F401
 
 #: Source reliability (Admiralty scale), as the codebook words it (tests check it is verbatim in data/README.md)
 RELIABILITY: dict[str, str] = {
@@ -106,35 +110,56 @@ def _reference(frames: Frames, key: str) -> str:
     return f"Outside the seeds: {_text(rows['reference'].iloc[0])}" + (f" ({source.split(':')[0]})" if source else "")
 
 
-def headlines(frames: Frames) -> list[Headline]:
-    """The Overview's headline figures, each selected from its table by a stable filter and cited."""
+@dataclass(frozen=True)
+class HeadlineRule:
+    """One row of ``data/decisions/headlines.csv``: which card, its label, the table and rows it reads, the conflict
+    whose reading it shows."""
+
+    key: str
+    label: str
+    table: str
+    where: tuple[tuple[str, str, str], ...] = ()
+    conflict: str = ""
+
+    def rows(self, table: pd.DataFrame) -> pd.DataFrame:
+        """The rows of ``table`` this card reads (every row when it declares no condition)."""
+        return decisions.select(table, self.where)
+
+
+def headline_rules(data_dir: Any = None) -> list[HeadlineRule]:
+    """The headline cards as declared, in file order."""
+    return [HeadlineRule(r.get("key", ""), r.get("label", ""), r.get("table", ""), decisions.conditions(r), r.get("conflict", ""))
+            for r in decisions.rows(decisions.HEADLINES, data_dir)]
+
+
+def headlines(frames: Frames, rules: list[HeadlineRule] | None = None) -> list[Headline]:
+    """The Overview's headline figures, each selected from its table as ``data/decisions/headlines.csv`` declares, and
+    cited."""
     out = []
-    for build, key, label in (
-        (_border, "border", "Kazakhstan–Russia border"),
-        (_cpc_share, "cpc", "Oil exports through the CPC"),
-        (_defence, "defence", "Defence budget addition"),
-        (_jan_deaths, "deaths", "Deaths in the January 2022 unrest"),
-        (_russian_view, "russian_view", "Public holding the Russian view of the war"),
-        (_csto, "csto", "CSTO deployment"),
-    ):
+    for rule in headline_rules() if rules is None else rules:
+        build = _BUILDERS.get(rule.key)
+        if build is None:
+            out.append(Headline(rule.key, rule.label, "not available", f"No headline is worded for the key {rule.key!r}."))
+            continue
         try:
-            out.append(build(frames))
+            out.append(build(frames, rule))
         except (KeyError, TypeError, ValueError, IndexError) as exc:  # a table declared without a column it needs
-            out.append(Headline(key, label, "not available", f"Could not be computed from the loaded table ({type(exc).__name__}: {exc})."))
+            out.append(Headline(rule.key, rule.label, "not available",
+                                f"Could not be computed from the loaded table ({type(exc).__name__}: {exc})."))
     return out
 
 
-def _border(frames: Frames) -> Headline:
-    label = "Kazakhstan–Russia border"
-    table = frames.get("context_figures")
+def _border(frames: Frames, rule: HeadlineRule) -> Headline:
+    key, label, name = rule.key, rule.label, rule.table
+    table = frames.get(name)
     if table is None:
-        return _missing("border", label, "context_figures")
-    rows = table[table["subject"].str.contains("border", case=False, na=False) & (table["unit"] == "km")]
+        return _missing(key, label, name)
+    rows = rule.rows(table)
     if rows.empty:
-        return Headline("border", label, "not stated", "No border length in context_figures.")
-    cites = tuple(_cite("context_figures", r) for r in rows.to_dict("records"))
+        return Headline(key, label, "not stated", f"No border length in {name}.")
+    cites = tuple(_cite(name, r) for r in rows.to_dict("records"))
     values = " vs ".join(dict.fromkeys(f"{v:,.0f} km" for v in rows["value"]))
-    return Headline("border", label, values, "; ".join(f"{c.source_id}: “{c.as_stated}”" for c in cites), cites)
+    return Headline(key, label, values, "; ".join(f"{c.source_id}: “{c.as_stated}”" for c in cites), cites)
 
 
 def _basis(row: Mapping[str, Any]) -> str:
@@ -148,22 +173,22 @@ def _share(value: Any, as_stated: str) -> str:
     return f"{'about ' if 'about' in as_stated.lower() else 'nearly ' if 'nearly' in as_stated.lower() else ''}{value:g}%"
 
 
-def _cpc_share(frames: Frames) -> Headline:
-    label = "Oil exports through the CPC"
-    table = frames.get("oil_routes")
+def _cpc_share(frames: Frames, rule: HeadlineRule) -> Headline:
+    key, label, name = rule.key, rule.label, rule.table
+    table = frames.get(name)
     if table is None:
-        return _missing("cpc", label, "oil_routes")
-    rows = table[table["conflict_key"] == "cpc_export_share"]
+        return _missing(key, label, name)
+    rows = rule.rows(table)
     if rows.empty:
-        return Headline("cpc", label, "not stated", "No CPC export share in oil_routes.")
+        return Headline(key, label, "not stated", f"No CPC export share in {name}.")
     records = rows.to_dict("records")
-    cites = tuple(_cite("oil_routes", r) for r in records)
+    cites = tuple(_cite(name, r) for r in records)
     value = " vs ".join(_share(r["value"], c.as_stated) for r, c in zip(records, cites))
     # each figure with its basis: the seeds measure different things (the conflict's reading says how to read them)
     detail = " · ".join(f"{c.source_id}: {_share(r['value'], c.as_stated)} {_basis(r)}" for r, c in zip(records, cites))
-    if reference := _reference(frames, "cpc_export_share"):
+    if reference := _reference(frames, rule.conflict):
         detail += f" · {reference}"
-    return Headline("cpc", label, value, detail, cites, _reading(frames, "cpc_export_share"))
+    return Headline(key, label, value, detail, cites, _reading(frames, rule.conflict))
 
 
 def _lower_first(text: str) -> str:
@@ -171,90 +196,97 @@ def _lower_first(text: str) -> str:
     return re.sub(r"^(The|A|An)\b", lambda m: m.group(1).lower(), text)
 
 
-def _defence(frames: Frames) -> Headline:
-    table = frames.get("defense_budget")
+def _defence(frames: Frames, rule: HeadlineRule) -> Headline:
+    key, name = rule.key, rule.table
+    table = frames.get(name)
     if table is None:
-        return _missing("defence", "Defence budget addition", "defense_budget")
-    marks = defence_marks(table)
+        return _missing(key, rule.label, name)
+    marks = defence_marks(rule.rows(table))  # the card's label is worded from the rows (see marks.defence_label)
     label, scope, f = marks.label, marks.scope, marks.figures
     parts, cites, detail = [], [], []
     if f["add_kzt"] is not None:
         parts.append(f"+₸{f['add_kzt']['amount']:,.0f}bn")
-        cites.append(_cite("defense_budget", f["add_kzt"]))
+        cites.append(_cite(name, f["add_kzt"]))
     if f["add_usd"] is not None:
         parts.append(f"+${f['add_usd']['amount']:,.0f}m")
-        cites.append(_cite("defense_budget", f["add_usd"]))
+        cites.append(_cite(name, f["add_usd"]))
     if not parts:
-        return Headline("defence", label, "not stated", "No additional allocation in defense_budget.")
+        return Headline(key, label, "not stated", f"No additional allocation in {name}.")
     if scope["security_wide"]:  # the full correction stays in the citation; the card says it in a few words
         detail.append("Not all defence: the addition also went to law-enforcement and emergency agencies (see the correction)")
     if f["stated_ratio"] is not None:
         detail.append(f"“{f['stated_ratio']['as_stated']}” as stated")
-        cites.append(_cite("defense_budget", f["stated_ratio"]))
+        cites.append(_cite(name, f["stated_ratio"]))
     if f["computed_ratio"]:
         mixed = ", mixing scopes" if scope["security_wide"] else ""
         detail.append(f"{f['computed_ratio']:.2f}-fold from its own figures (on {f['previous_usd']['as_stated']}{mixed})")
-        cites.append(_cite("defense_budget", f["previous_usd"]))
+        cites.append(_cite(name, f["previous_usd"]))
     if f["rate"]:
         detail.append(f"implied {f['rate']:.1f} ₸/$")
-    return Headline("defence", label, " · ".join(parts), "; ".join(detail), tuple(cites))
+    return Headline(key, label, " · ".join(parts), "; ".join(detail), tuple(cites))
 
 
-def _jan_deaths(frames: Frames) -> Headline:
-    label = "Deaths in the January 2022 unrest"
-    table = frames.get("casualties")
+def _jan_deaths(frames: Frames, rule: HeadlineRule) -> Headline:
+    key, label, name = rule.key, rule.label, rule.table
+    table = frames.get(name)
     if table is None:
-        return _missing("deaths", label, "casualties")
-    rows = table[table["conflict_key"] == "jan2022_deaths"]
+        return _missing(key, label, name)
+    rows = rule.rows(table)
     if rows.empty:
-        return Headline("deaths", label, "not stated", "No January 2022 toll in casualties.")
-    cites = tuple(_cite("casualties", r) for r in rows.to_dict("records"))
+        return Headline(key, label, "not stated", f"No January 2022 toll in {name}.")
+    cites = tuple(_cite(name, r) for r in rows.to_dict("records"))
     figures = dict.fromkeys(
         (">" if q == "more than" else "") + f"{int(n):,}" for q, n in zip(rows["qualifier"], rows["count"])
     )
     detail = " · ".join(
         f"{c.source_id}: “{c.as_stated}”" + (" (corrected: see the Method page)" if c.correction else "") for c in cites
     )
-    return Headline("deaths", label, " vs ".join(figures), detail, cites, _reading(frames, "jan2022_deaths"))
+    return Headline(key, label, " vs ".join(figures), detail, cites, _reading(frames, rule.conflict))
 
 
-def _russian_view(frames: Frames) -> Headline:
-    label = "Public holding the Russian view of the war"
-    table = frames.get("public_sentiment")
+def _russian_view(frames: Frames, rule: HeadlineRule) -> Headline:
+    key, label, name = rule.key, rule.label, rule.table
+    table = frames.get(name)
     if table is None:
-        return _missing("russian_view", label, "public_sentiment")
-    rows = table[(table["indicator"] == "poll") & (table["leaning"] == "pro-Russia")]
+        return _missing(key, label, name)
+    rows = rule.rows(table)
     if rows.empty:
-        return Headline("russian_view", label, "not stated", "No pro-Russia poll figure in public_sentiment.")
-    cites = tuple(_cite("public_sentiment", r) for r in rows.to_dict("records"))
+        return Headline(key, label, "not stated", f"No pro-Russia poll figure in {name}.")
+    cites = tuple(_cite(name, r) for r in rows.to_dict("records"))
     # the seed's words, without the "of Kazakhstanis" the label already says
     value = " vs ".join(dict.fromkeys(re.split(r"\s+of\s+", c.as_stated)[0] for c in cites))
     value = value[:1].upper() + value[1:]
     start, end = interval_bounds(rows)
     when = [date_label(a, b - ONE_DAY) if pd.notna(a) else "undated" for a, b in zip(start, end)]
     detail = " · ".join(f"{c.source_id}: “{c.as_stated}”, coded as {v:g}%; {w}" for c, v, w in zip(cites, rows["value"], when))
-    return Headline("russian_view", label, value, detail, cites)
+    return Headline(key, label, value, detail, cites)
 
 
-def _csto(frames: Frames) -> Headline:
-    label = "CSTO deployment"
-    table = frames.get("security_cooperation")
+def _csto(frames: Frames, rule: HeadlineRule) -> Headline:
+    key, label, name = rule.key, rule.label, rule.table
+    table = frames.get(name)
     if table is None:
-        return _missing("csto", label, "security_cooperation")
-    rows = table[table["kind"] == "deployment"]
+        return _missing(key, label, name)
+    rows = rule.rows(table)
     if rows.empty:
-        return Headline("csto", label, "not stated", "No deployment in security_cooperation.")
+        return Headline(key, label, "not stated", f"No deployment in {name}.")
     start, end = interval_bounds(rows)
     if start.notna().any():  # the deployment's dates, as the rows give them (the narrowest interval)
         narrowest = (end - start).idxmin()
         label = f"{label}, {date_label(start[narrowest], end[narrowest] - ONE_DAY)}"
-    cites = tuple(_cite("security_cooperation", r) for r in rows.to_dict("records"))
+    cites = tuple(_cite(name, r) for r in rows.to_dict("records"))
     troops = rows[rows["unit"] == "troops"]
     value = (
         " vs ".join(dict.fromkeys(re.sub(r"^the\s+", "", s, flags=re.I) for s in troops["as_stated"])) if len(troops) else "deployed"
     )
     others = [f"{c.source_id}: “{c.as_stated}”" for c, u in zip(cites, rows["unit"]) if u != "troops" and c.as_stated]
-    return Headline("csto", label, value, " · ".join(others), cites)
+    return Headline(key, label, value, " · ".join(others), cites)
+
+
+#: headline key -> the code that words its card (the keys data/decisions/headlines.csv may declare)
+_BUILDERS = {"border": _border, "cpc": _cpc_share, "defence": _defence, "deaths": _jan_deaths,
+             "russian_view": _russian_view, "csto": _csto}
+HEADLINE_KEYS = tuple(_BUILDERS)
 
 
 # --------------------------------------------------------------------------
@@ -430,6 +462,6 @@ def corrections(frames: Frames) -> pd.DataFrame:
 
 
 __all__ = [
-    "CREDIBILITY", "RELIABILITY", "TURNING_POINTS", "Citation", "Headline", "conflict_rows", "conflicts",
-    "corrections", "headlines", "narrative",
+    "CREDIBILITY", "HEADLINE_KEYS", "RELIABILITY", "TURNING_POINTS", "Citation", "Headline", "HeadlineRule",
+    "conflict_rows", "conflicts", "corrections", "headline_rules", "headlines", "narrative",
 ]

@@ -20,7 +20,7 @@ import pandas as pd
 import pydeck as pdk
 from shapely.geometry import LineString, shape
 
-from dashboard import geo
+from dashboard import decisions, geo
 from dashboard.filters import ONE_DAY, interval_bounds
 from dashboard.marks import date_label
 
@@ -127,21 +127,45 @@ def border_facts(tables: Mapping[str, pd.DataFrame], border: dict) -> dict:
     }
 
 
+#: the kinds of map object whose rows ``data/decisions/map_layers.csv`` declares (see :func:`object_rows`)
+OBJECT_KINDS = ("border", "corridor", "asset", "place")
+
+
+def object_queries(data_dir=None) -> tuple[dict[str, str], ...]:
+    """The map's object queries as ``data/decisions/map_layers.csv`` declares them, in file order."""
+    return decisions.rows(decisions.MAP_LAYERS, data_dir)
+
+
+def _asset_stem(name: str) -> str:
+    """The part of a site's name the seed rows use: 'Tengiz' for 'Tengiz field (…)', 'CPC' for the CPC marine terminal."""
+    return name.split(" (")[0].replace(" field", "").replace("CPC marine terminal", "CPC")
+
+
 def object_rows(tables: Mapping[str, pd.DataFrame], key: str) -> pd.DataFrame:
-    """Rows from the seed tables that describe one map object.
+    """Rows from the seed tables that describe one map object, as the map's object queries declare them.
 
     ``key`` is ``border``, ``corridor:<CPC|Azerbaijan route>``, ``asset:<name>``
-    or ``place:<name>``.  Returns table, id, date (the interval's first day,
-    NaT when undated), when (the interval as a label), what, source_id, quote,
-    sorted by date; empty when nothing matches.
+    or ``place:<name>``. Each query of ``data/decisions/map_layers.csv`` whose
+    ``object`` is the key's kind (and whose ``name``, when given, is the key's
+    value) adds the rows of its ``table`` that meet its conditions, described
+    by its ``what`` column; ``{stem}`` in a value is the site's name as the
+    seeds write it, ``{names}`` the place's names (separated by ``|``).
+    Returns table, id, date (the interval's first day, NaT when undated), when
+    (the interval as a label), what, source_id, quote, sorted by date; empty
+    when nothing matches.
     """
     parts: list[pd.DataFrame] = []
-
-    def add(name: str, mask, what_col: str) -> None:
+    kind, _, value = key.partition(":")
+    fill = {"name": value, "stem": _asset_stem(value),
+            "names": decisions.VALUES_SEPARATOR.join(n.strip() for n in value.split(";") if n.strip())}
+    for query in object_queries():
+        if query.get("object") != kind or (query.get("name") and query.get("name") != value):
+            continue
+        name = query.get("table", "")
         frame = _frame(tables, name)
         if not len(frame):
-            return
-        picked = frame[mask(frame)]
+            continue
+        picked = decisions.select(frame, decisions.conditions(query, **fill))
         if len(picked):
             start, end = interval_bounds(picked)
             parts.append(
@@ -151,33 +175,12 @@ def object_rows(tables: Mapping[str, pd.DataFrame], key: str) -> pd.DataFrame:
                         "id": picked["id"],
                         "date": start,
                         "when": [date_label(a, b - ONE_DAY) if pd.notna(a) else "undated" for a, b in zip(start, end)],
-                        "what": picked[what_col].astype(str),
+                        "what": picked[query.get("what", "")].astype(str),
                         "source_id": picked["source_id"],
                         "quote": picked["quote"],
                     }
                 )
             )
-
-    kind, _, value = key.partition(":")
-    if kind == "border":
-        add("context_figures", lambda f: f["subject"].str.contains("border", case=False), "subject")
-        add("statehood_rhetoric", lambda f: f["claim"].eq("territorial claim"), "summary")
-    elif kind == "corridor":
-        routes = {"CPC": ["CPC"], "Azerbaijan route": ["Azerbaijan route", "alternative routes"]}[value]
-        add("oil_routes", lambda f: f["route"].isin(routes), "as_stated")
-        counterpart = "Azerbaijan" if value == "Azerbaijan route" else None
-        add(
-            "events",
-            lambda f: f["domain"].eq("energy") & (f["counterpart"].eq(counterpart) if counterpart else f["place"].eq("Novorossiysk")),
-            "summary",
-        )
-    elif kind == "asset":
-        stem = value.split(" (")[0].replace(" field", "").replace("CPC marine terminal", "CPC")
-        add("oil_routes", lambda f: f["asset"].fillna("").str.contains(stem, case=False, regex=False), "as_stated")
-    elif kind == "place":
-        names = [n.strip() for n in value.split(";") if n.strip()]
-        add("events", lambda f: f["place"].isin(names), "summary")
-        add("public_sentiment", lambda f: f["place"].isin(names), "summary")
     if not parts:
         return pd.DataFrame(columns=["table", "id", "date", "when", "what", "source_id", "quote"])
     return pd.concat(parts, ignore_index=True).sort_values(["date", "table", "id"], na_position="last", ignore_index=True)
