@@ -12,7 +12,16 @@ import pandas as pd
 
 from dashboard.filters import ONE_DAY, Filters
 from dashboard.marks.dates import Span, date_label, x_range
-from dashboard.marks.events import MAX_CONTEXT, MAX_MARKS, _context, _turns, acts, bin_context, mark_for_row
+from dashboard.marks.events import (
+    MAX_CONTEXT,
+    MAX_MARKS,
+    _context,
+    _turns,
+    acts,
+    bin_context,
+    mark_for_row,
+    turning_point_labels,
+)
 from dashboard.marks.layout import context_strip, label_rows, lay_out_marks
 from dashboard.marks.memo import remembered as _remembered
 
@@ -89,4 +98,5 @@ def stance_marks(events: pd.DataFrame, filters: Filters = Filters(), max_marks: 
         return StanceMarks(filters, laid, found.resolution, step, strip, labelled, found.rows, domain,
                            len(context), resolution)
 
-    return _remembered("stance", events, (filters, max_marks), build)
+    # the turning points are a declared decision: a changed declaration is another result
+    return _remembered("stance", events, (filters, max_marks, tuple(turning_point_labels().items())), build)
