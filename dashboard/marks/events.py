@@ -3,7 +3,7 @@
 One job: which events rows become which marks for a filter (one per act),
 remembered per table and filter (:mod:`dashboard.marks.memo`). The turning
 points are a declared decision, read from ``data/decisions/turning_points.csv``
-(:mod:`dashboard.marks.decisions`).
+(:mod:`dashboard.decisions`).
 """
 
 from __future__ import annotations
