@@ -191,6 +191,19 @@ def test_the_map_describes_an_object_with_the_declared_rows(tmp_path: Path, monk
     assert maps.object_rows(tables, "place:Almaty").empty
 
 
+def test_a_query_naming_a_missing_column_is_left_out_and_the_others_still_apply(tmp_path: Path, monkeypatch) -> None:
+    folder = _declare(tmp_path, "map_layers", (
+        "query,object,name,table,what,field,match,value,and_field,and_match,and_value\n"
+        "no-such-field,border,,context_figures,as_stated,subjekt,contains,border,,,\n"
+        "no-such-what,border,,context_figures,wording,subject,contains,border,,,\n"
+        "border-length,border,,context_figures,as_stated,subject,contains,border,,,\n"
+    ))
+    monkeypatch.setenv(DATA_ENV, str(folder))
+    tables = {"context_figures": FRAMES["context_figures"].assign(date_from=pd.NaT, date_to=pd.NaT)}
+    rows = maps.object_rows(tables, "border")
+    assert rows[["id", "when", "what"]].values.tolist() == [["CF1", "undated", "7,500 km"]]
+
+
 def test_the_method_page_gets_each_decision_table() -> None:
     loaded = data.load_tables()
     shown = decisions.for_method(loaded.resources, loaded.frames)

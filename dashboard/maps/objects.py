@@ -132,8 +132,12 @@ def object_rows(tables: Mapping[str, pd.DataFrame], key: str) -> pd.DataFrame:
         frame = _frame(tables, name)
         if not len(frame):
             continue
-        picked = decisions.select(frame, decisions.conditions(query, **fill))
-        if len(picked):
+        what = query.get("what", "")
+        try:
+            picked = decisions.select(frame, decisions.conditions(query, **fill))
+        except (KeyError, ValueError):  # a query naming a column the table lacks: drawn without it (check names it)
+            continue
+        if len(picked) and what in picked.columns:
             start, end = interval_bounds(picked)
             parts.append(
                 pd.DataFrame(
@@ -142,7 +146,7 @@ def object_rows(tables: Mapping[str, pd.DataFrame], key: str) -> pd.DataFrame:
                         "id": picked["id"],
                         "date": start,
                         "when": [date_label(a, b - ONE_DAY) if pd.notna(a) else "undated" for a, b in zip(start, end)],
-                        "what": picked[query.get("what", "")].astype(str),
+                        "what": picked[what].astype(str),
                         "source_id": picked["source_id"],
                         "quote": picked["quote"],
                     }
