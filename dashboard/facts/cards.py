@@ -1,11 +1,9 @@
-"""Figures and text computed from the tables: headline figures, the generated paragraph, conflicts, corrections.
+"""The headline figures: one card per row of ``data/decisions/headlines.csv``, each worded from its rows and cited.
 
-Pure functions over DataFrames (no Streamlit), reused by the pages and the
-briefing export. Each figure keeps its citations, so a page can show the
-quote behind every number. Which headline cards there are, in what order,
-with what label and from which rows of which table is a declared decision
-(``data/decisions/headlines.csv``, see :func:`headline_rules`); the wording of
-each card's figure is the code's, per card key.
+One job: the Overview's (and the briefing's) headline cards. Which cards
+there are, in what order, with what label and from which rows of which table
+is a declared decision (:func:`headline_rules`); the wording of each card's
+figure is the code's, per card key (:data:`HEADLINE_KEYS`).
 """
 
 from __future__ import annotations
@@ -17,28 +15,8 @@ from typing import Any, Mapping
 import pandas as pd
 
 from dashboard import decisions
-from dashboard.filters import ONE_DAY, Filters, interval_bounds
-from dashboard.marks import ALL, TURNING_POINTS, acts, date_label, defence_marks, signed, turning_points  # noqa: F401
-
-#: Source reliability (Admiralty scale), as the codebook words it (tests check it is verbatim in data/README.md)
-RELIABILITY: dict[str, str] = {
-    "A": "completely reliable",
-    "B": "usually reliable",
-    "C": "fairly reliable",
-    "D": "not usually reliable",
-    "E": "unreliable",
-    "F": "reliability cannot be judged",
-}
-
-#: Information credibility, 1 best .. 6, as the codebook words it
-CREDIBILITY: dict[int, str] = {
-    1: "confirmed by another seed or by a matter of public record",
-    2: "probably true (one seed, consistent with the others)",
-    3: "possibly true (one seed relaying unnamed sources, or disputed)",
-    4: "doubtful (the seed itself doubts it, or the claim is unsubstantiated)",
-    5: "improbable (contradicted by the record)",
-    6: "truth cannot be judged (opinions and forecasts by third parties)",
-}
+from dashboard.filters import ONE_DAY, interval_bounds
+from dashboard.marks import date_label, defence_marks
 
 Frames = Mapping[str, pd.DataFrame]
 
@@ -287,181 +265,3 @@ def _csto(frames: Frames, rule: HeadlineRule) -> Headline:
 _BUILDERS = {"border": _border, "cpc": _cpc_share, "defence": _defence, "deaths": _jan_deaths,
              "russian_view": _russian_view, "csto": _csto}
 HEADLINE_KEYS = tuple(_BUILDERS)
-
-
-# --------------------------------------------------------------------------
-# the generated paragraph
-
-
-#: a month is compared in the paragraph only when at least this many acts are dated within it
-MONTH_MIN_ACTS = 3
-
-
-def narrative(events: pd.DataFrame, filters: Filters = Filters(), min_month_acts: int = MONTH_MIN_ACTS) -> str:
-    """One paragraph, generated from the events, saying what moved and when.
-
-    Acts are counted once (rows sharing event_key are one act). Months are
-    compared on the acts whose whole interval lies within one calendar month
-    (a day, or part or all of one month); acts dated to intervals that run
-    across months are counted but not placed in a month.
-    """
-    found = acts(events, filters, ALL)  # the acts the stance index counts, one by one
-    marks, scored_rows = found.marks, found.rows
-    if marks.empty:
-        return "No scored events match the filters, so there is nothing to summarise."
-    month = marks["start"].dt.to_period("M")
-    in_month = month == (marks["end"] - ONE_DAY).dt.to_period("M")
-    dated = marks[in_month.to_numpy(dtype=bool)].assign(month=month[in_month])
-    sentences = []
-    if len(dated):
-        first, last = dated["month"].min(), dated["month"].max()
-        span = f"between {first:%B %Y} and {last:%B %Y}" if first != last else f"in {first:%B %Y}"
-        placed = f"{len(dated)} of them dated to a day or within a single month, {span}"
-    else:
-        placed = "none of them dated within a single month"
-    sentences.append(
-        f"The seeds record {len(marks)} scored acts ({scored_rows} rows; an act told by several seeds counts once), {placed}."
-    )
-    monthly = dated.groupby("month").agg(mean=("stance", "mean"), n=("stance", "size")).sort_index()
-    compared = monthly[monthly["n"] >= min_month_acts]
-    if len(compared) >= 2:
-        def months(which: pd.Index) -> str:
-            names = [f"{m:%B}" for m in which]
-            return (" and ".join(names) if len(names) <= 2 else ", ".join(names[:-1]) + " and " + names[-1]) + f" {which[-1]:%Y}"
-
-        def side(value: float, high: bool) -> str:
-            which = compared.index[compared["mean"] == value]
-            counts = " and ".join(str(int(compared.loc[m, "n"])) for m in which)
-            unit = "act" if counts == "1" else "acts"
-            return (f"{months(which)} ({signed(value)} over {counts} {unit}, "
-                    f"e.g. “{_example(dated, which[0], high=high)}”)")
-
-        sentences.append(
-            f"Comparing the months with at least {_acts(min_month_acts)} dated within them, the mean stance was highest in "
-            f"{side(compared['mean'].max(), True)} and lowest in {side(compared['mean'].min(), False)}."
-        )
-        change = compared["mean"].diff()
-        if change.abs().max() > 0:
-            step = change.abs().idxmax()
-            before = compared.index[compared.index.get_loc(step) - 1]
-            direction = "fell" if change[step] < 0 else "rose"
-            gap = "" if step.ordinal - before.ordinal == 1 else " (the next month compared)"
-            sentences.append(
-                f"The sharpest move came between {before:%B %Y} and {step:%B %Y}{gap}, when the monthly mean {direction} "
-                f"from {signed(compared.loc[before, 'mean'])} to {signed(compared.loc[step, 'mean'])}."
-            )
-    thin = monthly[monthly["n"] < min_month_acts]
-    if len(thin) and len(compared) >= 2:
-        sentences.append(
-            f"Months with fewer acts ({', '.join(f'{m:%B %Y}' for m in thin.index)}) are not compared: too few acts to read a trend from."
-        )
-    sides = []
-    for name, actors in (
-        ("Kazakh", ("Kazakhstan government", "Kazakhstan public")),
-        ("Russian", ("Russia government", "Russian politicians and media")),
-    ):
-        side = marks[marks["actor"].isin(actors)]
-        if len(side):
-            sides.append(
-                f"{len(side)} by {name} actors ({int((side['stance'] > 0).sum())} towards Moscow, "
-                f"{int((side['stance'] < 0).sum())} away, {int((side['stance'] == 0).sum())} neutral)"
-            )
-    if sides:
-        sentences.append(f"Of the {len(marks)} acts, " + " and ".join(sides) + ".")
-    turns = turning_points(events, filters)
-    if len(turns):
-        sentences.append(
-            "Turning points in the range: " + "; ".join(f"{t.label} ({t.date_label})" for t in turns.itertuples()) + "."
-        )
-    across = len(marks) - len(dated)
-    if across and len(dated):
-        sentences.append(
-            "The other scored act is dated to an interval that runs across months and is not placed in a month." if across == 1
-            else f"The other {across} scored acts are dated to intervals that run across months and are not placed in a month."
-        )
-    return " ".join(sentences)
-
-
-def _acts(n: int) -> str:
-    return f"{int(n)} act" + ("" if int(n) == 1 else "s")
-
-
-def _example(dated: pd.DataFrame, month: pd.Period, high: bool) -> str:
-    rows = dated[dated["month"] == month].sort_values(["stance", "credibility"], ascending=[not high, True], kind="stable")
-    return _text(rows["summary"].iloc[0])
-
-
-# --------------------------------------------------------------------------
-# conflicts and corrections
-
-
-def short_figure(row: Mapping[str, Any]) -> str:
-    """A conflicting figure in a few characters ('80%', 'more than 200 people'); the seed's wording when it has no number."""
-    count = row.get("count")
-    if count is not None and not pd.isna(count):
-        prefix = "more than " if row.get("qualifier") == "more than" else ""
-        return f"{prefix}{int(count):,} {_text(row.get('counted'))}".strip()
-    value, unit = row.get("value"), _text(row.get("unit"))
-    if value is not None and not pd.isna(value):
-        high = row.get("value_high")
-        number = f"{value:,.4g}" + (f"–{high:,.4g}" if high is not None and not pd.isna(high) else "")
-        approx = "about " if "about" in _text(row.get("as_stated")).lower() else "nearly " if "nearly" in _text(row.get("as_stated")).lower() else ""
-        return f"{approx}{number}%" if unit == "percent" else f"{approx}{number} {unit}".strip()
-    # a row with no figure (an account of events): the seed's wording, else the curator's summary or position
-    return _text(row.get("as_stated")) or _text(row.get("summary")) or _text(row.get("position"))
-
-
-def conflict_rows(frames: Frames, key: str) -> pd.DataFrame:
-    """Every row in any table that carries ``conflict_key == key``, side by side: table, id, seed, figure, quote."""
-    out = []
-    for name, frame in frames.items():
-        if name == "conflicts" or "conflict_key" not in frame.columns:
-            continue
-        for row in frame[frame["conflict_key"] == key].to_dict("records"):
-            out.append(
-                {
-                    "table": name,
-                    "id": _text(row.get("id")),
-                    "source_id": _text(row.get("source_id")),
-                    "value": short_figure(row),
-                    "figure": _text(row.get("as_stated")),
-                    "date": date_label(row.get("date_from"), row.get("date_to")),
-                    "quote": _text(row.get("quote")),
-                    "correction": _text(row.get("correction")),
-                }
-            )
-    return pd.DataFrame(out, columns=["table", "id", "source_id", "value", "figure", "date", "quote", "correction"])
-
-
-def conflicts(frames: Frames) -> list[dict[str, Any]]:
-    """Each declared conflict with its subject, reading and linked rows."""
-    table = frames.get("conflicts")
-    if table is None:
-        return []
-    return [
-        {"key": r["conflict_key"], "subject": _text(r.get("subject")), "reading": _text(r.get("reading")),
-         "reference": _text(r.get("reference")), "reference_source": _text(r.get("reference_source")),
-         "rows": conflict_rows(frames, r["conflict_key"])}
-        for r in table.to_dict("records")
-    ]
-
-
-def corrections(frames: Frames) -> pd.DataFrame:
-    """Every row, in any table, with a non-blank ``correction``: what the seed says and the correct fact."""
-    out = []
-    for name, frame in frames.items():
-        if "correction" not in frame.columns:
-            continue
-        rows = frame[frame["correction"].fillna("").str.strip() != ""]
-        for row in rows.to_dict("records"):
-            out.append(
-                {"table": name, "id": _text(row.get("id")), "source_id": _text(row.get("source_id")),
-                 "quote": _text(row.get("quote")), "correction": _text(row.get("correction"))}
-            )
-    return pd.DataFrame(out, columns=["table", "id", "source_id", "quote", "correction"])
-
-
-__all__ = [
-    "CREDIBILITY", "HEADLINE_KEYS", "RELIABILITY", "TURNING_POINTS", "Citation", "Headline", "HeadlineRule",
-    "conflict_rows", "conflicts", "corrections", "headline_rules", "headlines", "narrative",
-]
