@@ -7,7 +7,7 @@ needs to know which module holds it. One module per job:
 - :mod:`~dashboard.marks.dates`: an interval's precision and label, periods, x ranges;
 - :mod:`~dashboard.marks.wording`: signed numbers, cut quotes, translations, stance labels;
 - :mod:`~dashboard.marks.merge`: one act, one mark (merging the rows that tell one act);
-- :mod:`~dashboard.marks.layout`: sub-rows, hit boxes and label rows, in pixels;
+- :mod:`~dashboard.marks.placement`: sub-rows, hit boxes and label rows, in pixels;
 - :mod:`~dashboard.marks.events`: the events as scored acts, context markers and turning points;
 - :mod:`~dashboard.marks.stance`, :mod:`~dashboard.marks.index`, :mod:`~dashboard.marks.timelines`,
   :mod:`~dashboard.marks.indicators`: each chart's marks and summary;
@@ -115,7 +115,7 @@ from dashboard.marks.timelines import (
     sentiment_marks,
     sentiment_summary,
 )
-from dashboard.marks.layout import (
+from dashboard.marks.placement import (
     BRACKET_PX,
     CONTEXT_DEPTH,
     CONTEXT_LABEL,

@@ -22,7 +22,7 @@ from dashboard.marks.events import (
     mark_for_row,
     turning_point_labels,
 )
-from dashboard.marks.layout import context_strip, label_rows, lay_out_marks
+from dashboard.marks.placement import context_strip, label_rows, lay_out_marks
 from dashboard.marks.memo import remembered as _remembered
 
 

@@ -13,7 +13,7 @@ import pandas as pd
 from dashboard.filters import Filters, apply, interval_bounds
 from dashboard.marks.merge import is_context, one_per_act
 from dashboard.marks.dates import Span, with_periods, x_range
-from dashboard.marks.layout import sub_rows
+from dashboard.marks.placement import sub_rows
 from dashboard.marks.memo import remembered as _remembered
 from dashboard.marks.wording import STANCE_TEXT, cut, figure_text
 from dashboard.palette import actor_group

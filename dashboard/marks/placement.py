@@ -1,4 +1,4 @@
-"""Pixel layout of the marks: sub-rows so no mark hides another, hit boxes, turning-point label rows.
+"""Placement of the marks, in pixels: sub-rows so no mark hides another, hit boxes, turning-point label rows.
 
 One job: where each mark sits as drawn (in sub-rows of its lane or level,
 against an assumed plot width), so the chart builders only encode what is
