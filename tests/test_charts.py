@@ -96,8 +96,8 @@ def layers(chart: alt.TopLevelMixin) -> list[dict]:
     ],
 )
 def test_date_label_and_precision_come_from_the_interval(first, last, label: str, precision: str) -> None:
-    assert charts.date_label(first, last) == label
-    assert charts.date_precision(first, last) == precision
+    assert M.date_label(first, last) == label
+    assert M.date_precision(first, last) == precision
 
 
 def test_marks_label_whole_columns_as_date_label_does_one_interval() -> None:
@@ -120,7 +120,7 @@ def test_marks_label_whole_columns_as_date_label_does_one_interval() -> None:
 
 
 def test_event_marks_one_mark_per_event_key() -> None:
-    marks, resolution = charts.event_marks(EVENTS)
+    marks, resolution = M.event_marks(EVENTS)
     assert resolution == "event"
     shown = marks[["key", "ids", "actor", "stance", "credibility", "precision", "date_label", "sources", "n_rows", "days"]]
     assert shown.to_dict("records") == [
@@ -171,12 +171,12 @@ def _rows(*specs) -> pd.DataFrame:
     ],
 )
 def test_one_mark_per_act(rows, marks) -> None:
-    got, _ = charts.event_marks(_rows(*rows))
+    got, _ = M.event_marks(_rows(*rows))
     assert [(m.key, m.ids, m.sources, m.credibility, m.date_label, m.n_rows) for m in got.itertuples()] == marks
 
 
 def test_sub_rows_keep_every_mark_of_a_level_apart() -> None:
-    found, _ = charts.event_marks(EVENTS)
+    found, _ = M.event_marks(EVENTS)
     laid, step = M.lay_out_marks(found, M.x_range(Filters(), found))
     got = {m.key: (m.slot, round(m.y, 3)) for m in laid.itertuples()}
     # −1: the year-long bar on the level, the 24 Feb – 8 May bar above it, the two points (apart in time) below
@@ -187,7 +187,7 @@ def test_sub_rows_keep_every_mark_of_a_level_apart() -> None:
 
 def test_many_overlapping_intervals_get_distinct_sub_rows_within_their_level() -> None:
     rows = _rows(*[(f"EV{i:03d}", f"k{i}", "2022-03-01", "2022-03-31", KZ, -1, 1, "S000") for i in range(1, 11)])
-    found, _ = charts.event_marks(rows)
+    found, _ = M.event_marks(rows)
     laid, step = M.lay_out_marks(found, M.x_range(Filters(), found))
     assert sorted(laid["slot"]) == list(range(10))
     assert laid["y"].round(6).nunique() == 10  # none hides another
@@ -196,9 +196,9 @@ def test_many_overlapping_intervals_get_distinct_sub_rows_within_their_level() -
 
 
 def test_context_markers_are_not_marks_and_sit_in_their_own_strip() -> None:
-    marks, _ = charts.event_marks(EVENTS)
+    marks, _ = M.event_marks(EVENTS)
     assert not {"EV005", "EV010"} & set(marks["ids"].str.split(", ").sum())
-    context = charts.context_marks(EVENTS)
+    context = M.context_marks(EVENTS)
     assert context[["key", "label", "precision", "date_label"]].to_dict("records") == [
         {"key": "EV010", "label": "January unrest", "precision": "month", "date_label": "January 2022"},
         {"key": "EV005", "label": "Invasion of Ukraine", "precision": "day", "date_label": "24 Feb 2022"},
@@ -209,14 +209,14 @@ def test_context_markers_are_not_marks_and_sit_in_their_own_strip() -> None:
 
 
 def test_turning_points_come_from_the_data() -> None:
-    turns = charts.turning_points(EVENTS)
+    turns = M.turning_points(EVENTS)
     assert turns[["label", "date_label"]].to_dict("records") == [
         {"label": "January unrest", "date_label": "January 2022"},
         {"label": "Invasion of Ukraine", "date_label": "24 Feb 2022"},
         {"label": "Medvedev post", "date_label": "1 Aug 2022"},
     ]
-    assert charts.turning_points(EVENTS, Filters(date_to=D(2022, 2, 1)))["label"].tolist() == ["January unrest"]
-    assert charts.TURNING_POINTS["suleimenov_interview_2022"] == "Late March: sanctions statements"
+    assert M.turning_points(EVENTS, Filters(date_to=D(2022, 2, 1)))["label"].tolist() == ["January unrest"]
+    assert M.TURNING_POINTS["suleimenov_interview_2022"] == "Late March: sanctions statements"
 
 
 def test_turning_point_labels_never_overlap() -> None:
@@ -230,10 +230,10 @@ def test_turning_point_labels_never_overlap() -> None:
 
 
 def test_mark_for_row_finds_the_mark_of_any_row_of_an_act() -> None:
-    marks, _ = charts.event_marks(EVENTS)
-    assert charts.mark_for_row(marks, "EV001") == "EV002"
-    assert charts.mark_for_row(marks, "EV003") == "EV004"
-    assert charts.mark_for_row(marks, "EV005") is None
+    marks, _ = M.event_marks(EVENTS)
+    assert M.mark_for_row(marks, "EV001") == "EV002"
+    assert M.mark_for_row(marks, "EV003") == "EV004"
+    assert M.mark_for_row(marks, "EV005") is None
 
 
 # -- what the stance chart is given and how it draws it
@@ -327,12 +327,12 @@ def test_stance_chart_bins_a_large_table_and_says_so() -> None:
         "stance": pd.array(rng.integers(-2, 3, n), dtype="Int64"), "credibility": pd.array(rng.integers(1, 7, n), dtype="Int64"),
         "source_id": "S000", "summary": "synthetic", "quote": "q",
     })
-    marks, resolution = charts.event_marks(big)
-    assert resolution == "month" and len(marks) <= charts.MAX_MARKS
+    marks, resolution = M.event_marks(big)
+    assert resolution == "month" and len(marks) <= M.MAX_MARKS
     assert int(marks["n_rows"].sum()) == n  # every row is in exactly one bin
     assert (marks["days"] > 1).all()  # a bin is drawn across its period
     chart = charts.stance_chart(big)
-    assert sum(len(rows) for rows in datasets(chart)) <= charts.MAX_MARKS + 50
+    assert sum(len(rows) for rows in datasets(chart)) <= M.MAX_MARKS + 50
     assert charts.stance_summary(big).startswith(f"{n} scored rows from 1 Jan 2022 to 31 Dec 2022, too many to draw one by one: binned by month")
 
 
@@ -353,7 +353,7 @@ def _context_rows(days: list[str]) -> pd.DataFrame:
     (1, "quarter", [("ctx:quarter:2022-01-01", "quarter of 1 Jan 2022", "4 context markers")]),
 ])
 def test_context_markers_past_the_limit_are_counted_per_bin(limit: int, resolution: str, expected: list) -> None:
-    context = charts.context_marks(_context_rows(["2022-01-03", "2022-01-04", "2022-01-20", "2022-03-01"]))
+    context = M.context_marks(_context_rows(["2022-01-03", "2022-01-04", "2022-01-20", "2022-03-01"]))
     drawn, got = M.bin_context(context, max_marks=limit)
     assert got == resolution
     assert list(zip(drawn["key"], drawn["date_label"], drawn["summary"])) == expected
@@ -361,7 +361,7 @@ def test_context_markers_past_the_limit_are_counted_per_bin(limit: int, resoluti
 
 
 def test_a_large_context_strip_is_binned_in_the_chart_and_the_summary_says_so(monkeypatch) -> None:
-    monkeypatch.setattr(M, "MAX_CONTEXT", 3)
+    monkeypatch.setattr(M.stance, "MAX_CONTEXT", 3)  # the stance module reads the limit
     M.clear_cache()
     rows = pd.concat([EVENTS, _context_rows(["2022-01-03", "2022-01-04", "2022-01-20", "2022-03-01"])], ignore_index=True)
     m = M.stance_marks(rows)
@@ -417,14 +417,14 @@ def daily(index: pd.DataFrame, actor: str = KZ) -> dict[str, float]:
 )
 def test_stance_index_spreads_intervals_and_leaves_out_those_longer_than_the_window(acts, window, left_out, expected) -> None:
     events = _acts(*acts)
-    index = charts.stance_index(events, window_days=window, min_events=1)
+    index = M.stance_index(events, window_days=window, min_events=1)
     got = daily(index) if len(index) else {}
     assert {day: got.get(day) for day in expected} == expected
-    assert charts.index_left_out(events, window_days=window) == left_out
+    assert M.index_left_out(events, window_days=window) == left_out
 
 
 def test_stance_index_counts_each_act_once_over_a_trailing_window() -> None:
-    index = charts.stance_index(EVENTS, window_days=90)
+    index = M.stance_index(EVENTS, window_days=90)
     got = [(r.actor, r.date.strftime("%Y-%m-%d"), r.mean, r.n, r.weight, r.segment) for r in index.itertuples()]
     # only Russia government has three acts in the index; the year-dated drones deal is left out
     assert got == [
@@ -435,7 +435,7 @@ def test_stance_index_counts_each_act_once_over_a_trailing_window() -> None:
         (RU, "2022-10-30", 1.0, 1, 1.0, "Russia government#3"),  # the post has left the window
         (RU, "2022-10-31", 1.0, 1, 1.0, "Russia government#3"),
     ]
-    assert charts.index_left_out(EVENTS) == 1
+    assert M.index_left_out(EVENTS) == 1
 
 
 def test_index_summary_and_subtitle_state_the_rule_and_the_acts_left_out() -> None:
@@ -448,7 +448,7 @@ def test_index_summary_and_subtitle_state_the_rule_and_the_acts_left_out() -> No
         "Each act counted once, its weight spread evenly over the days of its interval (a day-dated act weighs 1 on its day).",
         "1 event dated to an interval longer than 90 days is not in the index; actors with at least 3 acts in the index.",
     ]
-    assert charts.left_out_text(2) == "2 events dated to intervals longer than 90 days are not in the index"
+    assert M.left_out_text(2) == "2 events dated to intervals longer than 90 days are not in the index"
 
 
 def test_index_chart_receives_only_change_points() -> None:
@@ -504,22 +504,22 @@ WIDE = BUDGET.assign(
     ids=["previous-year-budget", "same-year", "unknown-years"],
 )
 def test_previous_budget_is_converted_only_at_its_own_year_s_rate(years, derived: bool) -> None:
-    frame = charts.defence_frame(BUDGET.assign(budget_year=pd.array(years, dtype="Int64")))
+    frame = M.defence_frame(BUDGET.assign(budget_year=pd.array(years, dtype="Int64")))
     assert (("tenge (billion)", "previous budget") in set(zip(frame["currency"], frame["part"]))) == derived
 
 
 def test_defence_figures_derive_the_rate_and_ratio_from_the_source_s_own_numbers() -> None:
-    figures = charts.defence_figures(BUDGET)
+    figures = M.defence_figures(BUDGET)
     assert round(figures["rate"], 2) == 480.39  # 441e9 / 918e6
     assert round(figures["computed_ratio"], 4) == 1.54  # (1.7 + 0.918) / 1.7
-    frame = charts.defence_frame(BUDGET.assign(budget_year=2022))
+    frame = M.defence_frame(BUDGET.assign(budget_year=2022))
     assert frame[["currency", "part", "basis", "label"]].to_dict("records") == [
         {"currency": "US dollars (billion)", "part": "previous budget", "basis": "stated", "label": "$1.7bn (stated)"},
         {"currency": "tenge (billion)", "part": "previous budget", "basis": "derived", "label": "₸817bn (derived)"},
         {"currency": "US dollars (billion)", "part": "additional allocation", "basis": "stated", "label": "$0.918bn (stated)"},
         {"currency": "tenge (billion)", "part": "additional allocation", "basis": "stated", "label": "₸441bn (stated)"},
     ]
-    assert charts.defence_summary(BUDGET) == (
+    assert M.defence_summary(BUDGET) == (
         "The 2022 addition is 441 billion tenge and $918 million (S004), which implies 480.4 tenge per dollar, on a previous "
         "budget of $1.7 billion; the increase is stated as nearly 1.5-fold, the source's own figures give 1.54-fold."
     )
@@ -538,15 +538,15 @@ def test_defence_figures_derive_the_rate_and_ratio_from_the_source_s_own_numbers
     ids=["no-year", "year", "unrelated-note", "declared-security-and-defence", "declared-defence", "correction-without-scope"],
 )
 def test_defence_label_reads_the_scope_from_the_rows(budget: pd.DataFrame, label: str, wide: bool) -> None:
-    assert charts.defence_label(budget) == label
-    assert charts.defence_scope(budget)["security_wide"] is wide
+    assert M.defence_label(budget) == label
+    assert M.defence_scope(budget)["security_wide"] is wide
 
 
 def test_a_security_wide_addition_is_said_so_in_the_summary_and_the_chart() -> None:
-    scope = charts.defence_scope(WIDE)
+    scope = M.defence_scope(WIDE)
     assert scope["scope_note"] == ("The 441 billion tenge was for 'upgrading the equipment of law enforcement and emergency "
                                    "situation agencies', not for defence alone")
-    assert charts.defence_summary(WIDE).endswith(
+    assert M.defence_summary(WIDE).endswith(
         "WSJ reports the addition as defence spending, but it is not all defence: the 441 billion tenge was for 'upgrading "
         "the equipment of law enforcement and emergency situation agencies', not for defence alone, so the ratio compares a "
         "security-wide addition with a defence budget."
@@ -582,14 +582,14 @@ OIL = pd.DataFrame(
 def test_oil_share_chart_shows_both_conflicting_figures_side_by_side() -> None:
     rows = dataset_with(charts.oil_share_chart(OIL), "bar")
     assert [(r["bar"], r["value"], r["label"]) for r in rows] == [("CPC — S000", 80.0, "80%"), ("CPC — S001", 75.0, "about 75%")]
-    assert charts.oil_share_summary(OIL) == (
+    assert M.oil_share_summary(OIL) == (
         "Export share: S000: 80% of Kazakh oil (80%) via CPC; S001: About 75% of exports (75%) via CPC. "
         "Both figures are kept; the seeds disagree."
     )
 
 
 def test_oil_timeline_spans_the_interval_and_keeps_overlapping_rows_apart() -> None:
-    rows = charts.oil_timeline_frame(OIL)
+    rows = M.oil_timeline_frame(OIL)
     assert rows[["id", "lane", "date_label", "days"]].to_dict("records") == [
         {"id": "OR003", "lane": "CPC: disruption", "date_label": "March 2022", "days": 31.0},
         {"id": "OR004", "lane": "CPC: disruption", "date_label": "23 Mar 2022", "days": 1.0},
@@ -621,7 +621,7 @@ SANCTIONS = pd.DataFrame(
 
 
 def test_sanctions_rows_sharing_an_event_key_are_one_mark() -> None:
-    rows = charts.sanctions_frame(SANCTIONS)
+    rows = M.sanctions_frame(SANCTIONS)
     assert rows[["id", "ids", "sources", "issue", "date_label", "stance_label", "n_rows"]].to_dict("records") == [
         {"id": "SS006", "ids": "SS006", "sources": "S004", "issue": "sanctions on Kazakhstan", "date_label": "2005",
          "stance_label": "context (unscored)", "n_rows": 1},
@@ -632,7 +632,7 @@ def test_sanctions_rows_sharing_an_event_key_are_one_mark() -> None:
         {"id": "SS001", "ids": "SS001, SS002", "sources": "S000, S001", "issue": "sanctions compliance", "date_label": "29 Mar 2022",
          "stance_label": "−2 strong distance", "n_rows": 2},
     ]
-    assert charts.sanctions_summary(SANCTIONS) == (
+    assert M.sanctions_summary(SANCTIONS) == (
         "5 stated positions (3 on sanctions compliance, 1 on sanctions on Kazakhstan, 1 on recognition; 6 rows; rows telling "
         "the same act count once); 4 dated and drawn, 1 undated in the table only."
     )
@@ -665,7 +665,7 @@ SENTIMENT = pd.DataFrame(
 
 
 def test_sentiment_chart_draws_every_dated_sign_across_its_interval() -> None:
-    rows = charts.sentiment_frame(SENTIMENT)
+    rows = M.sentiment_frame(SENTIMENT)
     assert rows[["id", "date_label", "days", "figure"]].to_dict("records") == [
         {"id": "PS002", "date_label": "24 Feb – 8 May 2022", "days": 74.0, "figure": "all the subsequent rallies"},
         {"id": "PS001", "date_label": "6 Mar 2022", "days": 1.0, "figure": "2,000 people"},
@@ -674,7 +674,7 @@ def test_sentiment_chart_draws_every_dated_sign_across_its_interval() -> None:
     colour = next(l["encoding"]["color"] for l in layers(chart) if "color" in l.get("encoding", {}))
     assert "a leaning the palette lacks" in colour["scale"]["domain"]  # a value the palette lacks still gets a colour
     assert len(colour["scale"]["domain"]) == len(colour["scale"]["range"])
-    assert charts.sentiment_summary(SENTIMENT) == (
+    assert M.sentiment_summary(SENTIMENT) == (
         "3 signs of public mood (1 pro-Ukraine / anti-war, 1 a leaning the palette lacks, 1 pro-Russia); 2 dated and drawn, "
         "1 undated in the table only."
     )
@@ -719,12 +719,12 @@ def test_summaries_are_counted_from_the_chart_s_own_marks() -> None:
     assert charts.stance_summary(EVENTS) == stance.summary
     assert len(dataset_with(charts.stance_spec(stance), "stance_label")) == len(stance.marks)
     index = M.index_marks(EVENTS)
-    assert charts.index_summary(EVENTS) == index.summary and len(index.left_out) == charts.index_left_out(EVENTS)
+    assert charts.index_summary(EVENTS) == index.summary and len(index.left_out) == M.index_left_out(EVENTS)
     lanes = M.sanctions_marks(SANCTIONS)
-    assert lanes.summary == charts.sanctions_summary(SANCTIONS)
+    assert lanes.summary == M.sanctions_summary(SANCTIONS)
     assert [r["id"] for r in dataset_with(charts.lane_spec(lanes), "slot")] == lanes.rows["id"].tolist()
     defence = M.defence_marks(WIDE)
-    assert (defence.summary, defence.label) == (charts.defence_summary(WIDE), charts.defence_label(WIDE))
+    assert (defence.summary, defence.label) == (M.defence_summary(WIDE), M.defence_label(WIDE))
 
 
 def test_marks_are_computed_once_per_table_and_filter() -> None:
@@ -732,8 +732,13 @@ def test_marks_are_computed_once_per_table_and_filter() -> None:
     first = M.stance_marks(events, Filters(actors=(RU,)))
     assert M.stance_marks(events, Filters(actors=(RU,))) is first  # remembered
     assert M.stance_marks(events, Filters()) is not first  # another filter, other marks
-    assert M.stance_marks(events.copy(), Filters(actors=(RU,))) is not first  # another table object
-    marks, _ = charts.event_marks(events, Filters(actors=(RU,)))
+    # remembered by the table's content, not by the object: an equal copy shares the marks, a changed one never does
+    assert M.stance_marks(events.copy(), Filters(actors=(RU,))) is first
+    changed = events.copy()
+    changed.loc[changed["actor"] == RU, "summary"] = "another table"
+    other = M.stance_marks(changed, Filters(actors=(RU,)))
+    assert other is not first and set(other.marks["summary"]) == {"another table"}
+    marks, _ = M.event_marks(events, Filters(actors=(RU,)))
     marks.loc[:, "summary"] = "changed by a caller"  # the older per-frame functions hand out copies
     assert (M.acts(events, Filters(actors=(RU,))).marks["summary"] != "changed by a caller").all()
 
@@ -762,7 +767,7 @@ def test_every_chart_compiles_in_vega() -> None:
 def test_the_stance_page_reads_the_rows_behind_a_mark_or_a_bin(picked: str, ids: list[str]) -> None:
     from dashboard.views import _stance
 
-    events = charts.prepare_events(EVENTS)
+    events = M.prepare_events(EVENTS)
     assert sorted(_stance.rows_of(picked, events, events)["id"]) == ids
 
 
@@ -778,7 +783,7 @@ def test_an_act_that_began_before_the_shown_dates_does_not_widen_the_stance_char
     frame = pd.concat([EVENTS, pd.DataFrame([began_earlier]).astype({"stance": "Int64", "credibility": "Int64"})],
                       ignore_index=True)
     frame["date_from"], frame["date_to"] = pd.to_datetime(frame["date_from"]), pd.to_datetime(frame["date_to"])
-    events = charts.prepare_events(frame)
+    events = M.prepare_events(frame)
     spec = charts.stance_chart(events, Filters(date_from=dt.date(2022, 1, 1), date_to=dt.date(2022, 12, 31)))
     svg = vlc.vegalite_to_svg(json.dumps(spec if isinstance(spec, dict) else spec.to_dict()))
     left = int(re.search(r'translate\((\d+(?:\.\d+)?),', svg).group(1).split(".")[0])

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 import pandas as pd
 
-from dashboard import charts, data, geo, maps, ui
+from dashboard import charts, data, geo, maps, marks, ui
 
 from conftest import REPO, open_app
 
@@ -153,7 +153,7 @@ def test_object_rows_say_when_from_the_interval(tables, border) -> None:
     oil = tables["oil_routes"].set_index("id")
     for row in rows[rows["table"] == "oil_routes"].to_dict("records"):
         source = oil.loc[row["id"]]
-        assert row["when"] == charts.date_label(source["date_from"], source["date_to"])
+        assert row["when"] == marks.date_label(source["date_from"], source["date_to"])
 
 
 def test_object_rows_for_astana_include_nur_sultan_events(tables) -> None:

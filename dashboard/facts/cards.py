@@ -1,0 +1,267 @@
+"""The headline figures: one card per row of ``data/decisions/headlines.csv``, each worded from its rows and cited.
+
+One job: the Overview's (and the briefing's) headline cards. Which cards
+there are, in what order, with what label and from which rows of which table
+is a declared decision (:func:`headline_rules`); the wording of each card's
+figure is the code's, per card key (:data:`HEADLINE_KEYS`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import pandas as pd
+
+from dashboard import decisions
+from dashboard.filters import ONE_DAY, interval_bounds
+from dashboard.marks import date_label, defence_marks
+
+Frames = Mapping[str, pd.DataFrame]
+
+
+@dataclass(frozen=True)
+class Citation:
+    """The row a figure rests on: its table, id, seed and verbatim quote."""
+
+    table: str
+    row_id: str
+    source_id: str
+    quote: str
+    as_stated: str = ""
+    correction: str = ""
+    quote_en: str = ""  # the curator's English translation, for a quote not in English
+    quote_en_by: str = ""
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One headline figure: a label, the value as shown, one line of detail, and its citations."""
+
+    key: str
+    label: str
+    value: str
+    detail: str
+    citations: tuple[Citation, ...] = field(default_factory=tuple)
+    conflict: str = ""  # the conflicts.reading when the seeds disagree
+
+
+def _text(value: Any) -> str:
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
+def _cite(table: str, row: Mapping[str, Any]) -> Citation:
+    return Citation(
+        table=table,
+        row_id=_text(row.get("id")),
+        source_id=_text(row.get("source_id")),
+        quote=_text(row.get("quote")),
+        as_stated=_text(row.get("as_stated")),
+        correction=_text(row.get("correction")),
+        quote_en=_text(row.get("quote_en")),
+        quote_en_by=_text(row.get("quote_en_by")),
+    )
+
+
+def _missing(key: str, label: str, table: str) -> Headline:
+    return Headline(key, label, "not available", f"The {table} table did not load (see the error panel).")
+
+
+def _reading(frames: Frames, key: str) -> str:
+    conflicts = frames.get("conflicts")
+    if conflicts is None:
+        return ""
+    rows = conflicts[conflicts["conflict_key"] == key]
+    return _text(rows["reading"].iloc[0]) if len(rows) else ""
+
+
+def _reference(frames: Frames, key: str) -> str:
+    """The conflict's outside reference value and its source, labelled as outside the seeds ('' when none)."""
+    conflicts = frames.get("conflicts")
+    if conflicts is None or "reference" not in conflicts.columns:
+        return ""
+    rows = conflicts[conflicts["conflict_key"] == key]
+    if rows.empty or not _text(rows["reference"].iloc[0]):
+        return ""
+    source = _text(rows["reference_source"].iloc[0]) if "reference_source" in rows.columns else ""
+    return f"Outside the seeds: {_text(rows['reference'].iloc[0])}" + (f" ({source.split(':')[0]})" if source else "")
+
+
+@dataclass(frozen=True)
+class HeadlineRule:
+    """One row of ``data/decisions/headlines.csv``: which card, its label, the table and rows it reads, the conflict
+    whose reading it shows."""
+
+    key: str
+    label: str
+    table: str
+    where: tuple[tuple[str, str, str], ...] = ()
+    conflict: str = ""
+
+    def rows(self, table: pd.DataFrame) -> pd.DataFrame:
+        """The rows of ``table`` this card reads (every row when it declares no condition)."""
+        return decisions.select(table, self.where)
+
+
+def headline_rules(data_dir: Any = None) -> list[HeadlineRule]:
+    """The headline cards as declared, in file order."""
+    return [HeadlineRule(r.get("key", ""), r.get("label", ""), r.get("table", ""), decisions.conditions(r), r.get("conflict", ""))
+            for r in decisions.rows(decisions.HEADLINES, data_dir)]
+
+
+def headlines(frames: Frames, rules: list[HeadlineRule] | None = None) -> list[Headline]:
+    """The Overview's headline figures, each selected from its table as ``data/decisions/headlines.csv`` declares, and
+    cited."""
+    out = []
+    for rule in headline_rules() if rules is None else rules:
+        build = _BUILDERS.get(rule.key)
+        if build is None:
+            out.append(Headline(rule.key, rule.label, "not available", f"No headline is worded for the key {rule.key!r}."))
+            continue
+        try:
+            out.append(build(frames, rule))
+        except (KeyError, TypeError, ValueError, IndexError) as exc:  # a table declared without a column it needs
+            out.append(Headline(rule.key, rule.label, "not available",
+                                f"Could not be computed from the loaded table ({type(exc).__name__}: {exc})."))
+    return out
+
+
+def _border(frames: Frames, rule: HeadlineRule) -> Headline:
+    key, label, name = rule.key, rule.label, rule.table
+    table = frames.get(name)
+    if table is None:
+        return _missing(key, label, name)
+    rows = rule.rows(table)
+    if rows.empty:
+        return Headline(key, label, "not stated", f"No border length in {name}.")
+    cites = tuple(_cite(name, r) for r in rows.to_dict("records"))
+    values = " vs ".join(dict.fromkeys(f"{v:,.0f} km" for v in rows["value"]))
+    return Headline(key, label, values, "; ".join(f"{c.source_id}: “{c.as_stated}”" for c in cites), cites)
+
+
+def _basis(row: Mapping[str, Any]) -> str:
+    """What a share is a share of, as the row's note states it ('Base: oil exports to the west.'), else the seed's wording."""
+    note = _text(row.get("note"))
+    match = re.search(r"\bbas(?:e|is)\s*:\s*([^.;]+)", note, flags=re.IGNORECASE)
+    return f"of {match.group(1).strip()}" if match else f"“{_text(row.get('as_stated'))}”"
+
+
+def _share(value: Any, as_stated: str) -> str:
+    return f"{'about ' if 'about' in as_stated.lower() else 'nearly ' if 'nearly' in as_stated.lower() else ''}{value:g}%"
+
+
+def _cpc_share(frames: Frames, rule: HeadlineRule) -> Headline:
+    key, label, name = rule.key, rule.label, rule.table
+    table = frames.get(name)
+    if table is None:
+        return _missing(key, label, name)
+    rows = rule.rows(table)
+    if rows.empty:
+        return Headline(key, label, "not stated", f"No CPC export share in {name}.")
+    records = rows.to_dict("records")
+    cites = tuple(_cite(name, r) for r in records)
+    value = " vs ".join(_share(r["value"], c.as_stated) for r, c in zip(records, cites))
+    # each figure with its basis: the seeds measure different things (the conflict's reading says how to read them)
+    detail = " · ".join(f"{c.source_id}: {_share(r['value'], c.as_stated)} {_basis(r)}" for r, c in zip(records, cites))
+    if reference := _reference(frames, rule.conflict):
+        detail += f" · {reference}"
+    return Headline(key, label, value, detail, cites, _reading(frames, rule.conflict))
+
+
+def _lower_first(text: str) -> str:
+    """'The 441 billion…' -> 'the 441 billion…' after a colon (only an article is lowered, never a name)."""
+    return re.sub(r"^(The|A|An)\b", lambda m: m.group(1).lower(), text)
+
+
+def _defence(frames: Frames, rule: HeadlineRule) -> Headline:
+    key, name = rule.key, rule.table
+    table = frames.get(name)
+    if table is None:
+        return _missing(key, rule.label, name)
+    marks = defence_marks(rule.rows(table))  # the card's label is worded from the rows (see marks.defence_label)
+    label, scope, f = marks.label, marks.scope, marks.figures
+    parts, cites, detail = [], [], []
+    if f["add_kzt"] is not None:
+        parts.append(f"+₸{f['add_kzt']['amount']:,.0f}bn")
+        cites.append(_cite(name, f["add_kzt"]))
+    if f["add_usd"] is not None:
+        parts.append(f"+${f['add_usd']['amount']:,.0f}m")
+        cites.append(_cite(name, f["add_usd"]))
+    if not parts:
+        return Headline(key, label, "not stated", f"No additional allocation in {name}.")
+    if scope["security_wide"]:  # the full correction stays in the citation; the card says it in a few words
+        detail.append("Not all defence: the addition also went to law-enforcement and emergency agencies (see the correction)")
+    if f["stated_ratio"] is not None:
+        detail.append(f"“{f['stated_ratio']['as_stated']}” as stated")
+        cites.append(_cite(name, f["stated_ratio"]))
+    if f["computed_ratio"]:
+        mixed = ", mixing scopes" if scope["security_wide"] else ""
+        detail.append(f"{f['computed_ratio']:.2f}-fold from its own figures (on {f['previous_usd']['as_stated']}{mixed})")
+        cites.append(_cite(name, f["previous_usd"]))
+    if f["rate"]:
+        detail.append(f"implied {f['rate']:.1f} ₸/$")
+    return Headline(key, label, " · ".join(parts), "; ".join(detail), tuple(cites))
+
+
+def _jan_deaths(frames: Frames, rule: HeadlineRule) -> Headline:
+    key, label, name = rule.key, rule.label, rule.table
+    table = frames.get(name)
+    if table is None:
+        return _missing(key, label, name)
+    rows = rule.rows(table)
+    if rows.empty:
+        return Headline(key, label, "not stated", f"No January 2022 toll in {name}.")
+    cites = tuple(_cite(name, r) for r in rows.to_dict("records"))
+    figures = dict.fromkeys(
+        (">" if q == "more than" else "") + f"{int(n):,}" for q, n in zip(rows["qualifier"], rows["count"])
+    )
+    detail = " · ".join(
+        f"{c.source_id}: “{c.as_stated}”" + (" (corrected: see the Method page)" if c.correction else "") for c in cites
+    )
+    return Headline(key, label, " vs ".join(figures), detail, cites, _reading(frames, rule.conflict))
+
+
+def _russian_view(frames: Frames, rule: HeadlineRule) -> Headline:
+    key, label, name = rule.key, rule.label, rule.table
+    table = frames.get(name)
+    if table is None:
+        return _missing(key, label, name)
+    rows = rule.rows(table)
+    if rows.empty:
+        return Headline(key, label, "not stated", f"No pro-Russia poll figure in {name}.")
+    cites = tuple(_cite(name, r) for r in rows.to_dict("records"))
+    # the seed's words, without the "of Kazakhstanis" the label already says
+    value = " vs ".join(dict.fromkeys(re.split(r"\s+of\s+", c.as_stated)[0] for c in cites))
+    value = value[:1].upper() + value[1:]
+    start, end = interval_bounds(rows)
+    when = [date_label(a, b - ONE_DAY) if pd.notna(a) else "undated" for a, b in zip(start, end)]
+    detail = " · ".join(f"{c.source_id}: “{c.as_stated}”, coded as {v:g}%; {w}" for c, v, w in zip(cites, rows["value"], when))
+    return Headline(key, label, value, detail, cites)
+
+
+def _csto(frames: Frames, rule: HeadlineRule) -> Headline:
+    key, label, name = rule.key, rule.label, rule.table
+    table = frames.get(name)
+    if table is None:
+        return _missing(key, label, name)
+    rows = rule.rows(table)
+    if rows.empty:
+        return Headline(key, label, "not stated", f"No deployment in {name}.")
+    start, end = interval_bounds(rows)
+    if start.notna().any():  # the deployment's dates, as the rows give them (the narrowest interval)
+        narrowest = (end - start).idxmin()
+        label = f"{label}, {date_label(start[narrowest], end[narrowest] - ONE_DAY)}"
+    cites = tuple(_cite(name, r) for r in rows.to_dict("records"))
+    troops = rows[rows["unit"] == "troops"]
+    value = (
+        " vs ".join(dict.fromkeys(re.sub(r"^the\s+", "", s, flags=re.I) for s in troops["as_stated"])) if len(troops) else "deployed"
+    )
+    others = [f"{c.source_id}: “{c.as_stated}”" for c, u in zip(cites, rows["unit"]) if u != "troops" and c.as_stated]
+    return Headline(key, label, value, " · ".join(others), cites)
+
+
+#: headline key -> the code that words its card (the keys data/decisions/headlines.csv may declare)
+_BUILDERS = {"border": _border, "cpc": _cpc_share, "defence": _defence, "deaths": _jan_deaths,
+             "russian_view": _russian_view, "csto": _csto}
+HEADLINE_KEYS = tuple(_BUILDERS)
