@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 import pandas as pd
 
-from dashboard import charts, data, geo, maps, marks, ui
+from dashboard import data, geo, maps, marks, ui
 
 from conftest import REPO, open_app
 

@@ -65,64 +65,7 @@ from dashboard.charts.theme import (
 )
 from dashboard.charts.timelines import LANE_EMPTY, LANE_STYLE, lane_spec, oil_timeline_chart, sanctions_chart, sentiment_chart
 
-# --------------------------------------------------------------------------
-# issue 19 merge shim: marks names re-exported until importers are repointed
-# (dashboard.views._stance, dashboard.views._indicators and some tests still call charts.<marks name>; repoint them to
-# dashboard.marks.<name>, then delete this block)
-from dashboard.filters import ONE_DAY  # noqa: E402, F401
-from dashboard.marks import (  # noqa: E402, F401
-    BINS,
-    CONTEXT_ACT,
-    CONTEXT_LABEL,
-    CONTEXT_STEP,
-    INDEX_MIN_EVENTS,
-    INDEX_RULE,
-    INDEX_WINDOW_DAYS,
-    MARK_COLUMNS,
-    MAX_MARKS,
-    SANCTIONS_COLUMNS,
-    SECURITY_AND_DEFENCE,
-    STANCE_TEXT,
-    TOOLTIP_QUOTE,
-    TURNING_POINTS,
-    Y_DOMAIN,
-    DefenceMarks,
-    IndexMarks,
-    LaneMarks,
-    StanceMarks,
-    context_marks,
-    date_label,
-    date_precision,
-    defence_figures,
-    defence_frame,
-    defence_label,
-    defence_scope,
-    defence_summary,
-    event_marks,
-    figure_text,
-    index_events,
-    index_left_out,
-    is_context,
-    lay_out_marks,
-    left_out_text,
-    mark_for_row,
-    oil_share_summary,
-    oil_timeline_frame,
-    oil_timeline_summary,
-    one_per_act,
-    prepare_events,
-    sanctions_frame,
-    sanctions_summary,
-    sentiment_frame,
-    sentiment_summary,
-    signed,
-    stakes_summary,
-    stance_index,
-    turning_points,
-)
 
-_BINS = BINS  # the Stance page reads it as charts._BINS
-# end of the issue 19 merge shim
 # --------------------------------------------------------------------------
 
 __all__ = [
