@@ -20,7 +20,7 @@ from pptx.util import Emu
 from pypdf import PdfReader
 
 from dashboard import brief, charts, data, export, facts, geo, maps
-from dashboard import marks
+from dashboard import marks as M
 from dashboard.brief import deck, layout, pdf
 from dashboard.brief.model import CONFLICTS_PER_SLIDE, indicator_filters
 from dashboard.filters import DEFAULT, Filters, apply
@@ -161,15 +161,15 @@ def test_brief_chart_slides_reuse_the_page_summaries(built, tables, expected) ->
     assert by_title[INDEX_TITLE].summary == charts.index_summary(events, DEFAULT)
     assert by_title["What moved, and when"].bullets[0].startswith("The seeds record ")
     assert " ".join(by_title["What moved, and when"].bullets) == facts.narrative(events, DEFAULT)
-    assert by_title[expected["defence"]].summary == marks.defence_summary(tables["defense_budget"])
+    assert by_title[expected["defence"]].summary == M.defence_summary(tables["defense_budget"])
     kept = apply(oil, indicator_filters(DEFAULT), keep_undated=True)
-    assert by_title[OIL_TITLES[0]].summary == marks.oil_share_summary(kept)
+    assert by_title[OIL_TITLES[0]].summary == M.oil_share_summary(kept)
 
 
 def test_brief_index_slide_says_how_many_acts_it_leaves_out(built, tables) -> None:
     slide = next(s for s in built.slides if s.title == INDEX_TITLE)
-    _, left_out = marks.index_events(tables["events"], DEFAULT)
-    text = marks.left_out_text(len(left_out))
+    _, left_out = M.index_events(tables["events"], DEFAULT)
+    text = M.left_out_text(len(left_out))
     assert text[:1].upper() + text[1:] in slide.subtitle and text in slide.summary
     for act in left_out.itertuples():
         assert f"{act.date_label} · {act.actor} · {act.summary} ({act.ids})" in slide.notes
@@ -178,7 +178,7 @@ def test_brief_index_slide_says_how_many_acts_it_leaves_out(built, tables) -> No
 def test_brief_stance_notes_carry_the_turning_points_quotes(built, tables) -> None:
     notes = built.slides[3].notes
     events = tables["events"]
-    turns = marks.turning_points(events, DEFAULT)
+    turns = M.turning_points(events, DEFAULT)
     assert len(turns), "the shipped data has turning points in the default view"
     for turn in turns.itertuples():
         for row in events[events["event_key"] == turn.event_key].to_dict("records"):

@@ -19,7 +19,7 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from dashboard import data, export, facts, seeds, ui
-from dashboard import marks
+from dashboard import marks as M
 from dashboard.filters import DEFAULT, Filters, apply
 from dashboard.text import unescape
 
@@ -242,8 +242,8 @@ def test_overview_headlines_read_their_basis_and_scope_from_the_rows(shipped) ->
     assert cards["cpc"].conflict == facts._reading(shipped.frames, "cpc_export_share")
     # the defence label follows the rows: security-wide when a note or correction says so
     budget = shipped["defense_budget"]
-    assert cards["defence"].label == marks.defence_label(budget)
-    if marks.defence_scope(budget)["security_wide"]:
+    assert cards["defence"].label == M.defence_label(budget)
+    if M.defence_scope(budget)["security_wide"]:
         assert not cards["defence"].label.startswith("Defence budget increase")
         assert cards["defence"].detail.startswith("Not all defence: ")
 
@@ -252,7 +252,7 @@ def test_overview_paragraph_is_generated_from_the_data(shipped) -> None:
     at = open_page("overview")
     expected = ui._md(facts.narrative(shipped["events"], DEFAULT))
     assert expected in [m.value for m in at.markdown]
-    marks, _ = marks.event_marks(shipped["events"], DEFAULT)
+    marks, _ = M.event_marks(shipped["events"], DEFAULT)
     assert facts.narrative(shipped["events"], DEFAULT).startswith(f"The seeds record {len(marks)} scored acts")
 
 
@@ -261,12 +261,12 @@ def test_overview_paragraph_is_generated_from_the_data(shipped) -> None:
 
 
 def _expected_keys(events: pd.DataFrame, filters: Filters) -> list[str]:
-    return marks.event_marks(events, filters)[0]["key"].tolist()
+    return M.event_marks(events, filters)[0]["key"].tolist()
 
 
 def _most_told_act(events: pd.DataFrame, filters: Filters = DEFAULT) -> pd.Series:
     """The mark in the view told by the most rows (an act several seeds report, where the data has one)."""
-    marks, _ = marks.event_marks(events, filters)
+    marks, _ = M.event_marks(events, filters)
     return marks.sort_values(["n_rows", "start", "key"], ascending=[False, True, True], kind="stable").iloc[0]
 
 
@@ -313,7 +313,7 @@ def test_stance_each_filter_changes_what_the_chart_receives_and_the_url(shipped,
 def test_stance_query_params_restore_filters_and_selection(shipped) -> None:
     events = shipped["events"]
     options = ui.filter_options(events, shipped["sources"])
-    marks, _ = marks.event_marks(events, DEFAULT)
+    marks, _ = M.event_marks(events, DEFAULT)
     inside = marks[(marks["start"].dt.date > options.first) & ((marks["end"] - pd.Timedelta(days=1)).dt.date < options.last)]
     act = inside.sort_values(["n_rows", "key"], ascending=[False, True], kind="stable").iloc[0]
     rows = events[events["id"].isin(act["ids"].split(", "))]
@@ -330,9 +330,9 @@ def test_stance_query_params_restore_filters_and_selection(shipped) -> None:
     assert at.multiselect(key="source").value == [row["source_id"]]
     filters = Filters.from_query_params(params, DEFAULT)
     assert at.slider(key="cred").value == filters.min_credibility
-    shown, _ = marks.event_marks(events, filters)
+    shown, _ = M.event_marks(events, filters)
     assert stance_keys(at) == shown["key"].tolist()
-    selected = marks.mark_for_row(shown, row["id"])
+    selected = M.mark_for_row(shown, row["id"])
     assert at.selectbox(key="stance.event").value == selected
     # the selection: its quote, its seed, and a link to the passage
     text = [m.value for m in at.markdown]
@@ -449,7 +449,7 @@ def _conflict_sides(frames, frame: pd.DataFrame) -> list[dict]:
 
 def _view_metrics(shipped, view: str) -> list[tuple[str, str]]:
     if view == "defence":
-        f = marks.defence_figures(shipped["defense_budget"])
+        f = M.defence_figures(shipped["defense_budget"])
         out = []
         if f["add_kzt"] is not None:
             out.append(("Addition, tenge", f["add_kzt"]["as_stated"]))
@@ -483,21 +483,21 @@ def test_indicators_views_show_each_figure_and_both_sides_of_conflicts(shipped, 
 
 def test_indicators_defence_view_says_when_the_addition_is_not_all_defence(shipped) -> None:
     at = open_page("indicators", view="defence")
-    scope = marks.defence_scope(shipped["defense_budget"])
+    scope = M.defence_scope(shipped["defense_budget"])
     warned = [w.value for w in at.warning if "not all defence" in w.value]
     assert bool(warned) == scope["security_wide"]
 
 
 def test_indicators_filters_change_the_charts_and_restore_from_the_url(shipped) -> None:
     sanctions = shipped["sanctions_stance"]
-    before_ids = marks.sanctions_frame(apply(sanctions, DEFAULT))["id"].tolist()
+    before_ids = M.sanctions_frame(apply(sanctions, DEFAULT))["id"].tolist()
     counts = apply(sanctions, DEFAULT)["source_id"].value_counts()
     source = sorted(counts.index, key=lambda s: (counts[s], s))[0]  # the seed with the fewest dated positions
     at = open_page("indicators", view="sanctions")
     frames = lambda: [f for f in chart_frames(at) if "slot" in f.columns][0]["id"].tolist()  # noqa: E731
     assert frames() == before_ids
     at.multiselect(key="source").select(source).run()
-    expected = marks.sanctions_frame(apply(sanctions, Filters(date_from=D(2022, 1, 1), sources=(source,))))["id"].tolist()
+    expected = M.sanctions_frame(apply(sanctions, Filters(date_from=D(2022, 1, 1), sources=(source,))))["id"].tolist()
     assert frames() == expected and expected != before_ids
     assert browser_url(at) == {"source": expected_url(Filters(sources=(source,)), shipped)["source"], "view": ["sanctions"]}
     assert open_page("indicators", **browser_url(at)).multiselect(key="source").value == [source]
@@ -508,7 +508,7 @@ def test_indicators_filters_change_the_charts_and_restore_from_the_url(shipped) 
     assert again.date_input(key="from").value == first
     assert url(again)["from"] == [first.isoformat()]
     ids = [f for f in chart_frames(again) if "slot" in f.columns][0]["id"].tolist()
-    assert ids == marks.sanctions_frame(apply(sanctions, Filters(sources=(source,))))["id"].tolist()
+    assert ids == M.sanctions_frame(apply(sanctions, Filters(sources=(source,))))["id"].tolist()
 
 
 def test_indicators_selected_position_restores_from_the_url(shipped) -> None:
@@ -516,7 +516,7 @@ def test_indicators_selected_position_restores_from_the_url(shipped) -> None:
     corrected = sanctions[sanctions["correction"].fillna("").str.strip() != ""]
     row = (corrected if len(corrected) else sanctions).iloc[0]
     at = open_page("indicators", view="sanctions", row=row["id"])
-    head = f"**{marks.date_label(row['date_from'], row['date_to'])}** · {ui._md(row['actor_detail'])}"
+    head = f"**{M.date_label(row['date_from'], row['date_to'])}** · {ui._md(row['actor_detail'])}"
     assert any(m.value.startswith(head) for m in at.markdown)
     assert (f"Open {row['source_id']} at {row['id']}", f"seed={row['source_id']}&row={row['id']}") in {
         (p.proto.label, p.proto.query_string) for p in at.get("page_link")}
@@ -527,12 +527,12 @@ def test_indicators_selected_position_restores_from_the_url(shipped) -> None:
 
 def test_indicators_selecting_a_shared_act_shows_every_row_that_tells_it(shipped) -> None:
     sanctions = apply(shipped["sanctions_stance"], DEFAULT)
-    marks = marks.sanctions_frame(sanctions)
+    marks = M.sanctions_frame(sanctions)
     act = marks.sort_values(["n_rows", "id"], ascending=[False, True], kind="stable").iloc[0]
     at = open_page("indicators", view="sanctions", row=act["id"])
     shown = [m.value for m in at.markdown]
     for record in sanctions[sanctions["id"].isin(act["ids"].split(", "))].to_dict("records"):
-        head = (f"**{marks.date_label(record['date_from'], record['date_to'])}** · {ui._md(record['actor_detail'])} · "
+        head = (f"**{M.date_label(record['date_from'], record['date_to'])}** · {ui._md(record['actor_detail'])} · "
                 f"{record['issue']}: {ui._md(record['position'])}")
         assert head in shown, record["id"]
 

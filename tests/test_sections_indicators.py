@@ -16,7 +16,7 @@ from dashboard.filters import DEFAULT, Filters
 from dashboard.sections import changes, conflicts, corrections, defence, oil, sanctions, sentiment, sources
 from dashboard.text import unescape
 
-from conftest import REPO
+from conftest import REPO, open_app
 
 APP = str(REPO / "dashboard" / "app.py")
 
@@ -177,8 +177,7 @@ def shipped(monkeypatch):
 
 
 def _open(page: str, **params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    at.switch_page(f"views/{page}.py")
+    at = open_app(page, timeout=90)
     for name, value in params.items():
         at.query_params[name] = value
     at.run()

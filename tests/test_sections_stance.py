@@ -19,7 +19,7 @@ from dashboard.sections import scope as S_scope, stance as S_stance
 from dashboard.sections.base import Section
 from dashboard.text import unescape
 
-from conftest import REPO
+from conftest import REPO, open_app
 
 FILTERS = {
     "default": DEFAULT,
@@ -191,8 +191,7 @@ def test_stance_sections_when_nothing_matches_or_the_table_is_missing(shipped) -
 def _open(page: str, monkeypatch, **params) -> AppTest:
     monkeypatch.delenv(data.DATA_ENV, raising=False)
     monkeypatch.delenv(data.SEEDS_ENV, raising=False)
-    at = AppTest.from_file(str(REPO / "dashboard" / "app.py"), default_timeout=90)
-    at.switch_page(f"views/{page}.py")
+    at = open_app(page, timeout=90)
     for name, value in params.items():
         at.query_params[name] = value
     at.run()
