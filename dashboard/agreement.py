@@ -198,12 +198,13 @@ def _package_paths(data_dir: Path) -> dict[str, Path]:
     """resource name -> its CSV, from data/datapackage.json (the events and thematic tables only)."""
     descriptor = data_dir / "datapackage.json"
     shown = f"{data_dir.as_posix()}/datapackage.json"
+    from dashboard import package as declaration
+
     try:
-        package = json.loads(descriptor.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise CodingError([f"{shown}:0:-: file not found"]) from None
-    except (OSError, ValueError) as exc:
-        raise CodingError([f"{shown}:0:-: cannot be read as JSON: {exc}"]) from None
+        package = declaration.read_file(descriptor)
+    except declaration.JsonProblem as exc:
+        reason = str(exc) if str(exc) == "file not found" else f"cannot be read as JSON: {exc}"
+        raise CodingError([f"{shown}:0:-: {reason}"]) from None
     resources = package.get("resources") if isinstance(package, dict) else None
     return {r["name"]: data_dir / r["path"] for r in resources or []
             if isinstance(r, dict) and r.get("name") in (EVENTS, *THEMATIC) and isinstance(r.get("path"), str)}

@@ -125,21 +125,18 @@ class Package:
 
 def open_package(data_dir: Path | str | None = None, seeds_dir: Path | str | None = None) -> Package:
     """The package at ``data_dir`` (default: $DASHBOARD_DATA_DIR or the repo's data/) with its seeds directory."""
-    from dashboard import paths
+    from dashboard import package, paths
 
     data = Path(data_dir) if data_dir is not None else paths.default_data_dir()
     if not (data / DATAPACKAGE).is_file():
         raise CurateError(f"{data}/{DATAPACKAGE} not found: is --data the data package directory?")
     try:  # within a size and a depth: a huge, deep or malformed declaration is one line
-        descriptor = guard.read_json(data / DATAPACKAGE)
+        descriptor = package.read(data)
     except guard.JsonProblem as exc:
         raise CurateError(f"{data}/{DATAPACKAGE} cannot be read: {exc}") from None
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         raise CurateError(f"{data}/{DATAPACKAGE} is not a data package: no list of resources")
-    seeds = Path(seeds_dir) if seeds_dir is not None else paths.default_seeds_dir()
-    if seeds is None:
-        sources = next((r for r in descriptor.get("resources", []) if isinstance(r, dict) and r.get("name") == SOURCES), {})
-        seeds = (data / sources.get("path", "../seeds/provenance.csv")).parent
+    seeds = paths.seeds_dir_of(data, seeds_dir, descriptor)
     if not seeds.is_dir():
         raise CurateError(f"seeds directory {seeds} not found")
     return Package(data, seeds, descriptor)

@@ -19,7 +19,8 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard import contract, validate
+from dashboard import asof, contract, validate
+from dashboard import package as declaration
 from dashboard.paths import DATA_ENV, REPO_ROOT, SEEDS_ENV, default_data_dir, default_seeds_dir  # noqa: F401 (re-exported)
 from dashboard.validate import Problem
 
@@ -85,7 +86,7 @@ def load_tables(data_dir: Path | str | None = None, seeds_dir: Path | str | None
             tables.frames[name] = contract.to_pandas(report.columns[name])
         except Exception as exc:  # noqa: BLE001 - a table that cannot load is a problem, not a crash
             tables.problems[name] = [Problem(report.paths[name], 0, "-", f"could not be loaded: {type(exc).__name__}: {exc}")]
-    tables.as_of = _as_of(tables.frames.get(validate.SOURCES))
+    tables.as_of = asof.of_sources(tables.frames.get(validate.SOURCES))
     return tables
 
 
@@ -105,24 +106,13 @@ def _grouped(report: validate.Report) -> dict[str, list[Problem]]:
     return grouped
 
 
-def _as_of(sources: pd.DataFrame | None) -> dt.date | None:
-    """The latest ``published_to`` of the sources table, as a date."""
-    if sources is None or validate.PUBLISHED_TO not in sources.columns:
-        return None
-    latest = sources[validate.PUBLISHED_TO].dropna()
-    return None if latest.empty else pd.Timestamp(latest.max()).date()
-
-
 # --------------------------------------------------------------------------
 # reading the descriptor (for titles, descriptions, the Method page)
 
 
 def package(data_dir: Path | str | None = None) -> dict[str, Any]:
-    """The parsed ``datapackage.json``."""
-    from dashboard import guard
-
-    data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
-    return guard.read_json(data_dir / validate.DATAPACKAGE)
+    """The parsed ``datapackage.json`` (read once per version of the file: :func:`dashboard.package.read`)."""
+    return declaration.read(Path(data_dir) if data_dir is not None else default_data_dir())
 
 
 def resource(name: str, data_dir: Path | str | None = None) -> dict[str, Any]:

@@ -30,6 +30,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from dashboard import guard, journal, oneline
+from dashboard import package as declaration
 
 #: the package's resource listing the releases, and where it and the releases live (relative to data/)
 RESOURCE = "releases"
@@ -290,11 +291,10 @@ def unlisted(data_dir: Path | str) -> list[Path]:
 
 def _as_of(report: Any) -> str:
     """The latest ``published_to`` of the sources table, as YYYY-MM-DD ('' without one)."""
-    column = report.columns.get(SOURCES, {}).get("published_to")
-    if column is None:
-        return ""
-    dates = [d for d in column.to_pylist() if d is not None]
-    return max(dates).isoformat() if dates else ""
+    from dashboard import asof
+
+    found = asof.of_sources(report.columns.get(SOURCES))
+    return found.isoformat() if found else ""
 
 
 # --------------------------------------------------------------------------
@@ -379,7 +379,7 @@ def snapshot(data_dir: Path | str | None = None, which: str = CURRENT, seeds_dir
 def _current(data_dir: Path, seeds_dir: Path | str | None) -> Snapshot:
     path = data_dir / "datapackage.json"
     try:
-        package = guard.read_json(path)
+        package = declaration.read_file(path)
     except guard.JsonProblem as exc:
         raise ReleaseError(f"{_shown_dir(path)}:0:-: cannot be read ({exc})") from None
     if not isinstance(package, dict) or not isinstance(package.get("resources"), list):

@@ -41,6 +41,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dashboard import contract, guard, oneline
+from dashboard import package as declaration
 from dashboard.contract import FIRST_ROW, array, false_where_null, flags, positions, rows_where
 from dashboard.contract import short as _short
 
@@ -316,8 +317,8 @@ class _Checker:
             self.problem(where, FILE_ROW, NO_FIELD, "a link to a file outside the data directory: refused, not read")
             return None
         try:  # within a size and a depth: a huge, deep or malformed declaration is one line here
-            package = guard.read_json(path)
-        except guard.JsonProblem as exc:
+            package = declaration.read_file(path)
+        except declaration.JsonProblem as exc:
             self.problem(where, FILE_ROW, NO_FIELD, str(exc))
             return None
         if not isinstance(package, dict) or not isinstance(package.get("resources"), list):
