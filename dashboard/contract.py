@@ -18,7 +18,7 @@ starts fast):
 * :func:`foreign_key_problems` checks the foreign keys between cast tables.
 * :func:`to_pandas` turns a cast table into the DataFrame the app uses.
 
-Problems come back as ``(row, field, message)``; :mod:`dashboard.validate` adds the path.  Row numbers count the
+Problems come back as ``(row, field, message)``; :mod:`dashboard.checks` adds the path.  Row numbers count the
 header as row 1.
 """
 

@@ -10,7 +10,7 @@ Every write follows the writer's protocol of :mod:`dashboard.journal` and goes t
   :func:`add_rows` read the provenance or the table and allocate the next id with the lock held, so parallel runs
   get distinct ids; taking the lock also completes or rolls back a write an earlier, killed run left;
 - it validates the package as it would be after the write, with the very checks of ``python -m dashboard check``
-  (:func:`dashboard.validate.run` on an overlay of the data and seeds directories with the new files in place), and
+  (:func:`dashboard.checks.run` on an overlay of the data and seeds directories with the new files in place), and
   refuses the write if that adds any problem, returning the ``path:row:field: message`` lines;
 - it copies the previous versions to ``<data>/.history/``, stages every new file beside its target, fsynced, and
   commits them together through the journal (:func:`dashboard.journal.commit`): a seed and its provenance row land
@@ -184,9 +184,9 @@ class Saved:
 def problems_after(package: Package, changes: Mapping[Path, bytes]) -> list[str]:
     """The problems ``python -m dashboard check`` would print after ``changes`` (path -> new bytes), that it does
     not print now: the package is validated on an overlay with the new files in place, the real files untouched."""
-    from dashboard import validate
+    from dashboard import checks
 
-    before = {str(p) for p in validate.run(package.data_dir, package.seeds_dir).problems}
+    before = {str(p) for p in checks.run(package.data_dir, package.seeds_dir).problems}
     history: Path | None = package.data_dir / HISTORY_DIR
     try:
         history.mkdir(exist_ok=True)  # type: ignore[union-attr]
@@ -207,7 +207,7 @@ def problems_after(package: Package, changes: Mapping[Path, bytes]) -> list[str]
             target = overlay[path.parent.resolve()] / path.name
             target.unlink(missing_ok=True)
             target.write_bytes(data)
-        after = validate.run(overlay[package.data_dir.resolve()], overlay[package.seeds_dir.resolve()]).problems
+        after = checks.run(overlay[package.data_dir.resolve()], overlay[package.seeds_dir.resolve()]).problems
     return [str(p) for p in after if str(p) not in before]
 
 
@@ -220,9 +220,9 @@ def _link_or_copy(source: str, target: str) -> None:
 
 def validate_ok(package: Package) -> bool:
     """Does the package pass ``python -m dashboard check`` as it stands?"""
-    from dashboard import validate
+    from dashboard import checks
 
-    return not validate.run(package.data_dir, package.seeds_dir).problems
+    return not checks.run(package.data_dir, package.seeds_dir).problems
 
 
 def save(package: Package, changes: Mapping[Path, bytes], validate_first: bool = True, *,

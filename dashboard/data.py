@@ -1,6 +1,6 @@
 """Load the curated tables as typed DataFrames, after validation.
 
-``load_tables()`` runs :func:`dashboard.validate.run`, which reads each CSV
+``load_tables()`` runs :func:`dashboard.checks.run`, which reads each CSV
 once and casts it from ``datapackage.json`` (:mod:`dashboard.contract`); every
 table that passed becomes a DataFrame of those same cast columns, so nothing is
 parsed or typed twice.  A table with any problem is left out and its problems
@@ -19,10 +19,10 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard import asof, contract, validate
+from dashboard import asof, checks, contract
 from dashboard import package as declaration
 from dashboard.paths import DATA_ENV, REPO_ROOT, SEEDS_ENV, default_data_dir, default_seeds_dir  # noqa: F401 (re-exported)
-from dashboard.validate import Problem
+from dashboard.checks import Problem
 
 @dataclass
 class Tables:
@@ -67,7 +67,7 @@ def load_tables(data_dir: Path | str | None = None, seeds_dir: Path | str | None
     data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
     if seeds_dir is None:
         seeds_dir = default_seeds_dir()
-    report = validate.run(data_dir, seeds_dir)
+    report = checks.run(data_dir, seeds_dir)
     tables = Tables(
         problems=_grouped(report),
         paths=dict(report.paths),
@@ -86,11 +86,11 @@ def load_tables(data_dir: Path | str | None = None, seeds_dir: Path | str | None
             tables.frames[name] = contract.to_pandas(report.columns[name])
         except Exception as exc:  # noqa: BLE001 - a table that cannot load is a problem, not a crash
             tables.problems[name] = [Problem(report.paths[name], 0, "-", f"could not be loaded: {type(exc).__name__}: {exc}")]
-    tables.as_of = asof.of_sources(tables.frames.get(validate.SOURCES))
+    tables.as_of = asof.of_sources(tables.frames.get(checks.SOURCES))
     return tables
 
 
-def _grouped(report: validate.Report) -> dict[str, list[Problem]]:
+def _grouped(report: checks.Report) -> dict[str, list[Problem]]:
     """Problems by resource; those on a release's files (a release changed, or half-landed after a crash) belong to
     the release index's table, so they leave out that table, not every table."""
     grouped = report.problems_by_resource()

@@ -31,6 +31,8 @@ from typing import Any
 
 from dashboard import guard, journal, oneline
 from dashboard import package as declaration
+from dashboard.checks.problems import RELEASE
+from dashboard.checks.registry import rule_kind
 
 #: the package's resource listing the releases, and where it and the releases live (relative to data/)
 RESOURCE = "releases"
@@ -224,13 +226,13 @@ def make_release(data_dir: Path | str, seeds_dir: Path | str | None = None, name
 
 
 def _make_release_locked(data_dir: Path, seeds_dir: Path | str | None, name: str, today: dt.date) -> dict[str, str]:
-    from dashboard import validate  # the check reads the same files; imported here so the CLI starts fast
+    from dashboard import checks  # the check reads the same files; imported here so the CLI starts fast
 
     root = releases_dir(data_dir)
     existing = list_releases(data_dir)
     if name in {r.get("release") for r in existing} or (root / name).exists():
         raise ReleaseError(f"release {name} exists ({_shown_dir(root / name)}/): releases are immutable, choose another --name")
-    report = validate.run(data_dir, seeds_dir)
+    report = checks.run(data_dir, seeds_dir)
     if report.problems:
         lines = "\n".join(str(p) for p in report.problems)
         raise ReleaseError(f"the data does not pass the check, so it cannot be released ({len(report.problems)} "
@@ -247,9 +249,9 @@ def _make_release_locked(data_dir: Path, seeds_dir: Path | str | None, name: str
         rows[resource["name"]] = report.rows.get(resource["name"], 0)
         files[file_name] = {"resource": resource["name"], "path": resource["path"], "rows": rows[resource["name"]],
                             "sha256": sha256(blobs[file_name]), "csv_sha256": sha256(raw)}
-    descriptor = (data_dir / validate.DATAPACKAGE).read_bytes()
+    descriptor = (data_dir / checks.DATAPACKAGE).read_bytes()
     blobs[DESCRIPTOR] = gz(descriptor)
-    files[DESCRIPTOR] = {"resource": None, "path": validate.DATAPACKAGE, "sha256": sha256(blobs[DESCRIPTOR]),
+    files[DESCRIPTOR] = {"resource": None, "path": checks.DATAPACKAGE, "sha256": sha256(blobs[DESCRIPTOR]),
                          "csv_sha256": sha256(descriptor)}
     as_of = _as_of(report)
     summary = summary_line(rows)
@@ -474,6 +476,26 @@ def release_problems(root: Path, rows: list[dict[str, Any]], shown_root: str) ->
             out.append((f"{shown_root}/{orphan}", 0, "-", f"a release directory not listed in {INDEX} (an interrupted "
                         f"release?): run {journal.REPAIR} to move it to the data directory's .history/"))
     return out
+
+
+# --------------------------------------------------------------------------
+# the release-integrity rule kind (a plugin of dashboard.checks)
+
+
+@rule_kind("release-sha256", needs=("field",), implies=(RELEASE,))
+def _release_sha256(checker: Any, rule: Any) -> None:
+    """Releases are immutable: every release the index (the rule's resource, e.g. data/releases/releases.csv) lists
+    is intact beside it: its manifest.json has the sha256 in ``field``, each file the manifest lists has the sha256
+    recorded there, and nothing is added (see :func:`release_problems`). Registered here as a plugin
+    of the checks (the entry point in pyproject.toml), so the check engine never imports the releases."""
+    for table, ok in checker.rule_tables(rule, rule.columns()):
+        names = table.column(RELEASE).to_pylist()
+        shas = table.column(rule.field).to_pylist()
+        good = ok.to_pylist()
+        rows = [{"release": n, "manifest_sha256": s if g else ""} for n, s, g in zip(names, shas, good)]
+        shown_root = PurePosixPath(table.display).parent.as_posix()
+        for path, row, field_name, message in release_problems(table.file.parent, rows, shown_root):
+            checker.problem(path, row, field_name, message)
 
 
 __all__ = [

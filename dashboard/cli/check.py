@@ -19,11 +19,11 @@ def _shown(path: Path | None) -> str:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from dashboard import journal, paths, validate  # not dashboard.data: the check needs no pandas
+    from dashboard import checks, journal, paths  # not dashboard.data: the check needs no pandas
 
     data_dir = args.data if args.data is not None else paths.default_data_dir()
     seeds_dir = args.seeds if args.seeds is not None else paths.default_seeds_dir()
-    report = validate.run(data_dir, seeds_dir)
+    report = checks.run(data_dir, seeds_dir)
     # an interrupted write (a pending journal, staged leftovers, an orphaned seed) names its repair command
     interrupted = journal.problems(data_dir, report.seeds_dir)
     if report.problems or interrupted:
