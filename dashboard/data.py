@@ -1,6 +1,7 @@
 """Load the curated tables as typed DataFrames, after validation.
 
-``load_tables()`` runs :func:`dashboard.checks.run`, which reads each CSV
+``load_tables()`` reads the tables ``python -m dashboard check`` built from these very files
+(:mod:`dashboard.build`, keyed by their hash), else runs :func:`dashboard.checks.run`, which reads each CSV
 once and casts it from ``datapackage.json`` (:mod:`dashboard.contract`); every
 table that passed becomes a DataFrame of those same cast columns, so nothing is
 parsed or typed twice.  A table with any problem is left out and its problems
@@ -19,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard import asof, checks, contract
+from dashboard import asof, build, checks, contract
 from dashboard import package as declaration
 from dashboard.paths import DATA_ENV, REPO_ROOT, SEEDS_ENV, default_data_dir, default_seeds_dir  # noqa: F401 (re-exported)
 from dashboard.checks import Problem
@@ -67,7 +68,8 @@ def load_tables(data_dir: Path | str | None = None, seeds_dir: Path | str | None
     data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
     if seeds_dir is None:
         seeds_dir = default_seeds_dir()
-    report = checks.run(data_dir, seeds_dir)
+    # the tables `python -m dashboard check` built from these very files, else validate now
+    report = build.load(data_dir, seeds_dir) or checks.run(data_dir, seeds_dir)
     tables = Tables(
         problems=_grouped(report),
         paths=dict(report.paths),

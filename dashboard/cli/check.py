@@ -19,7 +19,7 @@ def _shown(path: Path | None) -> str:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from dashboard import checks, journal, paths  # not dashboard.data: the check needs no pandas
+    from dashboard import build, checks, journal, paths  # not dashboard.data: the check needs no pandas
 
     data_dir = args.data if args.data is not None else paths.default_data_dir()
     seeds_dir = args.seeds if args.seeds is not None else paths.default_seeds_dir()
@@ -30,6 +30,7 @@ def _check(args: argparse.Namespace) -> int:
         for problem in [*interrupted, *report.problems]:
             print(problem)
         return 1
+    build.write(report)  # the typed tables, for the app to serve without validating again (dashboard/build.py)
     tables, rows = len(report.rows), sum(report.rows.values())
     print(f"OK: {tables} tables, {rows} rows checked ({_shown(data_dir)}, seeds in {_shown(report.seeds_dir)})")
     return 0
