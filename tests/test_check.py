@@ -1,4 +1,4 @@
-"""dashboard.validate.check and `python -m dashboard check` on a tiny fixture package, valid and corrupted.
+"""dashboard.checks.check and `python -m dashboard check` on a tiny fixture package, valid and corrupted.
 
 The fixture here follows the shipped package's schema: dated tables carry the interval ``date_from``/``date_to``
 with ``date_source``/``date_note``; stance tables carry an ``act`` (a key of the ``acts`` table, whose ``scores``
