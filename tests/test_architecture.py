@@ -5,6 +5,7 @@ collects the suite as ``python -m pytest`` does."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -26,7 +27,8 @@ def test_the_import_contracts_are_kept() -> None:
     result = _lint()
     assert result.returncode == 0, result.stdout + result.stderr
     assert "BROKEN" not in result.stdout
-    assert "Contracts: 6 kept, 0 broken." in result.stdout, result.stdout
+    kept = re.search(r"Contracts: (\d+) kept, 0 broken\.", result.stdout)
+    assert kept is not None and int(kept.group(1)) >= 6, result.stdout  # the six of issue 19, and any added since
 
 
 def test_a_broken_contract_fails(tmp_path: Path) -> None:
