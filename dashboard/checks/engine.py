@@ -21,7 +21,8 @@ from dashboard import contract, guard, oneline
 from dashboard import package as declaration
 from dashboard.contract import flags, positions
 from dashboard.checks import registry
-from dashboard.checks.problems import DATAPACKAGE, FILE_ROW, HEADER_ROW, NO_FIELD, PUBLISHED_TO, Problem, Report, SEED_FILE, SOURCES, SOURCE_ID, _dir_name, normalise_space
+from dashboard.checks.problems import (DATAPACKAGE, FILE_ROW, HEADER_ROW, NO_FIELD, PUBLISHED_TO, Problem, Report,
+                                       SEED_FILE, SOURCES, SOURCE_ID, _dir_name, normalise_space)
 from dashboard.checks.cells import _and, _as_date, _field_names, _is_tabular
 from dashboard.checks.registry import _Rule, _RuleError
 

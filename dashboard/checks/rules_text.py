@@ -14,7 +14,8 @@ from dashboard import contract
 from dashboard.contract import FIRST_ROW, array, false_where_null, positions, rows_where
 from dashboard.contract import short as _short
 from dashboard.checks.problems import normalise_space
-from dashboard.checks.cells import _and_all, _and_or, _as_date, _blank, _blank_mask, _field_names, _given, _pairs, _quoted, _shown
+from dashboard.checks.cells import (_and_all, _and_or, _as_date, _blank, _blank_mask, _field_names, _given, _pairs,
+                                    _quoted, _shown)
 from dashboard.checks.registry import _Rule, _RuleError, parameters_of, rule_kind
 
 if TYPE_CHECKING:  # annotations only: the engine imports the rules, not the other way round

@@ -10,8 +10,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from dashboard.contract.arrays import DEFAULT_MISSING, FIRST_ROW, INVALID, NO_FIELD, _any, _integers, _mask_of, array, as_text, booleans, first_rows, flags, positions, rows_where, short
-from dashboard.contract.types import INT64_MAX, INT64_MIN, FieldType, _WHOLE, _value_checks, constraint_message, field_type
+from dashboard.contract.arrays import (DEFAULT_MISSING, FIRST_ROW, INVALID, NO_FIELD, _any, _integers, _mask_of, array,
+                                       as_text, booleans, first_rows, flags, positions, rows_where, short)
+from dashboard.contract.types import (INT64_MAX, INT64_MIN, FieldType, _WHOLE, _value_checks, constraint_message,
+                                      field_type)
 from dashboard.contract.declaration import key_names
 from dashboard.contract.csvfile import RawTable
 
