@@ -10,7 +10,7 @@ Every write follows the writer's protocol of :mod:`dashboard.journal` and goes t
   :func:`add_rows` read the provenance or the table and allocate the next id with the lock held, so parallel runs
   get distinct ids; taking the lock also completes or rolls back a write an earlier, killed run left;
 - it validates the package as it would be after the write, with the very checks of ``python -m dashboard check``
-  (:func:`dashboard.validate.run` on an overlay of the data and seeds directories with the new files in place), and
+  (:func:`dashboard.checks.run` on an overlay of the data and seeds directories with the new files in place), and
   refuses the write if that adds any problem, returning the ``path:row:field: message`` lines;
 - it copies the previous versions to ``<data>/.history/``, stages every new file beside its target, fsynced, and
   commits them together through the journal (:func:`dashboard.journal.commit`): a seed and its provenance row land
@@ -23,14 +23,12 @@ tool and always writes.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import datetime as dt
 import hashlib
 import io
 import os
 import shutil
-import sys
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -127,21 +125,18 @@ class Package:
 
 def open_package(data_dir: Path | str | None = None, seeds_dir: Path | str | None = None) -> Package:
     """The package at ``data_dir`` (default: $DASHBOARD_DATA_DIR or the repo's data/) with its seeds directory."""
-    from dashboard import paths
+    from dashboard import package, paths
 
     data = Path(data_dir) if data_dir is not None else paths.default_data_dir()
     if not (data / DATAPACKAGE).is_file():
         raise CurateError(f"{data}/{DATAPACKAGE} not found: is --data the data package directory?")
     try:  # within a size and a depth: a huge, deep or malformed declaration is one line
-        descriptor = guard.read_json(data / DATAPACKAGE)
+        descriptor = package.read(data)
     except guard.JsonProblem as exc:
         raise CurateError(f"{data}/{DATAPACKAGE} cannot be read: {exc}") from None
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         raise CurateError(f"{data}/{DATAPACKAGE} is not a data package: no list of resources")
-    seeds = Path(seeds_dir) if seeds_dir is not None else paths.default_seeds_dir()
-    if seeds is None:
-        sources = next((r for r in descriptor.get("resources", []) if isinstance(r, dict) and r.get("name") == SOURCES), {})
-        seeds = (data / sources.get("path", "../seeds/provenance.csv")).parent
+    seeds = paths.seeds_dir_of(data, seeds_dir, descriptor)
     if not seeds.is_dir():
         raise CurateError(f"seeds directory {seeds} not found")
     return Package(data, seeds, descriptor)
@@ -189,9 +184,9 @@ class Saved:
 def problems_after(package: Package, changes: Mapping[Path, bytes]) -> list[str]:
     """The problems ``python -m dashboard check`` would print after ``changes`` (path -> new bytes), that it does
     not print now: the package is validated on an overlay with the new files in place, the real files untouched."""
-    from dashboard import validate
+    from dashboard import checks
 
-    before = {str(p) for p in validate.run(package.data_dir, package.seeds_dir).problems}
+    before = {str(p) for p in checks.run(package.data_dir, package.seeds_dir).problems}
     history: Path | None = package.data_dir / HISTORY_DIR
     try:
         history.mkdir(exist_ok=True)  # type: ignore[union-attr]
@@ -212,7 +207,7 @@ def problems_after(package: Package, changes: Mapping[Path, bytes]) -> list[str]
             target = overlay[path.parent.resolve()] / path.name
             target.unlink(missing_ok=True)
             target.write_bytes(data)
-        after = validate.run(overlay[package.data_dir.resolve()], overlay[package.seeds_dir.resolve()]).problems
+        after = checks.run(overlay[package.data_dir.resolve()], overlay[package.seeds_dir.resolve()]).problems
     return [str(p) for p in after if str(p) not in before]
 
 
@@ -225,9 +220,9 @@ def _link_or_copy(source: str, target: str) -> None:
 
 def validate_ok(package: Package) -> bool:
     """Does the package pass ``python -m dashboard check`` as it stands?"""
-    from dashboard import validate
+    from dashboard import checks
 
-    return not validate.run(package.data_dir, package.seeds_dir).problems
+    return not checks.run(package.data_dir, package.seeds_dir).problems
 
 
 def save(package: Package, changes: Mapping[Path, bytes], validate_first: bool = True, *,
@@ -470,80 +465,3 @@ def check_language(language: str | None) -> str:
     if not re.fullmatch(r"[a-z]{2}", language):
         raise CurateError(f"--language {language!r} is not an ISO 639-1 code (two letters: en, ru, kk)")
     return language
-
-
-# --------------------------------------------------------------------------
-# the commands
-
-
-def _add_source_command(args: argparse.Namespace) -> int:
-    path = Path(args.file)
-    try:
-        if not path.is_file():
-            raise CurateError(f"{path}: no such file")
-        package = open_package(args.data, args.seeds)
-        source_id = add_source(package, path.read_bytes(), file_label=str(path), title=args.title,
-                               published_from=args.published_from, published_to=args.published_to, author=args.author,
-                               outlet=args.outlet, kind=args.kind, grade=args.grade, grade_reason=args.grade_reason,
-                               language=args.language)
-    except CurateError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    print(source_id)
-    return 0
-
-
-def _propose_command(args: argparse.Namespace) -> int:
-    from dashboard import propose
-
-    try:
-        package = open_package(args.data, args.seeds)
-        candidates = propose.for_source(package, args.source_id)
-    except (CurateError, propose.ProposeError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    text = propose.to_json(candidates) if args.format == "json" else propose.to_csv(candidates)
-    if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
-        print(f"{args.output}: {len(candidates)} candidates from {args.source_id}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
-    return 0
-
-
-def add_commands(commands: argparse._SubParsersAction) -> None:
-    """``add-source`` and ``propose``."""
-    dirs = {"--data": "data package directory (default: $DASHBOARD_DATA_DIR, else the repo's data/)",
-            "--seeds": "seed texts with provenance.csv (default: $DASHBOARD_SEEDS_DIR, else DATA/../seeds)"}
-    add = commands.add_parser(
-        "add-source", help="add a new text to seeds/ with its provenance row, and print its source_id",
-        description="Copy FILE into the seeds directory as NNN_<first 16 hex of its sha256>.txt, append its provenance "
-        "row with the next source_id, validate, and print the new id. Refuses (exit 1, one line, nothing changed) an "
-        "empty or non-UTF-8 file, a text already present, bad or inverted dates, and an unknown kind or grade.")
-    add.add_argument("file", metavar="FILE", help="the text, UTF-8")
-    add.add_argument("--title", required=True, help="the title as it appears in the text")
-    add.add_argument("--published-from", required=True, metavar="YYYY-MM-DD", help="earliest publication date")
-    add.add_argument("--published-to", default=None, metavar="YYYY-MM-DD", help="latest publication date (default: the same day)")
-    add.add_argument("--author", default=None, help="author, where the text states one (default: 'not stated')")
-    add.add_argument("--outlet", default=None, help="outlet, where the text states one (default: 'not stated')")
-    add.add_argument("--kind", default=None, help="kind of document (default 'news report'; the declaration lists the kinds)")
-    add.add_argument("--grade", default=None, metavar="G", help="reliability A..F (default F: not judged yet)")
-    add.add_argument("--grade-reason", default=None, metavar="R", help="one line on the grade (needed with --grade)")
-    add.add_argument("--language", default="en", metavar="LL",
-                     help="the text's language, ISO 639-1 (default en; e.g. ru): its quotes stay verbatim, with quote_en")
-    for flag, text in dirs.items():
-        add.add_argument(flag, type=Path, default=None, metavar="DIR", help=text)
-    add.set_defaults(func=_add_source_command)
-
-    propose = commands.add_parser(
-        "propose", help="propose candidate rows from a seed text, each with its exact passage and offsets",
-        description="Read the seed's text and propose candidate rows: passages with a datable act or a figure, each "
-        "with quote, start and end (text[start:end] == quote), table, date_from/date_to resolved against the "
-        "publication date, value and unit, a guessed actor and domain, and the signals that made it a candidate. "
-        "Ranked, best first.")
-    propose.add_argument("source_id", metavar="SOURCE_ID", help="e.g. S005")
-    propose.add_argument("--format", choices=("csv", "json"), default="csv")
-    propose.add_argument("-o", "--output", default=None, metavar="FILE", help="write here instead of standard output")
-    for flag, text in dirs.items():
-        propose.add_argument(flag, type=Path, default=None, metavar="DIR", help=text)
-    propose.set_defaults(func=_propose_command)

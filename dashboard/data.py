@@ -1,6 +1,7 @@
 """Load the curated tables as typed DataFrames, after validation.
 
-``load_tables()`` runs :func:`dashboard.validate.run`, which reads each CSV
+``load_tables()`` reads the tables ``python -m dashboard check`` built from these very files
+(:mod:`dashboard.build`, keyed by their hash), else runs :func:`dashboard.checks.run`, which reads each CSV
 once and casts it from ``datapackage.json`` (:mod:`dashboard.contract`); every
 table that passed becomes a DataFrame of those same cast columns, so nothing is
 parsed or typed twice.  A table with any problem is left out and its problems
@@ -19,9 +20,10 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard import contract, validate
+from dashboard import asof, build, checks, contract
+from dashboard import package as declaration
 from dashboard.paths import DATA_ENV, REPO_ROOT, SEEDS_ENV, default_data_dir, default_seeds_dir  # noqa: F401 (re-exported)
-from dashboard.validate import Problem
+from dashboard.checks import Problem
 
 @dataclass
 class Tables:
@@ -66,7 +68,8 @@ def load_tables(data_dir: Path | str | None = None, seeds_dir: Path | str | None
     data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
     if seeds_dir is None:
         seeds_dir = default_seeds_dir()
-    report = validate.run(data_dir, seeds_dir)
+    # the tables `python -m dashboard check` built from these very files, else validate now
+    report = build.load(data_dir, seeds_dir) or checks.run(data_dir, seeds_dir)
     tables = Tables(
         problems=_grouped(report),
         paths=dict(report.paths),
@@ -85,11 +88,11 @@ def load_tables(data_dir: Path | str | None = None, seeds_dir: Path | str | None
             tables.frames[name] = contract.to_pandas(report.columns[name])
         except Exception as exc:  # noqa: BLE001 - a table that cannot load is a problem, not a crash
             tables.problems[name] = [Problem(report.paths[name], 0, "-", f"could not be loaded: {type(exc).__name__}: {exc}")]
-    tables.as_of = _as_of(tables.frames.get(validate.SOURCES))
+    tables.as_of = asof.of_sources(tables.frames.get(checks.SOURCES))
     return tables
 
 
-def _grouped(report: validate.Report) -> dict[str, list[Problem]]:
+def _grouped(report: checks.Report) -> dict[str, list[Problem]]:
     """Problems by resource; those on a release's files (a release changed, or half-landed after a crash) belong to
     the release index's table, so they leave out that table, not every table."""
     grouped = report.problems_by_resource()
@@ -105,24 +108,13 @@ def _grouped(report: validate.Report) -> dict[str, list[Problem]]:
     return grouped
 
 
-def _as_of(sources: pd.DataFrame | None) -> dt.date | None:
-    """The latest ``published_to`` of the sources table, as a date."""
-    if sources is None or validate.PUBLISHED_TO not in sources.columns:
-        return None
-    latest = sources[validate.PUBLISHED_TO].dropna()
-    return None if latest.empty else pd.Timestamp(latest.max()).date()
-
-
 # --------------------------------------------------------------------------
 # reading the descriptor (for titles, descriptions, the Method page)
 
 
 def package(data_dir: Path | str | None = None) -> dict[str, Any]:
-    """The parsed ``datapackage.json``."""
-    from dashboard import guard
-
-    data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
-    return guard.read_json(data_dir / validate.DATAPACKAGE)
+    """The parsed ``datapackage.json`` (read once per version of the file: :func:`dashboard.package.read`)."""
+    return declaration.read(Path(data_dir) if data_dir is not None else default_data_dir())
 
 
 def resource(name: str, data_dir: Path | str | None = None) -> dict[str, Any]:

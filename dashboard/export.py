@@ -37,9 +37,9 @@ def _comment(text: str) -> str:
 
 def data_as_of(sources: pd.DataFrame | None) -> dt.date | None:
     """The data's date: the latest publication date any seed supports (``sources.published_to``)."""
-    if sources is None or "published_to" not in sources.columns or sources["published_to"].dropna().empty:
-        return None
-    return pd.Timestamp(sources["published_to"].max()).date()
+    from dashboard import asof
+
+    return asof.of_sources(sources)
 
 
 def cited_sources(frame: pd.DataFrame, sources: pd.DataFrame | None) -> list[str]:

@@ -34,7 +34,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, Iterator
+from typing import Callable, Iterator
 
 from dashboard import guard, oneline
 
@@ -260,21 +260,10 @@ def _read_journal(data_dir: Path, roots: list[Path]) -> Journal:
 
 
 def seeds_dir_of(data_dir: Path | str, seeds_dir: Path | str | None = None) -> Path:
-    """The seeds directory: as given, else ``$DASHBOARD_SEEDS_DIR``, else where the declaration's ``sources`` path
-    points (``data/../seeds``)."""
+    """The seeds directory (see :func:`dashboard.paths.seeds_dir_of`, the one place that says where they live)."""
     from dashboard import paths
 
-    if seeds_dir is not None:
-        return Path(seeds_dir)
-    found = paths.default_seeds_dir()
-    if found is not None:
-        return found
-    try:
-        package = guard.read_json(Path(data_dir) / "datapackage.json")
-        sources = next(r for r in package["resources"] if isinstance(r, dict) and r.get("name") == "sources")
-        return (Path(data_dir) / PurePosixPath(sources["path"])).parent
-    except Exception:  # noqa: BLE001 - an unreadable declaration is the check's to report
-        return Path(data_dir).parent / "seeds"
+    return paths.seeds_dir_of(data_dir, seeds_dir)
 
 
 def _roots(data_dir: Path, seeds_dir: Path | str | None) -> list[Path]:
@@ -374,17 +363,18 @@ def retire(data_dir: Path, path: Path) -> Move:
     return Move(path, data_dir / HISTORY_DIR / ORPHANS_DIR / f"{path.name}.{stamp}")
 
 
-def repair(data_dir: Path | str, seeds_dir: Path | str | None = None) -> list[str]:
+def repair(data_dir: Path | str, seeds_dir: Path | str | None = None,
+           leftovers: Callable[[Path], list[Path]] | None = None) -> list[str]:
     """``python -m dashboard recover``: under the lock, complete or roll back an interrupted write, move orphaned
-    seed files into the history, and the unlisted release directories an interrupted release left."""
+    seed files into the history, and the directories ``leftovers(data_dir)`` names (the command passes
+    :func:`dashboard.releases.unlisted`: the unlisted release directories an interrupted release left; the journal
+    does not import the releases, which write through it)."""
     data_dir = Path(data_dir)
     with locked(data_dir, seeds_dir) as messages:
         messages = list(messages)
         seeds = seeds_dir_of(data_dir, seeds_dir)
         moves = [retire(data_dir, orphan) for orphan in orphan_seeds(seeds)]
-        from dashboard import releases
-
-        moves += [retire(data_dir, d) for d in releases.unlisted(data_dir)]
+        moves += [retire(data_dir, d) for d in (leftovers(data_dir) if leftovers is not None else [])]
         if moves:
             commit(data_dir, "recover", moves)
             messages += [f"moved {_shown(m.staged)} to {_shown(m.target)}" for m in moves]
@@ -396,37 +386,6 @@ def _shown(path: Path) -> str:
         return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
         return Path(path).as_posix()
-
-
-def add_commands(commands: Any) -> None:
-    """``recover``."""
-    recover_parser = commands.add_parser(
-        "recover", help="complete or roll back a write that was interrupted (a crash, a kill)",
-        description="Take the write lock, complete a journalled write that was interrupted after it was staged, or "
-        "remove the staged files of one that was interrupted before; move seed files that no provenance row lists, "
-        "and release directories that the index does not list, into DATA/.history/. Prints what it did.")
-    recover_parser.add_argument("--data", type=Path, default=None, metavar="DIR",
-                                help="data package directory (default: $DASHBOARD_DATA_DIR, else the repo's data/)")
-    recover_parser.add_argument("--seeds", type=Path, default=None, metavar="DIR",
-                                help="seed texts with provenance.csv (default: $DASHBOARD_SEEDS_DIR, else DATA/../seeds)")
-    recover_parser.set_defaults(func=_recover_command)
-
-
-def _recover_command(args: Any) -> int:
-    import sys
-
-    from dashboard import paths
-
-    data_dir = args.data if args.data is not None else paths.default_data_dir()
-    try:
-        messages = repair(data_dir, args.seeds)
-    except WriteError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    for message in messages:
-        print(oneline.escape(message))
-    print("OK: nothing left to recover" if not messages else f"OK: {len(messages)} repair{'s' if len(messages) > 1 else ''}")
-    return 0
 
 
 __all__ = ["REPAIR", "Move", "WriteError", "commit", "locked", "problems", "recover", "repair", "stage_file", "staging_dir"]

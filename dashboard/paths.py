@@ -1,6 +1,8 @@
-"""Where the data lives: the repository's data/ and seeds/, or the directories the environment names.
+"""Where the data lives: the repository's data/ and seeds/, or the directories the environment names; and the one
+atomic write of a file there.
 
-Kept free of heavy imports, so ``python -m dashboard check`` starts fast.
+The one place that says where the seeds live is :func:`seeds_dir_of`. Kept free of heavy imports, so
+``python -m dashboard check`` starts fast.
 """
 
 from __future__ import annotations
@@ -24,6 +26,24 @@ def default_seeds_dir() -> Path | None:
     """``$DASHBOARD_SEEDS_DIR``; None means: where the data package's ``sources`` path points (``data/../seeds``)."""
     value = os.environ.get(SEEDS_ENV)
     return Path(value) if value else None
+
+
+def seeds_dir_of(data_dir: Path | str, seeds_dir: Path | str | None = None, descriptor: object = None) -> Path:
+    """The seeds directory: as given, else ``$DASHBOARD_SEEDS_DIR``, else where the declaration's ``sources`` path
+    points (``data/../seeds``; ``descriptor`` is the parsed declaration when the caller has it, else it is read)."""
+    if seeds_dir is not None:
+        return Path(seeds_dir)
+    found = default_seeds_dir()
+    if found is not None:
+        return found
+    from dashboard import package
+
+    if descriptor is None:
+        try:
+            descriptor = package.read(data_dir)
+        except package.JsonProblem:  # an unreadable declaration is the check's to report
+            descriptor = None
+    return package.seeds_dir(data_dir, descriptor)
 
 
 #: a test hook: seconds to pause between writing the temporary file and renaming it (never set in use)

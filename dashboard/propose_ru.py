@@ -33,7 +33,7 @@ import warnings
 from functools import lru_cache
 from typing import Iterable
 
-from dashboard.propose import (ranked, sentence_candidate, MIN_WORDS, Candidate, Dated, Figure, Lexicon, ProposeError, _interval)
+from dashboard.propose_common import (ranked, sentence_candidate, MIN_WORDS, Candidate, Dated, Figure, Lexicon, ProposeError, _interval)
 
 LANGUAGE = "ru"
 #: the languages propose reads, by code

@@ -30,6 +30,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from dashboard import guard, journal, oneline
+from dashboard import package as declaration
+from dashboard.checks.problems import RELEASE
+from dashboard.checks.registry import rule_kind
 
 #: the package's resource listing the releases, and where it and the releases live (relative to data/)
 RESOURCE = "releases"
@@ -223,13 +226,13 @@ def make_release(data_dir: Path | str, seeds_dir: Path | str | None = None, name
 
 
 def _make_release_locked(data_dir: Path, seeds_dir: Path | str | None, name: str, today: dt.date) -> dict[str, str]:
-    from dashboard import validate  # the check reads the same files; imported here so the CLI starts fast
+    from dashboard import checks  # the check reads the same files; imported here so the CLI starts fast
 
     root = releases_dir(data_dir)
     existing = list_releases(data_dir)
     if name in {r.get("release") for r in existing} or (root / name).exists():
         raise ReleaseError(f"release {name} exists ({_shown_dir(root / name)}/): releases are immutable, choose another --name")
-    report = validate.run(data_dir, seeds_dir)
+    report = checks.run(data_dir, seeds_dir)
     if report.problems:
         lines = "\n".join(str(p) for p in report.problems)
         raise ReleaseError(f"the data does not pass the check, so it cannot be released ({len(report.problems)} "
@@ -246,9 +249,9 @@ def _make_release_locked(data_dir: Path, seeds_dir: Path | str | None, name: str
         rows[resource["name"]] = report.rows.get(resource["name"], 0)
         files[file_name] = {"resource": resource["name"], "path": resource["path"], "rows": rows[resource["name"]],
                             "sha256": sha256(blobs[file_name]), "csv_sha256": sha256(raw)}
-    descriptor = (data_dir / validate.DATAPACKAGE).read_bytes()
+    descriptor = (data_dir / checks.DATAPACKAGE).read_bytes()
     blobs[DESCRIPTOR] = gz(descriptor)
-    files[DESCRIPTOR] = {"resource": None, "path": validate.DATAPACKAGE, "sha256": sha256(blobs[DESCRIPTOR]),
+    files[DESCRIPTOR] = {"resource": None, "path": checks.DATAPACKAGE, "sha256": sha256(blobs[DESCRIPTOR]),
                          "csv_sha256": sha256(descriptor)}
     as_of = _as_of(report)
     summary = summary_line(rows)
@@ -290,11 +293,10 @@ def unlisted(data_dir: Path | str) -> list[Path]:
 
 def _as_of(report: Any) -> str:
     """The latest ``published_to`` of the sources table, as YYYY-MM-DD ('' without one)."""
-    column = report.columns.get(SOURCES, {}).get("published_to")
-    if column is None:
-        return ""
-    dates = [d for d in column.to_pylist() if d is not None]
-    return max(dates).isoformat() if dates else ""
+    from dashboard import asof
+
+    found = asof.of_sources(report.columns.get(SOURCES))
+    return found.isoformat() if found else ""
 
 
 # --------------------------------------------------------------------------
@@ -379,7 +381,7 @@ def snapshot(data_dir: Path | str | None = None, which: str = CURRENT, seeds_dir
 def _current(data_dir: Path, seeds_dir: Path | str | None) -> Snapshot:
     path = data_dir / "datapackage.json"
     try:
-        package = guard.read_json(path)
+        package = declaration.read_file(path)
     except guard.JsonProblem as exc:
         raise ReleaseError(f"{_shown_dir(path)}:0:-: cannot be read ({exc})") from None
     if not isinstance(package, dict) or not isinstance(package.get("resources"), list):
@@ -477,83 +479,26 @@ def release_problems(root: Path, rows: list[dict[str, Any]], shown_root: str) ->
 
 
 # --------------------------------------------------------------------------
-# the command line
+# the release-integrity rule kind (a plugin of dashboard.checks)
 
 
-def add_commands(subparsers: Any) -> None:
-    """``release`` and ``diff`` (see dashboard/__main__.py's COMMAND_MODULES)."""
-    release = subparsers.add_parser(
-        "release",
-        help="freeze the current tables as a dated release under data/releases/",
-        description="Check the data, then freeze every table as release NAME (default: today's date) under "
-        "data/releases/NAME/: the CSVs gzip-compressed as they are, the descriptor, and manifest.json (name, date, "
-        "package version, as-of date, sha256 of every file, rows per table, the coding's reliability from data/coding/), "
-        "listed in data/releases/releases.csv. "
-        "Refuses invalid data (printing the problems) and a name that exists; exits 1 then.",
-    )
-    release.add_argument("--name", default=None, metavar="NAME", help="the release's name (default: today's date, YYYY-MM-DD)")
-    release.add_argument("--data", type=Path, default=None, metavar="DIR",
-                         help="data package directory (default: $DASHBOARD_DATA_DIR, else the repo's data/)")
-    release.add_argument("--seeds", type=Path, default=None, metavar="DIR",
-                         help="seed texts with provenance.csv (default: $DASHBOARD_SEEDS_DIR, else DATA/../seeds)")
-    release.set_defaults(func=_release_command)
-
-    diff = subparsers.add_parser(
-        "diff",
-        help="rows added, removed and changed (cell by cell) per table between two releases",
-        description="Compare two releases, or a release and the current data, table by table, keyed by each table's "
-        "primary key. OLD defaults to the last release and NEW to the current data ('current'). Changed quotes, "
-        "stances, dates and corrections are listed first.",
-    )
-    diff.add_argument("old", nargs="?", default=None, metavar="OLD", help="a release name (default: the last release)")
-    diff.add_argument("new", nargs="?", default=CURRENT, metavar="NEW", help=f"a release name, or '{CURRENT}' (default)")
-    diff.add_argument("--format", choices=("md", "csv", "json"), default="md", help="output format (default: md)")
-    diff.add_argument("--data", type=Path, default=None, metavar="DIR",
-                      help="data package directory (default: $DASHBOARD_DATA_DIR, else the repo's data/)")
-    diff.add_argument("--seeds", type=Path, default=None, metavar="DIR",
-                      help="seed texts with provenance.csv (default: $DASHBOARD_SEEDS_DIR, else DATA/../seeds)")
-    diff.set_defaults(func=_diff_command)
-
-
-def _release_command(args: Any) -> int:
-    import sys
-
-    from dashboard import paths
-
-    data_dir = args.data if args.data is not None else paths.default_data_dir()
-    seeds_dir = args.seeds if args.seeds is not None else paths.default_seeds_dir()
-    try:
-        row = make_release(data_dir, seeds_dir, args.name)
-    except ReleaseError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    where = _shown_dir(releases_dir(data_dir) / row["release"])
-    print(f"{where}/: release {row['release']} (version {row['version'] or '?'}, data as of {row['as_of'] or '?'}): {row['summary']}")
-    return 0
-
-
-def _diff_command(args: Any) -> int:
-    import sys
-
-    from dashboard import diff, paths
-
-    data_dir = args.data if args.data is not None else paths.default_data_dir()
-    seeds_dir = args.seeds if args.seeds is not None else paths.default_seeds_dir()
-    old = args.old or latest(data_dir)
-    if old is None:
-        print(f"error: there is no release in {_shown_dir(releases_dir(data_dir) / INDEX)} to compare with; make one with "
-              "python -m dashboard release", file=sys.stderr)
-        return 1
-    try:
-        result = diff.compare(snapshot(data_dir, old, seeds_dir), snapshot(data_dir, args.new, seeds_dir))
-    except ReleaseError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    sys.stdout.write(diff.render(result, args.format))
-    return 0
+@rule_kind("release-sha256", needs=("field",), implies=(RELEASE,))
+def _release_sha256(checker: Any, rule: Any) -> None:
+    """Releases are immutable: every release the index (the rule's resource, e.g. data/releases/releases.csv) lists
+    is intact beside it: its manifest.json has the sha256 in ``field``, each file the manifest lists has the sha256
+    recorded there, and nothing is added (see :func:`release_problems`). Registered here as a plugin
+    of the checks (the entry point in pyproject.toml), so the check engine never imports the releases."""
+    for table, ok in checker.rule_tables(rule, rule.columns()):
+        names = table.column(RELEASE).to_pylist()
+        shas = table.column(rule.field).to_pylist()
+        good = ok.to_pylist()
+        rows = [{"release": n, "manifest_sha256": s if g else ""} for n, s, g in zip(names, shas, good)]
+        shown_root = PurePosixPath(table.display).parent.as_posix()
+        for path, row, field_name, message in release_problems(table.file.parent, rows, shown_root):
+            checker.problem(path, row, field_name, message)
 
 
 __all__ = [
-    "CURRENT", "ReleaseError", "Snapshot", "TableText", "add_commands", "latest", "list_releases", "make_release",
+    "CURRENT", "ReleaseError", "Snapshot", "TableText", "latest", "list_releases", "make_release",
     "manifest", "names", "release_problems", "snapshot", "summary_line",
 ]

@@ -16,7 +16,7 @@ from typing import Any, Iterable, Mapping
 import pandas as pd
 
 from dashboard.marks import date_label
-from dashboard.validate import SOURCES
+from dashboard.checks import SOURCES
 
 #: columns tried in turn for a row's one-line label
 LABEL_COLUMNS = ("summary", "position", "subject", "event", "item", "as_stated", "claim")

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import contract, csvsafe, curate, data, diff, journal, releases, validate
+from dashboard import checks, contract, csvsafe, curate, data, diff, journal, releases
 from dashboard.__main__ import main as cli
 
 from conftest import REPO, Pkg, open_app
@@ -149,7 +149,7 @@ def test_parallel_saves_from_threads_get_distinct_ids(project) -> None:
         rows = list(csv.DictReader(handle))
     ours = [r["id"] for r in rows if r["summary"].startswith("Row ")]
     assert len(ours) == 4 and len(set(ours)) == 4
-    assert validate.check(project.data_dir, project.seeds_dir) == []
+    assert checks.check(project.data_dir, project.seeds_dir) == []
 
 
 @pytest.mark.parametrize("round_", range(2))
@@ -338,7 +338,7 @@ def _outside(tmp_path: Path) -> Path:
 
 def _all_output(pkg: Pkg) -> str:
     """Everything a curator and a viewer could see of the package: check's lines and the app's problems."""
-    lines = [str(p) for p in validate.check(pkg.data)]
+    lines = [str(p) for p in checks.check(pkg.data)]
     loaded = data.load_tables(pkg.data)
     return "\n".join(lines + [str(p) for p in loaded.all_problems] + [repr(f.to_dict()) for f in loaded.frames.values()])
 
@@ -347,7 +347,7 @@ def test_a_declared_path_leaving_the_data_directory_is_refused_unread(pkg: Pkg, 
     _outside(tmp_path)
     relative = os.path.relpath(tmp_path / "outside" / "secret.csv", pkg.data)
     pkg.edit_package(lambda d: d["resources"][1].update(path=relative))  # conflicts
-    problems = [str(p) for p in validate.check(pkg.data)]
+    problems = [str(p) for p in checks.check(pkg.data)]
     assert f"data/{relative}:0:-: the declared path leaves the data/ directory: refused, not read; rule conflict-pairs " \
            "skipped for it" in problems
     assert SECRET not in _all_output(pkg)
@@ -356,7 +356,7 @@ def test_a_declared_path_leaving_the_data_directory_is_refused_unread(pkg: Pkg, 
 def test_a_table_that_is_a_link_out_of_the_data_directory_is_refused_unread(pkg: Pkg, tmp_path) -> None:
     pkg.remove("data/conflicts.csv")
     (pkg.data / "conflicts.csv").symlink_to(_outside(tmp_path))
-    problems = [str(p) for p in validate.check(pkg.data)]
+    problems = [str(p) for p in checks.check(pkg.data)]
     assert problems == ["data/conflicts.csv:0:-: the declared path leaves the data/ directory: refused, not read; "
                         "rule conflict-pairs skipped for it"]
     assert SECRET not in _all_output(pkg)
@@ -369,7 +369,7 @@ def test_a_seed_that_is_a_link_out_of_the_seeds_directory_is_refused_unread(pkg:
     seed = pkg.seeds / "001_bbbbbbbbbbbbbbbb.txt"
     seed.unlink()
     seed.symlink_to(secret)
-    problems = [str(p) for p in validate.check(pkg.data)]
+    problems = [str(p) for p in checks.check(pkg.data)]
     assert "seeds/provenance.csv:3:file: seed file 001_bbbbbbbbbbbbbbbb.txt is a link that leaves seeds/: refused, " \
            "not read" in problems
     assert SECRET not in _all_output(pkg)
@@ -392,7 +392,7 @@ def test_a_declaration_or_provenance_linked_from_outside_is_refused(pkg: Pkg, tm
         secret.write_text(target.read_text(encoding="utf-8").replace("test-package", SECRET), encoding="utf-8")
     target.unlink()
     target.symlink_to(secret)
-    problems = [str(p) for p in validate.check(pkg.data)]
+    problems = [str(p) for p in checks.check(pkg.data)]
     expected = ("seeds/provenance.csv:0:-: the declared path leaves the seeds/ directory" if which == "provenance"
                 else "data/datapackage.json:0:-: a link to a file outside the data directory: refused, not read")
     assert any(p.startswith(expected) for p in problems), problems
@@ -411,7 +411,7 @@ def test_the_current_snapshot_never_reads_a_path_leaving_the_data_directory(pkg:
 # one problem, one line
 
 
-def _one_line_each(problems: list[validate.Problem]) -> list[str]:
+def _one_line_each(problems: list[checks.Problem]) -> list[str]:
     lines = [str(p) for p in problems]
     for line in lines:
         assert len(line.splitlines()) == 1 and "\r" not in line and "\x1b" not in line, repr(line)
@@ -420,7 +420,7 @@ def _one_line_each(problems: list[validate.Problem]) -> list[str]:
 
 def test_a_header_cell_holding_a_newline_is_one_line(pkg: Pkg) -> None:
     pkg.write("data/conflicts.csv", 'conflict_key,subject,"bad\nname"\ntroops_deployed,Troops,x\n')
-    assert _one_line_each(validate.check(pkg.data)) == [
+    assert _one_line_each(checks.check(pkg.data)) == [
         "data/conflicts.csv:1:bad\\nname: column not declared in datapackage.json"]
 
 
@@ -434,7 +434,7 @@ def test_control_characters_in_a_cell_are_escaped(pkg: Pkg, cell, shown) -> None
     raw = (pkg.data / "events.csv").read_bytes()
     assert b",society," in raw
     pkg.write_bytes("data/events.csv", raw.replace(b",society,", b',"' + cell.encode() + b'",'))
-    assert _one_line_each(validate.check(pkg.data)) == [
+    assert _one_line_each(checks.check(pkg.data)) == [
         f'data/events.csv:3:domain: "{shown}" is not one of the allowed values: sanctions, society, security']
 
 
@@ -449,7 +449,7 @@ def test_control_characters_in_a_cell_are_escaped(pkg: Pkg, cell, shown) -> None
 ])
 def test_a_value_that_cannot_be_cast_is_a_row_and_field_problem(pkg: Pkg, cell, message) -> None:
     pkg.set_cell("data/events.csv", "EV002", "stance", cell)
-    assert _one_line_each(validate.check(pkg.data)) == [f"data/events.csv:3:stance: {message}"]
+    assert _one_line_each(checks.check(pkg.data)) == [f"data/events.csv:3:stance: {message}"]
     loaded = data.load_tables(pkg.data)
     assert set(loaded.frames) == {"sources", "conflicts", "figures"}
 
@@ -463,14 +463,14 @@ def test_a_value_that_cannot_be_cast_is_a_row_and_field_problem(pkg: Pkg, cell, 
 ])
 def test_a_deep_or_malformed_declaration_is_one_line_on_datapackage_json(pkg: Pkg, content, message) -> None:
     pkg.write("data/datapackage.json", content)
-    assert _one_line_each(validate.check(pkg.data)) == [f"data/datapackage.json:0:-: {message}"]
+    assert _one_line_each(checks.check(pkg.data)) == [f"data/datapackage.json:0:-: {message}"]
 
 
 def test_a_huge_declaration_is_one_line_and_not_read_whole(pkg: Pkg) -> None:
     with (pkg.data / "datapackage.json").open("w", encoding="utf-8") as out:
         out.write('{"resources": [], "pad": "' + "x" * 6_000_000 + '"}')
     size = (pkg.data / "datapackage.json").stat().st_size
-    assert _one_line_each(validate.check(pkg.data)) == [
+    assert _one_line_each(checks.check(pkg.data)) == [
         f"data/datapackage.json:0:-: {size:,} bytes is more than the 5,000,000 a declaration may have"]
 
 
@@ -491,14 +491,14 @@ def test_a_huge_declaration_is_one_line_and_not_read_whole(pkg: Pkg) -> None:
         "rule-malformed", "path-list", "type-object", "fk-number", "referenced-fields-true", "field-name-object"])
 def test_a_malformed_declaration_is_named_on_datapackage_json_never_an_internal_error(pkg: Pkg, edit) -> None:
     pkg.edit_package(edit)
-    lines = _one_line_each(validate.check(pkg.data))
+    lines = _one_line_each(checks.check(pkg.data))
     assert lines and all(line.startswith("data/datapackage.json:0:-: ") for line in lines), lines
     assert not any("internal error" in line or "Error:" in line for line in lines), lines
 
 
 def test_one_unreadable_table_is_reported_alone_and_its_rules_say_they_were_skipped(pkg: Pkg) -> None:
     pkg.write_bytes("data/conflicts.csv", b"conflict_key,subject\ntroops_deployed,\xff\xfe\n")
-    lines = _one_line_each(validate.check(pkg.data))
+    lines = _one_line_each(checks.check(pkg.data))
     assert len(lines) == 1 and lines[0].startswith("data/conflicts.csv:0:-: ")
     assert lines[0].endswith("; rule conflict-pairs skipped for it")
     loaded = data.load_tables(pkg.data)
@@ -600,7 +600,7 @@ def test_every_csv_the_project_writes_goes_through_the_neutralising_function() -
         ("dashboard/views/_changes.py", ".to_csv("): 1, ("dashboard/views/_changes.py", "download_button("): 1,
         ("dashboard/diff.py", "csv.DictWriter("): 1,
         # propose's CSV (the command's output): propose.to_csv, through csvsafe.dict_rows
-        ("dashboard/curate.py", ".to_csv("): 1, ("dashboard/propose.py", "csv.DictWriter("): 1,
+        ("dashboard/cli/curate.py", ".to_csv("): 1, ("dashboard/propose.py", "csv.DictWriter("): 1,
         # the package's own data, not exports: the Curate page's table with accepted rows (the file to commit, its
         # quotes verbatim), a row appended to a table, the release index, a released table read back for casting
         # and the Curate page's curation bundle, which is JSON (the text, its provenance and rows verbatim), not CSV
@@ -672,20 +672,20 @@ def test_a_half_landed_release_leaves_out_only_the_releases_table_in_the_app(pro
 def test_a_pattern_is_matched_whole_a_trailing_newline_fails_it(pkg: Pkg) -> None:
     raw = (pkg.data / "events.csv").read_bytes()
     pkg.write_bytes("data/events.csv", raw.replace(b"EV002,", b'"EV002\n",', 1))
-    assert _one_line_each(validate.check(pkg.data)) == [
+    assert _one_line_each(checks.check(pkg.data)) == [
         'data/events.csv:3:id: "EV002 " does not match the pattern ^EV[0-9]{3}$']
 
 
 def test_a_resource_name_is_matched_whole(pkg: Pkg) -> None:
     pkg.edit_package(lambda d: d["resources"][1].update(name="conflicts\n"))
-    lines = _one_line_each(validate.check(pkg.data))
+    lines = _one_line_each(checks.check(pkg.data))
     assert 'data/datapackage.json:0:-: resource "conflicts\\n": "name" must be lower-case letters, digits and -._/ only' \
         in lines
 
 
 def test_a_declared_path_with_a_newline_is_one_line_and_leaves_out_only_its_table(pkg: Pkg) -> None:
     pkg.edit_package(lambda d: d["resources"][1].update(path="conflicts\n.csv"))
-    assert _one_line_each(validate.check(pkg.data)) == [
+    assert _one_line_each(checks.check(pkg.data)) == [
         "data/conflicts\\n.csv:0:-: file not found; rule conflict-pairs skipped for it"]
     loaded = data.load_tables(pkg.data)
     assert set(loaded.problems) == {"conflicts"} and set(loaded.frames) == {"sources", "events", "figures"}

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import bundle, curate, validate
+from dashboard import bundle, checks, curate
 from dashboard.__main__ import main as cli
 
 from conftest import REPO, snapshot
@@ -58,7 +58,7 @@ def test_a_bundle_round_trip_adds_the_text_and_its_rows_and_check_passes(project
     assert (project.seeds_dir / new["file"]).read_text(encoding="utf-8") == TEXT
     events = list(csv.DictReader((project.data_dir / "events.csv").open(encoding="utf-8")))
     assert {k: events[-1][k] for k in ROW} == ROW and events[-1]["source_id"] == new["source_id"]
-    assert validate.run(project.data_dir, project.seeds_dir).problems == []
+    assert checks.run(project.data_dir, project.seeds_dir).problems == []
     # the same bundle again: the text is already a seed, refused, nothing changed
     after = snapshot(project)
     assert apply(project, tmp_path, data) == 1

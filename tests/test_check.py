@@ -1,4 +1,4 @@
-"""dashboard.validate.check and `python -m dashboard check` on a tiny fixture package, valid and corrupted.
+"""dashboard.checks.check and `python -m dashboard check` on a tiny fixture package, valid and corrupted.
 
 The fixture here follows the shipped package's schema: dated tables carry the interval ``date_from``/``date_to``
 with ``date_source``/``date_note``; stance tables carry an ``act`` (a key of the ``acts`` table, whose ``scores``
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.validate import RULE_CHECKS, Problem, check, run
+from dashboard.checks import RULE_CHECKS, Problem, check, run
 
 from conftest import REPO, Pkg, _csv
 
@@ -1082,7 +1082,7 @@ def test_dates_in_words_vectorised_agrees_with_the_plain_definition() -> None:
     import numpy as np
     import pyarrow as pa
 
-    from dashboard.validate import _in_words, _interval_in_words, _months
+    from dashboard.checks.rules_text import _in_words, _interval_in_words, _months
 
     words = ["In", "May", "Mayday", "may", "March", "December", "January", "2021", "2022", "20221", "12022", "1999",
              "on", "3", "the", "9 June 2023", "S001", "(2020)", "Sept", "November,", "2022-03-01", ""]

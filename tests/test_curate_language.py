@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from dashboard import bundle, curate, data, marks, validate
+from dashboard import bundle, checks, curate, data, marks
 from dashboard.brief import build_brief
 from dashboard.sections import common
 from dashboard.filters import Filters
@@ -66,7 +66,7 @@ def curated(tmp_path_factory) -> tuple[curate.Package, str]:
 
 def test_the_russian_rows_pass_the_check_with_their_quotes_verbatim(curated) -> None:
     package, _ = curated
-    assert validate.run(package.data_dir, package.seeds_dir).problems == []
+    assert checks.run(package.data_dir, package.seeds_dir).problems == []
 
 
 def test_the_stance_chart_s_tooltip_shows_the_original_with_its_translation(curated) -> None:

@@ -10,7 +10,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from dashboard import bundle, curate, validate
+from dashboard import bundle, checks, curate
 from dashboard.views import _curate as page
 
 from conftest import open_app, snapshot
@@ -142,7 +142,7 @@ def test_a_new_russian_text_is_curated_read_only_into_a_bundle_that_apply_bundle
     assert payload["check"] == {"ok": True, "problems": []}
     source_id, counts = bundle.apply(project, data, "bundle")
     assert counts == {"events": 1}
-    assert validate.run(project.data_dir, project.seeds_dir).problems == []
+    assert checks.run(project.data_dir, project.seeds_dir).problems == []
     provenance = list(csv.DictReader((project.seeds_dir / "provenance.csv").open(encoding="utf-8")))
     assert (provenance[-1]["source_id"], provenance[-1]["language"]) == (source_id, "ru")
 

@@ -114,7 +114,7 @@ def test_load_tables_reads_and_parses_each_csv_once(pkg: Pkg, monkeypatch) -> No
 
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
     monkeypatch.setattr(pyarrow.csv, "read_csv", parse)
-    monkeypatch.setattr(contract, "_read_strict", no_second_reader)
+    monkeypatch.setattr(contract.csvfile, "_read_strict", no_second_reader)  # where read_csv calls it
     monkeypatch.setattr(pd, "read_csv", no_second_reader)
     tables = load_tables(pkg.data)
     assert tables.problems == {} and len(tables.frames) == 4

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from dashboard import releases
-from dashboard.validate import check
+from dashboard.checks import check
 
 from conftest import REPO, Pkg
 

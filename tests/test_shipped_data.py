@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.validate import RULE_CHECKS, check, run
+from dashboard.checks import RULE_CHECKS, check, run
 
 from conftest import REPO
 
