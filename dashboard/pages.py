@@ -3,7 +3,7 @@
 Framework-free on purpose (no Streamlit import), so tests and the benchmark can
 list the pages without starting an app. :func:`dashboard.ui.app_pages` turns
 each entry into an ``st.Page`` whose callable is :meth:`PageSpec.run`: it
-imports the page's module (``dashboard/views/_<stem>.py``) on first use and
+imports the page's module (``dashboard/views/<stem>.py``) on first use and
 calls its ``main()``, so the app starts without importing every page.
 """
 
@@ -29,7 +29,7 @@ class PageSpec:
     @property
     def module(self) -> str:
         """The page's module, whose ``main()`` draws it."""
-        return f"dashboard.views._{self.stem}"
+        return f"dashboard.views.{self.stem}"
 
     @property
     def path(self) -> str:

@@ -419,7 +419,7 @@ def typed(snap: Snapshot, name: str) -> Any:
 
 
 # --------------------------------------------------------------------------
-# the check's rule (validate.py's "release-sha256" calls this)
+# the check's rule (the checks' "release-sha256" kind, registered below, calls this)
 
 
 def release_problems(root: Path, rows: list[dict[str, Any]], shown_root: str) -> list[tuple[str, int, str, str]]:

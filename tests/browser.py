@@ -54,7 +54,7 @@ class AppPage:
 
     url_path: str
     title: str
-    script: str  # "<stem>.py": the name tests pick a page by (a page is its view's main(), dashboard/views/_<stem>.py)
+    script: str  # "<stem>.py": the name tests pick a page by (a page is its view's main(), dashboard/views/<stem>.py)
     default: bool = False
 
     @property

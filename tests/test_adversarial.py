@@ -580,9 +580,9 @@ def test_every_csv_the_project_writes_goes_through_the_neutralising_function() -
             found[(path.relative_to(REPO).as_posix(), match.group())] += 1
     assert dict(found) == {
         # table downloads on the pages: ui.download_csv -> export.safe_csv -> csvsafe.neutralise on every text cell
-        ("dashboard/views/_data.py", "download_csv("): 1, ("dashboard/views/_sources.py", "download_csv("): 1,
-        ("dashboard/views/_stance.py", "download_csv("): 1, ("dashboard/views/_method.py", "download_csv("): 2,
-        ("dashboard/views/_indicators.py", "download_csv("): 1,
+        ("dashboard/views/data.py", "download_csv("): 1, ("dashboard/views/sources.py", "download_csv("): 1,
+        ("dashboard/views/stance.py", "download_csv("): 1, ("dashboard/views/method.py", "download_csv("): 2,
+        ("dashboard/views/indicators.py", "download_csv("): 1,
         # ui.download_csv's definition and the chart's data table (ui.chart_block) go through it
         ("dashboard/ui/chartview.py", "download_csv("): 1, ("dashboard/ui/downloads.py", "download_csv("): 1,
         ("dashboard/ui/downloads.py", "safe_csv("): 1,
@@ -591,20 +591,20 @@ def test_every_csv_the_project_writes_goes_through_the_neutralising_function() -
         # ui.py: the cited and the plain table downloads, and the chart pictures (PNG, SVG), which are not CSV
         ("dashboard/ui/chartview.py", "download_button("): 2, ("dashboard/ui/downloads.py", "download_button("): 2,
         # the Map page's PNG: not CSV
-        ("dashboard/views/_map.py", "download_button("): 1,
+        ("dashboard/views/map.py", "download_button("): 1,
         # the briefing's slide data beside the deck: export.safe_csv, and deck._plain through export.neutralise
         ("dashboard/brief/deck.py", "safe_csv("): 1, ("dashboard/brief/deck.py", ".to_csv("): 1,
         # the decks (.pptx, .pdf): not CSV
-        ("dashboard/views/_present.py", "download_button("): 2,
+        ("dashboard/views/present.py", "download_button("): 2,
         # the Changes page's CSV and diff --format csv: diff.to_csv, through csvsafe.dict_rows
-        ("dashboard/views/_changes.py", ".to_csv("): 1, ("dashboard/views/_changes.py", "download_button("): 1,
+        ("dashboard/views/changes.py", ".to_csv("): 1, ("dashboard/views/changes.py", "download_button("): 1,
         ("dashboard/diff.py", "csv.DictWriter("): 1,
         # propose's CSV (the command's output): propose.to_csv, through csvsafe.dict_rows
         ("dashboard/cli/curate.py", ".to_csv("): 1, ("dashboard/propose.py", "csv.DictWriter("): 1,
         # the package's own data, not exports: the Curate page's table with accepted rows (the file to commit, its
         # quotes verbatim), a row appended to a table, the release index, a released table read back for casting
         # and the Curate page's curation bundle, which is JSON (the text, its provenance and rows verbatim), not CSV
-        ("dashboard/views/_curate.py", "download_button("): 2, ("dashboard/curate.py", "csv.writer("): 1,
+        ("dashboard/views/curate.py", "download_button("): 2, ("dashboard/curate.py", "csv.writer("): 1,
         ("dashboard/releases.py", "csv.writer("): 2,
         # a coding of the reliability sample (agreement --export): the package's own data, codes only
         ("dashboard/agreement.py", "csv.writer("): 1,

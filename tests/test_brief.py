@@ -404,7 +404,7 @@ def test_cli_writes_the_same_deck_as_the_function(tmp_path, tables) -> None:
      ("room", "room.pptx"), (".", f"brief_{AS_OF}.pptx"), ("new/", f"new/brief_{AS_OF}.pptx")],
 )
 def test_cli_output_names(given, expected) -> None:
-    from dashboard.__main__ import _output
+    from dashboard.cli.brief import _output
 
     assert _output(given, f"brief_{AS_OF}", ".pptx") == Path(expected)
 

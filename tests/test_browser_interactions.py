@@ -29,7 +29,7 @@ def _deep_links() -> list[tuple[str, str, str]]:
     not fixed curated ids. Today's links name a seed filter by its id and a Method tab by its key; the widgets bound
     to those parameters write them by their labels, so the page keeps them in that form."""
     from dashboard import ui
-    from dashboard.views import _method
+    from dashboard.views import method as _method
 
     event = next(r for r in _rows("events") if r["actor"] == "Russia government" and r["stance"] and r["date_from"] >= "2022-03-01")
     seed = sorted({r["source_id"] for r in _rows("sanctions_stance") if r["date_from"] >= "2022-01-01"})[0]

@@ -23,7 +23,7 @@ STATES = ["stance?actor=Russia+government&actor=Kazakhstan+government&domain=san
 TOOLBARS_JS = """() => [...document.querySelectorAll('[data-testid="stElementContainer"]')]
   .filter(c => c.querySelector('[data-testid="stVegaLiteChart"]'))
   .map(c => { const t = c.querySelector('[data-testid="stElementToolbar"]'); return t ? getComputedStyle(t).display : 'none'; })"""
-#: the Curate page is issue 23's (dashboard/views/_curate.py): its headings are its own (an h3 under the h1)
+#: the Curate page is issue 23's (dashboard/views/curate.py): its headings are its own (an h3 under the h1)
 HEADINGS_EXEMPT = {"curate"}
 
 

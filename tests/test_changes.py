@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import data, releases
 from dashboard.text import unescape
-from dashboard.validate import check
+from dashboard.checks import check
 
 from browser import copy_shipped_data
 from conftest import REPO, open_app

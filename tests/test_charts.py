@@ -765,7 +765,7 @@ def test_every_chart_compiles_in_vega() -> None:
     ("ctx:month:not-a-date", []),  # a hand-edited link: nothing, not a crash
 ])
 def test_the_stance_page_reads_the_rows_behind_a_mark_or_a_bin(picked: str, ids: list[str]) -> None:
-    from dashboard.views import _stance
+    from dashboard.views import stance as _stance
 
     events = M.prepare_events(EVENTS)
     assert sorted(_stance.rows_of(picked, events, events)["id"]) == ids

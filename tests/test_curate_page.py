@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from dashboard import bundle, checks, curate
-from dashboard.views import _curate as page
+from dashboard.views import curate as page
 
 from conftest import open_app, snapshot
 

@@ -16,7 +16,7 @@ import pytest
 from dashboard import data, decisions, facts, maps
 from dashboard import marks as M
 from dashboard.paths import DATA_ENV
-from dashboard.validate import check
+from dashboard.checks import check
 
 REPO = Path(__file__).resolve().parents[1]
 DECISIONS = ["turning_points", "headlines", "map_layers"]

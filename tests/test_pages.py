@@ -684,7 +684,7 @@ def coded(tmp_path: Path, monkeypatch) -> Path:
 
 def test_method_page_shows_the_coding_reliability(coded: Path) -> None:
     from dashboard import agreement
-    from dashboard.views import _method
+    from dashboard.views import method as _method
 
     figures = agreement.summary(coded)
     at = open_page("method", tab="reliability")
@@ -722,7 +722,7 @@ def test_method_page_names_a_bad_coding_by_file_row_and_field(coded: Path) -> No
 @pytest.mark.parametrize("tab", ["tables", "rules"])
 def test_method_tab_lives_in_the_url(shipped, tab: str) -> None:
     """Today's links name the tab by its key; the tabs are bound to ``tab`` by label, so the link is kept in that form."""
-    from dashboard.views import _method
+    from dashboard.views import method as _method
 
     at = open_page("method", tab=tab)
     assert url(at) == {"tab": [_method.TABS[tab]]} == share_link_query(at)

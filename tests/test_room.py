@@ -62,7 +62,7 @@ def _every_element() -> None:
 
     from dashboard import ui
     from dashboard.brief.model import Figure, Slide
-    from dashboard.views import _changes, _present, _sources
+    from dashboard.views import changes as _changes, present as _present, sources as _sources
     from dashboard import diff
 
     h = st.session_state["hostile"]
@@ -311,7 +311,7 @@ def test_plain_csv_has_its_header_on_the_first_row() -> None:
 
 @pytest.mark.shipped_data
 def test_map_png_carries_its_caption_and_sources(tables) -> None:
-    from dashboard.views import _map
+    from dashboard.views import map as _map
 
     png = _map.map_png.__wrapped__("v", tables, AS_OF) if hasattr(_map.map_png, "__wrapped__") else _map.map_png("v", tables, AS_OF)
     fields = Image.open(io.BytesIO(png)).text

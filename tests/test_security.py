@@ -19,18 +19,18 @@ HOSTILE = 'He said <script>alert(1)</script> & <img src=x onerror="alert(2)"> *[
 
 #: (file, call, names its HTML is built from) -> why no data reaches it unescaped
 RAW_HTML = {
-    ("dashboard/views/_map.py", "st.markdown(unsafe_allow_html)", ("maps.legend",)):
+    ("dashboard/views/map.py", "st.markdown(unsafe_allow_html)", ("maps.legend",)):
         "the legend: fixed layer names, colours and descriptions; maps.legend() takes no data",
-    ("dashboard/views/_sources.py", "st.html", ("page_html", "seeds.STYLE")):
+    ("dashboard/views/sources.py", "st.html", ("page_html", "seeds.STYLE")):
         "page_html is seeds.highlight(), which html.escape()s all seed text and row ids",
-    ("dashboard/views/_sources.py", "st.html", ("rows_html", "seeds.STYLE")):
+    ("dashboard/views/sources.py", "st.html", ("rows_html", "seeds.STYLE")):
         "rows_html is seeds.rows_html(), which html.escape()s every cell",
-    ("dashboard/views/_sources.py", "st.html(unsafe_allow_javascript)", ("row_id", "seeds.scroll_script")):
+    ("dashboard/views/sources.py", "st.html(unsafe_allow_javascript)", ("row_id", "seeds.scroll_script")):
         "scroll_script() returns '' unless the row id is letters and digits (and the page only passes ids it found)",
-    ("dashboard/views/_curate.py", "st.html", ("found", "highlighted", "loaded", "rank", "source_id", "ui.version")):
+    ("dashboard/views/curate.py", "st.html", ("found", "highlighted", "loaded", "rank", "source_id", "ui.version")):
         "highlighted() is seeds.STYLE + seeds.highlight(), which html.escape()s the seed text and the candidate ids "
         "(C + a rank number)",
-    ("dashboard/views/_present.py", "st.html(unsafe_allow_javascript)", ("KEYS_HTML",)):
+    ("dashboard/views/present.py", "st.html(unsafe_allow_javascript)", ("KEYS_HTML",)):
         "a fixed script (the clicker keys): a module constant with no data in it",
     ("dashboard/ui/style.py", "st.html", ("ROOM_CSS",)):
         "the fixed style sheet for projector sizes: a module constant with no data in it",

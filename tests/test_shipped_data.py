@@ -96,7 +96,7 @@ def test_shipped_rules_name_declared_resources() -> None:
 
 # --------------------------------------------------------------------------
 # the rules of the corrections, the seed dates and the scored acts: declared over every table they concern, and held
-# by every shipped row (restated here in plain Python, independently of dashboard.validate, so a bug in a check kind
+# by every shipped row (restated here in plain Python, independently of dashboard.checks, so a bug in a check kind
 # cannot hide a row that breaks its rule)
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",

@@ -30,6 +30,9 @@ from dashboard.palette import ACTOR_GROUP, DOMAIN_SHAPES
 from dashboard.sections import figures as S_figures, index as S_index, map as S_map, narrative as S_narrative, scope as S_scope, stance as S_stance
 from dashboard.sections import changes as _changes, conflicts as _conflicts, corrections as _corrections
 from dashboard.sections import defence as _defence, oil as _oil, sanctions as _sanctions, sentiment as _sentiment, sources as _sources
+from dashboard.brief import topics as T
+from dashboard.brief.topics import SLIDE_KEYS
+from dashboard.charts.tables import chart_table, chart_type, spec_dict
 from dashboard.sections.base import Section
 from dashboard.sections.common import notes as _notes, source as _source, text as _text
 
@@ -56,9 +59,6 @@ assert set(FLAGS) == set(PARAMS.values())
 
 #: most corrections on one slide of the corrections appendix (more go on a continuation slide)
 CORRECTIONS_PER_SLIDE = 4
-#: every kind of slide, in deck order: the keys dashboard/brief/topics.json selects and budgets
-SLIDE_KEYS = ("title", "changes", "figures", "map", "stance", "moved", "index", "defence", "oil_shares",
-              "oil_disruptions", "oil_stakes", "sanctions", "sentiment", "conflicts", "corrections", "sources")
 #: conflicts per slide, and the characters of each side shown on it (the notes keep the quotes whole)
 CONFLICTS_PER_SLIDE = 3
 CONFLICT_SIDE = _conflicts.SIDE
@@ -141,8 +141,6 @@ class Brief:
         """The default file name without extension: ``brief_<topics>_<filters>_<from>_to_<to>``, naming the topics
         (``all-topics``), each filter away from the app's default, and the data's period (see
         :func:`dashboard.brief.topics.file_stem`)."""
-        from dashboard.brief import topics as T
-
         last = min(self.filters.date_to, self.as_of) if self.filters.date_to and self.as_of else self.filters.date_to or self.as_of
         return T.file_stem(self.topics, self.filters.to_query_params(DEFAULT), (self.filters.date_from or self.first, last))
 
@@ -256,104 +254,15 @@ def _chart_slide(chart: Any, summary: str, caveat: str, source_line: str, notes:
                  subtitle: str | None = None) -> Slide:
     title, chart_subtitle = _take_title(chart)
     subtitle = chart_subtitle if subtitle is None else subtitle
-    table = chart_table(chart)
+    drawn = spec_dict(chart)  # serialised once: the map's outlines are large
+    table = chart_table(drawn)
     notes = _notes(notes, _table_notes(table)) if len(table) else notes
     return Slide(title=title, kind="chart", subtitle=subtitle, bullets=bullets, chart=chart, summary=summary,
-                 caveat=caveat, source_line=source_line, notes=notes, chart_type=chart_type(chart), data=table)
+                 caveat=caveat, source_line=source_line, notes=notes, chart_type=chart_type(drawn), data=table)
 
 
-#: the inline datasets that hold a chart's data, in order of preference (the others are bands, labels, rings)
-DATASETS = ("marks", "bars", "rows", "index")
-#: columns the chart computes to lay its marks out: not data
-LAYOUT_COLUMNS = {"key", "y", "y_lo", "y_hi", "hit_start", "hit_end", "slot", "row", "label_px", "bracket_px", "align",
-                  "shade", "dash", "segment", "bar", "start", "end", "days", "weight"}
 #: rows of a chart's data listed in the speaker notes (the CSV beside the deck has them all)
 NOTES_ROWS = 40
-
-
-#: id(chart) -> (chart, its spec): an Altair chart (the map's, with its outlines) is serialised once, not once per use
-_SPECS: dict[int, tuple[Any, dict[str, Any]]] = {}
-
-
-def _spec_dict(chart: Any) -> dict[str, Any]:
-    if isinstance(chart, charts.Spec):
-        return chart.spec
-    held = _SPECS.get(id(chart))
-    if held is None or held[0] is not chart:
-        if len(_SPECS) > 64:
-            _SPECS.clear()
-        held = _SPECS[id(chart)] = (chart, chart.to_dict(validate=False))  # the chart is kept, so its id is not reused
-    return held[1]
-
-
-def _marks_of(node: Any) -> set[str]:
-    found: set[str] = set()
-    if isinstance(node, dict):
-        mark = node.get("mark")
-        if isinstance(mark, str):
-            found.add(mark)
-        elif isinstance(mark, dict) and isinstance(mark.get("type"), str):
-            found.add(mark["type"])
-        for key in ("layer", "hconcat", "vconcat", "concat"):
-            for child in node.get(key, []) or []:
-                found |= _marks_of(child)
-        if isinstance(node.get("spec"), dict):
-            found |= _marks_of(node["spec"])
-    return found
-
-
-def _temporal(node: Any) -> bool:
-    if isinstance(node, dict):
-        x = (node.get("encoding") or {}).get("x")
-        if isinstance(x, dict) and x.get("type") == "temporal":
-            return True
-        return any(_temporal(c) for k in ("layer", "hconcat", "vconcat", "concat") for c in node.get(k, []) or []) or \
-            _temporal(node.get("spec"))
-    return False
-
-
-def chart_type(chart: Any) -> str:
-    """The kind of chart, in words, for its alt text: read from the spec (projection, time axis, marks)."""
-    if chart is None:
-        return ""
-    spec = _spec_dict(chart)
-    if "projection" in spec or "geoshape" in _marks_of(spec):
-        return "Map"
-    found = _marks_of(spec) - {"text", "rect", "tick"}
-    if _temporal(spec):
-        if "line" in found or "area" in found:
-            return "Line chart over time"
-        return "Timeline chart" + (" of points and interval bars" if {"point", "rule"} <= found else "")
-    if "bar" in found:
-        return "Bar chart" + (", faceted" if "facet" in spec else "")
-    return "Chart"
-
-
-def chart_table(chart: Any) -> pd.DataFrame:
-    """The data a chart draws, as a table a reader can use instead of the picture: its main inline dataset
-    (:data:`DATASETS`; a map's layers together), without the columns the chart computes for its layout, blank columns
-    dropped. Empty for a chart without inline data."""
-    if chart is None:
-        return pd.DataFrame()
-    datasets = _spec_dict(chart).get("datasets") or {}
-    if is_map_spec(chart):
-        rows = [r for v in datasets.values() for r in v if isinstance(r, dict) and "label" in r]
-    else:
-        name = next((n for n in DATASETS if n in datasets), None)
-        rows = datasets.get(name, []) if name else []
-    frame = pd.DataFrame([r for r in rows if isinstance(r, dict)])
-    if frame.empty:
-        return frame
-    keep = [c for c in frame.columns if c not in LAYOUT_COLUMNS and not frame[c].isna().all()]
-    if "date_label" in keep:  # a readable date: the chart's interval as a label, not epoch milliseconds
-        keep = ["date_label"] + [c for c in keep if c not in ("date_label", "date")]
-    elif "date" in keep and pd.api.types.is_numeric_dtype(frame["date"]):
-        frame["date"] = pd.to_datetime(frame["date"], unit="ms").dt.date.astype(str)
-    return frame[keep].reset_index(drop=True)
-
-
-def is_map_spec(chart: Any) -> bool:
-    return "projection" in _spec_dict(chart)
 
 
 def _table_notes(table: pd.DataFrame) -> list[str]:
@@ -509,7 +418,6 @@ def _corrections_rows(frames: Frames, covered: Callable[[str, str], bool] | None
 def _ranked_corrections_slide(rows: pd.DataFrame, catalogue: Any, appendix: bool) -> Slide:
     """One slide: the corrections that change the analysis first (a figure, a date, an act before a name's spelling),
     the same correction on several rows merged into one line naming them all; the notes list every one with its quote."""
-    from dashboard.brief import topics as T
 
     ranked = T.rank_corrections(rows, catalogue)
     source = "Source: data/ (the correction column of every table) · outside sources named in each correction"
@@ -604,7 +512,6 @@ def slides(frames: Frames, filters: Filters = DEFAULT, countries: dict | None = 
     the stance slides (unless the filters name domains) and their rows' conflicts and corrections; ``max_slides`` keeps
     the title, the "What changed" slide and then the slides of lowest priority (the appendix is outside the budget).
     """
-    from dashboard.brief import topics as T
 
     cat = catalogue if catalogue is not None else T.catalogue()
     chosen = [cat.topic(name) for name in topics]

@@ -17,6 +17,10 @@ from typing import Any, Iterable, Sequence
 
 import pandas as pd
 
+#: every kind of slide, in deck order: the keys topics.json selects and budgets (dashboard/brief/model.py builds them)
+SLIDE_KEYS = ("title", "changes", "figures", "map", "stance", "moved", "index", "defence", "oil_shares",
+              "oil_disruptions", "oil_stakes", "sanctions", "sentiment", "conflicts", "corrections", "sources")
+
 PATH = Path(__file__).resolve().parent / "topics.json"
 #: the path problems are reported under (relative to the repository when the file is the shipped one)
 SHOWN = "dashboard/brief/topics.json"
@@ -65,7 +69,7 @@ def load(path: Path | None = None, slide_keys: Sequence[str] | None = None) -> C
     path = Path(path) if path is not None else PATH
     shown = SHOWN if path == PATH else str(path)
     if slide_keys is None:
-        from dashboard.brief.model import SLIDE_KEYS as slide_keys  # noqa: N811
+        slide_keys = SLIDE_KEYS
     problems: list[str] = []
 
     def bad(place: str, name: str, message: str) -> None:
@@ -172,8 +176,6 @@ def catalogue() -> Catalogue:
 
 def wanted(catalogue: Catalogue, topics: Sequence[str]) -> list[str]:
     """The slide keys the chosen topics hold, in deck order (every slide when no topic is chosen)."""
-    from dashboard.brief.model import SLIDE_KEYS
-
     if not topics:
         return [k for k in SLIDE_KEYS if k not in catalogue.fixed]
     keys = {k for name in topics for k in catalogue.topic(name).slides}

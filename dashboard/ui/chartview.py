@@ -8,6 +8,7 @@ from typing import Any, Callable
 
 import streamlit as st
 
+from dashboard.charts.tables import chart_table, chart_type
 from dashboard import export
 from dashboard.data import Tables
 from dashboard.filters import Filters
@@ -131,10 +132,7 @@ def chart_block(shown: dict, summary: str, name: str, *, light: Callable[[], dic
 def alt_text(spec_dict: dict, summary: str) -> str:
     """A chart's alternative text as sentences: what kind of chart, its title, then its one-line summary
     ("Timeline chart of points and interval bars: Stance over time. 61 scored events …")."""
-    from dashboard.brief.model import chart_type
-    from dashboard.charts import Spec
-
-    kind = chart_type(Spec(spec_dict)) or "Chart"
+    kind = chart_type(spec_dict) or "Chart"
     title = spec_dict.get("title")
     text = title.get("text") if isinstance(title, dict) else title
     text = " ".join(text) if isinstance(text, list) else str(text or "")
@@ -152,10 +150,8 @@ def _has_run() -> bool:
 
 
 def chart_data(spec_dict: dict, name: str) -> None:
-    """The rows a chart draws, in readable dates (the briefing's :func:`dashboard.brief.chart_table`), with CSV downloads."""
-    from dashboard.brief.model import chart_table
-
-    rows = chart_table(_Spec(spec_dict))
+    """The rows a chart draws, in readable dates (:func:`dashboard.charts.tables.chart_table`, as the briefing reads it), with CSV downloads."""
+    rows = chart_table(spec_dict)
     if rows.empty:
         st.caption("This chart draws no rows.")
         return

@@ -9,7 +9,7 @@ import re
 import pandas as pd
 import streamlit as st
 
-from dashboard import agreement, data, facts, ui, validate
+from dashboard import agreement, checks, data, decisions, facts, ui
 from dashboard.data import Tables
 from dashboard.sections import conflicts as conflicts_section, corrections as corrections_section
 from dashboard.sections.base import Section
@@ -84,10 +84,21 @@ def rules_part(loaded: Tables) -> None:
                    "a table that breaks one is left out and its lines are shown.")
         st.dataframe(pd.DataFrame([{"name": str(r.get("name", "")), "description": str(r.get("description", "")),
                                     "tables": ", ".join(map(str, r.get("resources") or [])),
-                                    "fields": ", ".join(validate.rule_fields(r))}
+                                    "fields": ", ".join(checks.rule_fields(r))}
                                    for r in rules if isinstance(r, dict)], columns=["name", "description", "tables", "fields"]),
                      hide_index=True, width="stretch", key=f"{PAGE}.rules", height=36 * (len(rules) + 1) + 4,
                      column_config={"description": st.column_config.TextColumn(width="large")})
+    with ui.section("The decisions"):
+        st.header("Curation decisions, declared as data")
+        st.caption("What the product chooses to show (turning points, headline figures, the map's objects) is declared in "
+                   "`data/decisions/`, checked by `python -m dashboard check` like every table, and read by the code that uses it.")
+        for declared in decisions.for_method(loaded.resources, loaded.frames):
+            st.subheader(declared["title"])
+            st.caption(ui._md(declared["description"]))
+            if declared["table"] is None:
+                st.info(f"The {declared['name']} table did not load (it failed validation; see the error panel at the top).")
+            else:
+                ui.table(declared["table"], loaded, declared["name"], key=f"{PAGE}.decision.{declared['name']}")
 
 
 def _coding_stamp(folder: str) -> tuple:

@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import ui
 from dashboard.data import Tables
-from dashboard.validate import SOURCES
+from dashboard.checks import SOURCES
 
 
 def with_seed_title(loaded: Tables, name: str, frame: pd.DataFrame) -> pd.DataFrame:
