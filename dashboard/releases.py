@@ -12,6 +12,9 @@ released file that changed (releases are immutable: a correction is a new releas
 
 Free of pandas and Streamlit: the command line, the diff and the Changes page read snapshots through
 :func:`snapshot`, which gives every table as text cells (what a curator typed), so a diff compares what was written.
+
+Longer than 500 lines because a release is one job in three parts that share its manifest format: making one, reading
+its tables back, and the release-integrity rule kind the checks run on it.
 """
 
 from __future__ import annotations

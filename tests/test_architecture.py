@@ -94,3 +94,23 @@ def test_plain_pytest_collects_the_suite() -> None:
                             cwd=REPO, capture_output=True, text=True, timeout=300, env=env)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     assert " collected" in result.stdout and "error" not in result.stdout.splitlines()[-1], result.stdout[-2000:]
+
+
+#: a module longer than this says why in its opening docstring, in a sentence starting "Longer than"
+MODULE_LINES = 500
+
+
+def _modules() -> list[Path]:
+    return sorted(p for p in (REPO / "dashboard").rglob("*.py") if ".venv" not in p.parts)
+
+
+@pytest.mark.parametrize("path", _modules(), ids=lambda p: str(p.relative_to(REPO)))
+def test_every_module_says_its_one_job_and_a_long_one_why(path: Path) -> None:
+    import ast
+
+    source = path.read_text(encoding="utf-8")
+    doc = ast.get_docstring(ast.parse(source))
+    assert doc and doc.strip(), f"{path.relative_to(REPO)}: no opening docstring saying its job"
+    lines = source.count("\n")
+    if lines > MODULE_LINES:
+        assert "Longer than" in doc, f"{path.relative_to(REPO)}: {lines} lines and no reason in its docstring"

@@ -27,7 +27,8 @@ from pptx.util import Inches, Pt
 from dashboard import export
 from dashboard.brief import layout as L
 from dashboard.brief import render_cache
-from dashboard.brief.model import TITLE, Brief, Slide
+from dashboard.brief.model import TITLE
+from dashboard.brief.slide import Brief, Slide
 
 FONT = "Arial"  # LibreOffice substitutes the metric-compatible Liberation Sans
 EPOCH = dt.datetime(2000, 1, 1)

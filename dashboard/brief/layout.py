@@ -16,7 +16,7 @@ from typing import Any, Sequence
 import altair as alt
 
 from dashboard import export
-from dashboard.brief.model import Slide
+from dashboard.brief.slide import Slide
 from dashboard.charts import Spec
 
 SLIDE_W, SLIDE_H = 13.333, 7.5

@@ -1,22 +1,18 @@
-"""The briefing as data: a list of :class:`Slide` values built from the tables and the filters.
+"""The briefing as data: the deck's slides, each laid out from a topic's section (``dashboard.sections``).
 
-Framework-free and deterministic: no clock, no randomness, no Streamlit. Every
-slide reads the marks the pages read (``dashboard.marks``: computed once per
-table and filter, with the chart's summary) and draws them with the builders
-the pages use (``dashboard.charts``, ``dashboard.maps``); the other texts
-come from the same headline figures (``dashboard.facts``). Speaker notes carry the verbatim quotes behind each
-figure. Which filters reach which slide follows the pages: the stance slides
-take all of them (like the Stance page), the indicator slides the date range
-and the sources (like the Indicators page), and the headline figures, map,
-conflicts and corrections cover every row (like the Overview, Map and Method
-pages).
+Framework-free and deterministic: no clock, no randomness, no Streamlit. A slide shows what its section says (title,
+chart and the rows behind it, summary, caveats, source line, speaker notes with the verbatim quotes) and adds only
+layout: which slides a deck holds (``topics.json``), how conflicts and corrections are cut into slides, and a slide
+for a table that did not load. Which filters reach which slide follows the pages: the stance slides take all of them
+(like the Stance page), the indicator slides the date range and the sources (like the Indicators page), and the
+headline figures, map, conflicts and corrections cover every row (like the Overview, Map and Method pages).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any, Callable, Mapping, Sequence
 from urllib.parse import urlencode
 
@@ -25,13 +21,14 @@ from altair.utils.schemapi import debug_mode
 import pandas as pd
 
 from dashboard import charts, export, geo
-from dashboard.filters import DEFAULT, PARAMS, Filters
-from dashboard.palette import ACTOR_GROUP, DOMAIN_SHAPES
+from dashboard.filters import DEFAULT, Filters
 from dashboard.sections import figures as S_figures, index as S_index, map as S_map, narrative as S_narrative, scope as S_scope, stance as S_stance
 from dashboard.sections import changes as _changes, conflicts as _conflicts, corrections as _corrections
 from dashboard.sections import defence as _defence, oil as _oil, sanctions as _sanctions, sentiment as _sentiment, sources as _sources
 from dashboard.brief import topics as T
 from dashboard.brief.topics import SLIDE_KEYS
+from dashboard.brief.options import FLAGS, cli_args, filters_from_cli  # noqa: F401 - dashboard.brief exports them
+from dashboard.brief.slide import Brief, BriefError, Figure, Slide  # noqa: F401 - Figure, BriefError: exported
 from dashboard.charts.tables import chart_table, chart_type, spec_dict
 from dashboard.sections.base import Section
 from dashboard.sections.common import notes as _notes, source as _source, text as _text
@@ -46,161 +43,11 @@ NEEDED = (
     "casualties", "security_cooperation", "context_figures", "routes", "route_waypoints", "places",
 )
 
-#: URL query parameter (dashboard.filters.PARAMS) -> command-line flag, so both carry the same filters
-FLAGS: dict[str, str] = {
-    "from": "--from",
-    "to": "--to",
-    "actor": "--actor",
-    "domain": "--domain",
-    "cred": "--min-credibility",
-    "source": "--source",
-}
-assert set(FLAGS) == set(PARAMS.values())
-
 #: most corrections on one slide of the corrections appendix (more go on a continuation slide)
 CORRECTIONS_PER_SLIDE = 4
 #: conflicts per slide, and the characters of each side shown on it (the notes keep the quotes whole)
 CONFLICTS_PER_SLIDE = 3
 CONFLICT_SIDE = _conflicts.SIDE
-
-
-class BriefError(ValueError):
-    """A filter value the briefing cannot use (the message is one line, for the command line)."""
-
-
-@dataclass(frozen=True)
-class Figure:
-    """One headline figure on the figures slide."""
-
-    label: str
-    value: str
-    detail: str = ""
-    disputed: bool = False
-
-
-@dataclass(frozen=True)
-class Slide:
-    """One slide: what every renderer shows, in the same order.
-
-    ``kind`` is ``title``, ``figures``, ``chart`` or ``text``. A chart slide's
-    ``chart`` is the page's chart without its title (the slide's title is the
-    chart's title, its subtitle the chart's subtitle); renderers size it.
-    ``bullets`` on a chart slide are key facts shown beside the chart.
-    """
-
-    title: str
-    kind: str
-    subtitle: str = ""
-    bullets: tuple[str, ...] = ()
-    figures: tuple[Figure, ...] = ()
-    chart: Any = field(default=None, compare=False, repr=False)
-    summary: str = ""
-    caveat: str = ""
-    source_line: str = ""
-    notes: str = ""
-    #: what kind of chart the picture is ("Timeline chart", "Bar chart", "Map"), the first words of its alt text
-    chart_type: str = ""
-    #: the data the chart draws, as a table (see :func:`chart_table`): in the notes and as a CSV beside the deck
-    data: Any = field(default=None, compare=False, repr=False)
-    #: which kind of slide this is (:data:`SLIDE_KEYS`, or ``appendix``): what a topic or a slide budget selects
-    key: str = ""
-
-    @property
-    def alt_text(self) -> str:
-        """The chart picture's alternative text: its type and title, then its one-line summary (the map, which has
-        none, gives its key facts)."""
-        what = " ".join(self.bullets) if not self.summary else self.summary
-        return f"{self.chart_type or 'Chart'}: {self.title}. {what}".strip()
-
-    def texts(self) -> tuple[str, ...]:
-        """Every text shown on the slide, in reading order (what renderers must show, and tests compare)."""
-        out = [self.title]
-        if self.subtitle:
-            out.append(self.subtitle)
-        for figure in self.figures:
-            out += [figure.label, figure.value] + ([figure.detail] if figure.detail else [])
-        out += list(self.bullets)
-        out += [t for t in (self.summary, self.caveat, self.source_line) if t]
-        return tuple(out)
-
-
-@dataclass(frozen=True)
-class Brief:
-    """The slides, the data's date and the filters they were built with."""
-
-    slides: tuple[Slide, ...]
-    as_of: dt.date | None
-    filters: Filters
-    #: the topics the deck was cut to (none: every topic)
-    topics: tuple[str, ...] = ()
-    #: the first date the data covers under the filters (the filters' From, else the earliest row)
-    first: dt.date | None = None
-
-    @property
-    def stem(self) -> str:
-        """The default file name without extension: ``brief_<topics>_<filters>_<from>_to_<to>``, naming the topics
-        (``all-topics``), each filter away from the app's default, and the data's period (see
-        :func:`dashboard.brief.topics.file_stem`)."""
-        last = min(self.filters.date_to, self.as_of) if self.filters.date_to and self.as_of else self.filters.date_to or self.as_of
-        return T.file_stem(self.topics, self.filters.to_query_params(DEFAULT), (self.filters.date_from or self.first, last))
-
-
-# --------------------------------------------------------------------------
-# filters from the command line
-
-
-def filters_from_cli(values: Mapping[str, Sequence[str] | str | None], frames: Frames | None = None) -> Filters:
-    """Filters from command-line values keyed by URL parameter name (``from``, ``actor``, ...), on the app's default.
-
-    Missing keys keep the app's default (``DEFAULT``: from 1 January 2022), as a
-    URL without the parameter does; an empty ``from``/``to`` means no bound.
-    Unlike the URL, a value that cannot be used raises :class:`BriefError`
-    instead of being ignored. With ``frames``, actors, domains and sources must
-    be ones the data knows.
-    """
-    params: dict[str, list[str]] = {}
-    for name, raw in values.items():
-        if raw is None:
-            continue
-        items = [raw] if isinstance(raw, str) else list(raw)
-        if name not in FLAGS:
-            raise BriefError(f"unknown filter {name!r}")
-        params[name] = items
-    for name in ("from", "to"):
-        for text in params.get(name, []):
-            if text.strip():
-                try:
-                    dt.date.fromisoformat(text.strip())
-                except ValueError:
-                    raise BriefError(f"{FLAGS[name]}: {text!r} is not a date (YYYY-MM-DD, or '' for no bound)") from None
-    for text in params.get("cred", []):
-        if not (text.strip().isdigit() and 1 <= int(text) <= 6):
-            raise BriefError(f"{FLAGS['cred']}: {text!r} is not a credibility grade from 1 (best) to 6")
-    if frames is not None:
-        events = frames.get("events")
-        sources = frames.get("sources")
-        known = {
-            "actor": set(ACTOR_GROUP) | (set(events["actor"].dropna()) if events is not None and "actor" in events else set()),
-            "domain": set(DOMAIN_SHAPES) | (set(events["domain"].dropna()) if events is not None and "domain" in events else set()),
-            "source": set(sources["source_id"]) if sources is not None else set(),
-        }
-        for name, allowed in known.items():
-            for text in params.get(name, []):
-                if allowed and text.strip() not in allowed:
-                    raise BriefError(f"{FLAGS[name]}: unknown value {text!r} (one of: {', '.join(sorted(allowed))})")
-    filters = Filters.from_query_params(params, DEFAULT)
-    if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
-        raise BriefError(f"--from {filters.date_from} is after --to {filters.date_to}")
-    return filters
-
-
-def cli_args(filters: Filters) -> list[str]:
-    """The command-line arguments that give ``filters`` (inverse of :func:`filters_from_cli`)."""
-    out: list[str] = []
-    for param, value in filters.to_query_params(DEFAULT).items():
-        for item in value if isinstance(value, list) else [value]:
-            out += [FLAGS[param], item]
-    return out
 
 
 def failed_tables(frames: Frames, problems: Mapping[str, Any] | None = None) -> list[str]:

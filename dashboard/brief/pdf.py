@@ -41,7 +41,8 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
 from dashboard.brief import layout as L
-from dashboard.brief.model import TITLE, Brief, Slide
+from dashboard.brief.model import TITLE
+from dashboard.brief.slide import Brief, Slide
 
 PT = 72  # points per inch
 PAGE = (L.SLIDE_W * PT, L.SLIDE_H * PT)
