@@ -6,7 +6,8 @@ reachable as ``dashboard.facts.<name>``. One module per job:
 - :mod:`~dashboard.facts.scales`: the codebook's wording of reliability and credibility;
 - :mod:`~dashboard.facts.cards`: the headline cards, as ``data/decisions/headlines.csv`` declares them;
 - :mod:`~dashboard.facts.narrative`: the generated paragraph;
-- :mod:`~dashboard.facts.conflicts`: conflicting figures and corrections, side by side.
+- :mod:`~dashboard.facts.conflicts`: conflicting figures and corrections, side by side;
+- :mod:`~dashboard.facts.coverage`: what the data covers (texts, publication window, the acts' span).
 
 Pure functions over DataFrames (no Streamlit), reused by the pages and the
 briefing export. Each figure keeps its citations, so a page can show the
@@ -16,6 +17,7 @@ quote behind every number.
 from __future__ import annotations
 
 from dashboard.facts.conflicts import conflict_rows, conflicts, corrections, short_figure
+from dashboard.facts.coverage import Coverage, coverage
 from dashboard.facts.cards import (
     HEADLINE_KEYS,
     Citation,
