@@ -63,7 +63,7 @@ def main() -> None:
     version = ui.version(loaded)
     shown = overview(version, loaded)
     figures = shown["figures"]
-    st.subheader(figures.title)
+    st.header(figures.title)
     cards = figures.extra["cards"]
     for start in range(0, len(cards), 3):
         columns = st.columns(3)
