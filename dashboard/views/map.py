@@ -145,7 +145,7 @@ def explore() -> None:
     )
     visible = tuple(name for name in maps.LAYERS if name in set(shown or ()))
     section, drawn = map_section(version, visible, online, _loaded=loaded)
-    drawn_here.subheader(ui.md(section.title))
+    drawn_here.header(ui.md(section.title))
     drawn_here.pydeck_chart(drawn, height=500, width="stretch", on_select=clicked, selection_mode="single-object", key=MAP)
     drawn_here.caption(CAPTION)
     for line in (*section.caveats, section.source_line):
