@@ -207,7 +207,8 @@ def test_map_link_restores_layers_and_selected_object(monkeypatch) -> None:
     at = open_map(monkeypatch, layers=[maps.BORDER, maps.CPC], object="corridor:CPC")
     spec = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
     assert [layer["id"] for layer in spec["layers"]] == [maps.BORDER, f"{maps.BORDER} label", maps.CPC]
-    assert at.header[0].value == maps.CPC  # an h2 under the page's h1 (headings in order)
+    # the map section's title, then the selected object's, each an h2 under the page's h1 (headings in order)
+    assert [h.value for h in at.header][1] == maps.CPC
     assert at.selectbox(key="map.pick").value == "corridor:CPC"  # the keyboard picker shows the same object
     shown = " ".join(c.value for c in at.caption)
     oil = data.load_tables(REPO / "data")["oil_routes"]
