@@ -13,8 +13,10 @@ SOURCES = pd.DataFrame({"source_id": ["S1", "S2"], "published_from": ["2022-04-0
                         "published_to": ["2022-04-14", "2022-10-16"]})
 
 
-def _events(*rows: tuple[str, str, float | None]) -> pd.DataFrame:
-    return pd.DataFrame([{"id": f"E{i}", "date_from": a, "date_to": b, "stance": s} for i, (a, b, s) in enumerate(rows)])
+def _events(*rows: tuple) -> pd.DataFrame:
+    """Rows (date_from, date_to, stance[, corrects])."""
+    return pd.DataFrame([{"id": f"E{i}", "date_from": r[0], "date_to": r[1], "stance": r[2],
+                          "corrects": r[3] if len(r) > 3 else None} for i, r in enumerate(rows)])
 
 
 @pytest.mark.parametrize(("rows", "expected"), [
@@ -29,6 +31,11 @@ def _events(*rows: tuple[str, str, float | None]) -> pd.DataFrame:
      ("Kazakhstan and Russia, March–November 2022: what two texts published in 2022 report",
       "Acts dated March 2022 – November 2022 (latest act November 2022), as two texts, published April–October 2022 "
       "report them; nothing after is covered. The texts also recall 1 earlier act as background.")),
+    # an act whose date a correction moved is drawn at the record's date but does not stretch the texts' span
+    ((("2022-02-01", "2022-02-01", 1), ("2022-04-02", "2022-04-03", -1), ("2022-11-01", "2022-11-30", 1, "date; actor")),
+     ("Kazakhstan and Russia, February–April 2022: what two texts published in 2022 report",
+      "Acts dated February 2022 – April 2022 (latest act 2–3 Apr 2022), as two texts, published April–October 2022 "
+      "report them; nothing after is covered.")),
 ])
 def test_coverage_title_and_scope_line(rows, expected) -> None:
     found = coverage({"sources": SOURCES, "events": _events(*rows)})

@@ -4,8 +4,10 @@ Every title, as-of line, file name and count in the product states its scope fro
 period the texts cover and that counts are what these texts report, not a census of acts (codebook, "Readings").
 The span is that of the scored acts in ``events`` (context markers, such as a 1994 treaty the texts recall, are
 reference points, not coverage) whose interval is at most :data:`PRECISE_DAYS` long (an act known only to a year
-or a range of years does not stretch the period), at the record's dates (a corrected date counts where the record
-puts it).
+or a range of years does not stretch the period), and whose date the texts themselves give: an act whose date a
+correction moved (``corrects`` names ``date``) is drawn where the record puts it, but it does not stretch what the
+texts cover (the Azerbaijan oil agreement, dated September by its seed and November 2022 by the record, is not
+evidence that the texts cover November).
 """
 
 from __future__ import annotations
@@ -113,7 +115,9 @@ def coverage(frames: Mapping[str, pd.DataFrame], since: dt.date | None = dt.date
         start = pd.to_datetime(events["date_from"], errors="coerce")
         end = pd.to_datetime(events["date_to"], errors="coerce").fillna(start)
         scored = events["stance"].notna() if "stance" in events.columns else pd.Series(True, index=events.index)
-        precise = ((end - start).dt.days <= PRECISE_DAYS) & scored
+        moved = (events["corrects"].fillna("").astype(str).str.contains(r"\bdate\b") if "corrects" in events.columns
+                 else pd.Series(False, index=events.index))
+        precise = ((end - start).dt.days <= PRECISE_DAYS) & scored & ~moved
         if since is not None:
             before = end < pd.Timestamp(since)
             background = int((scored & before).sum())
