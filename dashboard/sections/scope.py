@@ -17,7 +17,7 @@ from dashboard.facts.coverage import Coverage, coverage
 from dashboard.filters import DEFAULT, Filters
 from dashboard.marks import date_label
 from dashboard.sections.base import Section
-from dashboard.sections.common import text as _text
+from dashboard.sections.common import census_caveat, text as _text  # noqa: F401 - census_caveat: the pages' import
 
 #: the title when the tables give no texts and no dates (the computed one is :attr:`Coverage.title`)
 TITLE = "Kazakhstan and Russia"
