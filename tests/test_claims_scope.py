@@ -174,3 +174,41 @@ def test_cli_writes_the_pdf_beside_the_pptx_and_prints_absolute_paths(tmp_path) 
     assert printed[:2] == [str(tmp_path / "talks" / "room.pptx"), str(tmp_path / "talks" / "room.pdf")]
     assert all(Path(p.rstrip("/")).is_absolute() for p in printed)
     assert (tmp_path / "talks" / "room.pdf").stat().st_size > 0 and not (tmp_path / "room.pdf").exists()
+
+
+# --------------------------------------------------------------------------
+# the Method page: the readings and the scope
+
+
+def _method(tab: str):
+    from conftest import open_app
+
+    at = open_app("method", timeout=90)
+    at.query_params["tab"] = tab
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.mark.shipped_data
+def test_method_rules_tab_shows_the_readings_table_and_what_is_not_covered(shipped) -> None:
+    from dashboard.text import unescape
+
+    at = _method("rules")
+    readings = shipped.frames["readings"]
+    shown = next(d.value for d in at.dataframe if "min_acts" in d.value.columns)
+    assert shown["reading"].tolist() == readings["reading"].tolist()  # read from data/readings.csv, as it is
+    captions = [unescape(c.value) for c in at.caption]
+    assert any("Readings: what evidence a claim needs" in c and "data/readings.csv" in c for c in captions)
+    found = facts.coverage(shipped.frames)
+    assert f"Not covered: developments after {found.last_label}" in [unescape(s.value) for s in at.subheader]
+
+
+@pytest.mark.shipped_data
+def test_method_codebook_tab_opens_with_the_computed_title_and_scope(shipped) -> None:
+    from dashboard.text import unescape
+
+    at = _method("codebook")
+    found = facts.coverage(shipped.frames)
+    assert found.title in [unescape(s.value) for s in at.subheader]
+    assert found.scope_line in [unescape(c.value) for c in at.caption]
