@@ -24,6 +24,7 @@ from dashboard import marks as M
 from dashboard.brief import deck, layout, pdf
 from dashboard.brief.model import CONFLICTS_PER_SLIDE, indicator_filters
 from dashboard.filters import DEFAULT, Filters, apply
+from dashboard.sections import scope as S_scope
 
 from conftest import REPO
 
@@ -62,7 +63,7 @@ def expected(tables):
     parts = math.ceil(len(facts.conflicts(tables.frames)) / CONFLICTS_PER_SLIDE)
     conflicts = [f"Conflicting figures ({i} of {parts})" for i in range(1, parts + 1)] if parts > 1 else ["Conflicting figures"]
     found = facts.coverage(tables.frames)
-    titles = [found.title, f"Not covered: developments after {found.last_label}", "Headline figures", MAP_TITLE, "Stance over time", "What moved, and when",
+    titles = [found.title, S_scope.build_not_covered(tables.frames).title, "Headline figures", MAP_TITLE, "Stance over time", "What moved, and when",
               INDEX_TITLE, defence, *OIL_TITLES, SANCTIONS_TITLE, SENTIMENT_TITLE, *conflicts, *corrections, "Sources"]
     charted = [MAP_TITLE, "Stance over time", INDEX_TITLE, defence, *OIL_TITLES, SANCTIONS_TITLE, SENTIMENT_TITLE]
     border = next(c for c in facts.headlines(tables.frames) if c.key == "border")

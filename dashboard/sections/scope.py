@@ -134,9 +134,16 @@ def outside_note(row: Mapping[str, Any]) -> str:
     return " · ".join(p for p in parts if p)
 
 
-def not_covered_heading(found: Coverage) -> str:
-    """'Not covered: developments after November 2022'."""
-    return f"Not covered: developments after {found.last_label}" if found.last_act else "Not covered"
+def not_covered_heading(found: Coverage, after: Sequence[Mapping[str, Any]] = ()) -> str:
+    """'Not covered: developments after November 2022'; when a row the data marks as after the texts falls within the
+    latest act's own dates (an act known only to its month), 'Not covered: developments after the texts (latest act
+    November 2022)', so the heading does not say a 20 November act comes after November."""
+    if not found.last_act:
+        return "Not covered"
+    starts = [pd.to_datetime(r.get("date_from"), errors="coerce") for r in after]
+    if any(pd.notna(d) and d.date() <= found.last_act for d in starts):
+        return f"Not covered: developments after the texts (latest act {found.last_label})"
+    return f"Not covered: developments after {found.last_label}"
 
 
 def build_not_covered(frames: Mapping[str, pd.DataFrame]) -> Section:
@@ -147,7 +154,7 @@ def build_not_covered(frames: Mapping[str, pd.DataFrame]) -> Section:
     ``extra["after"]`` and ``extra["omitted"]`` are the rows; ``extra["line"]`` the one-line version (the Overview)."""
     found = coverage(frames)
     after, omitted = _rows(frames, AFTER), _rows(frames, OMITTED)
-    heading = not_covered_heading(found)
+    heading = not_covered_heading(found, after)
     if frames.get("outside_context") is None:
         return Section(key="not_covered", title=heading, source_line=NOT_COVERED_SOURCE,
                        empty="The outside_context table did not load, so the acts outside the texts are not listed.",
