@@ -1,6 +1,6 @@
 """Downloads: CSV that cites its sources and is safe to open in a spreadsheet, and charts as PNG or SVG.
 
-``safe_csv`` writes ``#`` comment lines first (title, filters, the data's date,
+``safe_csv`` writes ``#`` comment lines first (title, filters, the texts' latest publication date,
 every seed the rows cite), then the table. Every text cell goes through
 :func:`dashboard.csvsafe.neutralise`, the one function every CSV the project
 writes uses: a cell that begins with ``=``, ``+``, ``-`` or ``@`` (or a tab or
@@ -90,7 +90,9 @@ def safe_csv(
         header.append(title)
     if filters:
         header.append(f"Filters: {filters}")
-    header.append(f"Data as of {as_of.isoformat() if as_of else 'unknown'} (latest seed publication date)")
+    # the texts' publication date says when they stop, not what they cover (F10): no "data as of"
+    header.append(f"Texts published up to {as_of.isoformat() if as_of else 'an unknown date'} (latest seed publication date); "
+                  "rows are what these texts report (not a census)")
     header.append(f"{len(frame)} rows; source_id names the seed and quote is its verbatim passage")
     header.extend(notes)
     cited = cited_sources(frame, sources)
@@ -188,7 +190,8 @@ def framed_svg(svg: str, title: str, source_line: str, as_of: dt.date | None, su
     inner_width = width - 2 * FRAME_PAD
     head = [(line, FRAME_TITLE_PX, "bold") for line in (_wrap(title, inner_width, FRAME_TITLE_PX) if title else [])]
     head += [(line, FRAME_TEXT_PX, "normal") for line in (_wrap(subtitle, inner_width, FRAME_TEXT_PX) if subtitle else [])]
-    date = f"Data as of {as_of.isoformat()} (the latest publication date any seed supports)" if as_of else "Data date unknown"
+    date = (f"Texts published up to {as_of.isoformat()} (the latest publication date any seed supports)" if as_of
+            else "Texts' publication date unknown")
     foot = [(line, FRAME_TEXT_PX, "normal") for line in _wrap(source_line, inner_width, FRAME_TEXT_PX) + [date]]
     y = FRAME_PAD
     parts = []
@@ -314,7 +317,7 @@ def plain_csv(frame: pd.DataFrame, sources: pd.DataFrame | None, as_of: dt.date 
     if sources is not None and not sources.empty:
         for line in cited_sources(sources, sources):
             lines[line.split(":", 1)[0]] = line
-    date = f"data as of {as_of.isoformat()}" if as_of else "data date unknown"
+    date = f"texts published up to {as_of.isoformat()}" if as_of else "texts' publication date unknown"
     if "source_id" in body.columns:
         body["citation"] = [neutralise(f"{lines.get(str(s), s)}; {date}") for s in body["source_id"]]
     else:

@@ -24,6 +24,7 @@ from dashboard import marks as M
 from dashboard.brief import deck, layout, pdf
 from dashboard.brief.model import CONFLICTS_PER_SLIDE, indicator_filters
 from dashboard.filters import DEFAULT, Filters, apply
+from dashboard.sections import scope as S_scope
 
 from conftest import REPO
 
@@ -61,7 +62,8 @@ def expected(tables):
     corrections = ["Corrections that change the reading" if len(facts.corrections(tables.frames)) > 1 else "Correction"]
     parts = math.ceil(len(facts.conflicts(tables.frames)) / CONFLICTS_PER_SLIDE)
     conflicts = [f"Conflicting figures ({i} of {parts})" for i in range(1, parts + 1)] if parts > 1 else ["Conflicting figures"]
-    titles = ["Kazakhstan and Russia since 2022", "Headline figures", MAP_TITLE, "Stance over time", "What moved, and when",
+    found = facts.coverage(tables.frames)
+    titles = [found.title, S_scope.build_not_covered(tables.frames).title, "Headline figures", MAP_TITLE, "Stance over time", "What moved, and when",
               INDEX_TITLE, defence, *OIL_TITLES, SANCTIONS_TITLE, SENTIMENT_TITLE, *conflicts, *corrections, "Sources"]
     charted = [MAP_TITLE, "Stance over time", INDEX_TITLE, defence, *OIL_TITLES, SANCTIONS_TITLE, SENTIMENT_TITLE]
     border = next(c for c in facts.headlines(tables.frames) if c.key == "border")
@@ -109,9 +111,11 @@ def read_deck(blob: bytes) -> list[dict]:
 def test_brief_slides_in_order_on_the_shipped_data(built, expected, tables) -> None:
     assert [s.title for s in built.slides] == expected["titles"]
     assert [i for i, s in enumerate(built.slides, 1) if s.kind == "chart"] == expected["chart_slides"]
-    assert [s.kind for s in built.slides[:3]] == ["title", "figures", "chart"]
+    assert [s.kind for s in built.slides[:4]] == ["title", "text", "figures", "chart"]
     assert built.as_of == export.data_as_of(tables["sources"]) == D.fromisoformat(AS_OF)
-    assert built.stem == f"brief_all-topics_2022-01-01_to_{AS_OF}"
+    # the file name names the period the acts cover: to the latest act's month, not the texts' publication date
+    last = facts.coverage(tables.frames).last_act
+    assert built.stem == f"brief_all-topics_2022-01-01_to_{last:%Y-%m}"
 
 
 def test_brief_every_slide_has_a_source_line_and_notes(built) -> None:
@@ -120,11 +124,13 @@ def test_brief_every_slide_has_a_source_line_and_notes(built) -> None:
         assert slide.notes, slide.title
 
 
-def test_brief_title_slide_states_date_filters_and_sources(built, tables) -> None:
-    title = built.slides[0]
-    assert title.subtitle == f"Briefing · data as of {D.fromisoformat(AS_OF):%-d %B %Y}"
-    assert title.bullets[0] == "Filters in force: dates 2022-01-01 to the end."
-    assert [b.split(" ")[0] for b in title.bullets[3:]] == list(tables["sources"]["source_id"])
+def test_brief_title_slide_states_scope_filters_and_sources(built, tables) -> None:
+    title, found = built.slides[0], facts.coverage(tables.frames)
+    assert (title.title, built.title) == (found.title, found.title)
+    assert title.subtitle == f"Briefing · latest act {found.last_label} · {found.texts_words} published {found.published}"
+    assert title.bullets[0] == found.scope_line and title.caveat == found.census_line
+    assert title.bullets[1] == "Filters in force: dates 2022-01-01 to the end."
+    assert [b.split(" ")[0] for b in title.bullets[4:]] == list(tables["sources"]["source_id"])
     assert "  python -m dashboard brief\n" in title.notes  # the default view needs no argument
     assert "  in the app: the Present page, /present\n" in title.notes
     other = brief.build_brief(tables, Filters(date_from=D(2022, 3, 1), actors=("Russia government",))).slides[0]
@@ -133,7 +139,7 @@ def test_brief_title_slide_states_date_filters_and_sources(built, tables) -> Non
 
 
 def test_brief_figures_are_the_overview_headlines_with_their_quotes(built, tables) -> None:
-    figures = built.slides[1]
+    figures = built.slides[2]
     cards = facts.headlines(tables.frames)
     assert [(f.label, f.value) for f in figures.figures] == [(c.label, c.value) for c in cards]
     assert [f.disputed for f in figures.figures] == [bool(c.conflict) for c in cards]
@@ -146,7 +152,7 @@ def test_brief_map_slide_caveat_gives_the_drawn_and_the_seed_length(built, table
     border = maps.border_facts(tables.frames, geo.load_border())
     drawn, seed_km = border["drawn_km"], border["seed_km"]
     seeds = ", ".join(dict.fromkeys(border["seed_rows"]["source_id"]))
-    slide = built.slides[2]
+    slide = built.slides[3]
     assert slide.caveat.startswith(f"The drawn border is Natural Earth's generalised 1:50m line: {drawn:,.0f} km against the "
                                    f"seeds' {seed_km:,.0f} km.")
     assert "outside reference data" in slide.caveat
@@ -176,7 +182,7 @@ def test_brief_index_slide_says_how_many_acts_it_leaves_out(built, tables) -> No
 
 
 def test_brief_stance_notes_carry_the_turning_points_quotes(built, tables) -> None:
-    notes = built.slides[3].notes
+    notes = built.slides[4].notes
     events = tables["events"]
     turns = M.turning_points(events, DEFAULT)
     assert len(turns), "the shipped data has turning points in the default view"
@@ -204,7 +210,7 @@ def test_brief_filters_change_the_slides_the_pages_would_change(tables, built, f
     assert after[same].texts()[1:-1] == before[same].texts()[1:-1]  # all but the source line, which names the filters
     if changed == "Stance over time":
         assert after[changed].summary == charts.stance_summary(tables["events"], filters)
-    assert other.slides[0].bullets[0] == f"Filters in force: {filters.describe()}."
+    assert other.slides[0].bullets[1] == f"Filters in force: {filters.describe()}."
 
 
 def test_brief_builds_when_a_table_is_missing(tables) -> None:
@@ -308,7 +314,7 @@ def test_deck_shows_every_text_of_the_model(pptx_bytes, built) -> None:
 def test_deck_notes_carry_the_quotes(pptx_bytes, built, tables, expected) -> None:
     pages = read_deck(pptx_bytes)
     assert [p["notes"] for p in pages] == [s.notes for s in built.slides]
-    assert all(quote in pages[1]["notes"] for quote in expected["border_quotes"])
+    assert all(quote in pages[2]["notes"] for quote in expected["border_quotes"])
     oil = tables["oil_routes"]
     shares = pages[expected["titles"].index(OIL_TITLES[0])]["notes"]
     for quote in oil[oil["kind"] == "export share"]["quote"]:
@@ -352,7 +358,7 @@ def test_pdf_pages_carry_the_notes(pdf_bytes, built, expected) -> None:
     reader = PdfReader(io.BytesIO(pdf_bytes))
     notes = [page["/Annots"][0].get_object()["/Contents"] for page in reader.pages]
     assert notes == [s.notes for s in built.slides]
-    assert all(quote in notes[1] for quote in expected["border_quotes"])
+    assert all(quote in notes[2] for quote in expected["border_quotes"])
 
 
 def test_pdf_charts_are_vector(pdf_bytes, expected) -> None:
@@ -382,20 +388,23 @@ def test_cli_writes_the_same_deck_as_the_function(tmp_path, tables) -> None:
     built = brief.build_brief(tables, filters)
     count = len(built.slides)
     # the name says the topics, the filters and the period
-    stem = f"brief_all-topics_actor-russia-government_actor-kazakhstan-government_2022-03-01_to_{AS_OF}"
+    last = facts.coverage(tables.frames).last_act
+    stem = f"brief_all-topics_actor-russia-government_actor-kazakhstan-government_2022-03-01_to_{last:%Y-%m}"
     assert built.stem == stem
+    scope = built.slides[0].subtitle.removeprefix("Briefing · ")
+    # absolute paths; the PDF beside the .pptx when --pdf names no path (F27)
     assert result.stdout.splitlines() == [
-        f"{out / f'{stem}.pptx'}: {count} slides ({describe}; data as of {AS_OF})",
-        f"{stem}.pdf: {count} slides ({describe}; data as of {AS_OF})",
-        f"{out / f'{stem}_data'}/: {len(deck.data_csvs(built))} CSV files, the data of each chart slide",
+        f"{(out / f'{stem}.pptx').resolve()}: {count} slides ({describe}; {scope})",
+        f"{(out / f'{stem}.pdf').resolve()}: {count} slides ({describe}; {scope})",
+        f"{(out / f'{stem}_data').resolve()}/: {len(deck.data_csvs(built))} CSV files, the data of each chart slide",
     ]
     assert sorted(p.name for p in (out / f"{stem}_data").iterdir()) == sorted(deck.data_csvs(built))
     from_cli = read_deck((out / f"{stem}.pptx").read_bytes())
     from_function = read_deck(deck.to_pptx(built))
     assert from_cli == from_function
     assert [p["title"] for p in from_cli] == [s.title for s in built.slides]
-    assert from_cli[3]["shapes"]["Summary"] == [charts.stance_summary(tables["events"], filters)]
-    assert len(PdfReader(tmp_path / f"{stem}.pdf").pages) == count
+    assert from_cli[4]["shapes"]["Summary"] == [charts.stance_summary(tables["events"], filters)]
+    assert len(PdfReader(out / f"{stem}.pdf").pages) == count and not (tmp_path / f"{stem}.pdf").exists()
 
 
 @pytest.mark.parametrize(

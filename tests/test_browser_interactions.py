@@ -192,7 +192,7 @@ def test_csv_download_delivers_the_table_with_its_sources(page, app_server) -> N
     expected = export.safe_csv(tables["sources"], tables["sources"], export.data_as_of(tables["sources"]), title=tables.title("sources"))
     assert content == expected
     as_of = export.data_as_of(tables["sources"]).isoformat()
-    assert content.startswith(f"# {tables.title('sources')}\n# Data as of {as_of}".encode())
+    assert content.startswith(f"# {tables.title('sources')}\n# Texts published up to {as_of}".encode())
 
 
 def test_chart_download_delivers_an_svg(page, app_server) -> None:

@@ -41,7 +41,7 @@ def test_safe_csv_exact_output() -> None:
     assert out.decode("utf-8") == (
         "# Test\n"
         "# Filters: actors China\n"
-        "# Data as of 2022-05-08 (latest seed publication date)\n"
+        "# Texts published up to 2022-05-08 (latest seed publication date); rows are what these texts report (not a census)\n"
         "# 5 rows; source_id names the seed and quote is its verbatim passage\n"
         "# Sources:\n"
         # the title's ",=seed" would be a cell of its own in a spreadsheet: neutralised too
@@ -91,7 +91,7 @@ def test_safe_csv_cites_only_the_seeds_its_rows_use() -> None:
     text = export.safe_csv(FRAME.assign(source_id="S001"), SOURCES, None).decode("utf-8")
     assert "# S001: Second seed (Jane Doe, The Outlet); published 2022-04-01 to 2022-04-30; reliability B; file seeds/001_b.txt" in text
     assert "S000" not in text
-    assert "# Data as of unknown" in text
+    assert "# Texts published up to an unknown date" in text and "Data as of" not in text
 
 
 def test_data_as_of_is_the_latest_publication_date() -> None:

@@ -125,15 +125,15 @@ def test_present_notes_carry_the_quotes(shipped) -> None:
 
 
 def test_present_filters_come_from_the_url_and_reach_the_slides() -> None:
-    at = open_present(slide="4", actor="Russia government", **{"from": "2022-03-01"})
+    at = open_present(slide="5", actor="Russia government", **{"from": "2022-03-01"})
     filters = Filters(date_from=dt.date(2022, 3, 1), actors=("Russia government",))
     events = data.load_tables(REPO / "data")["events"]
     assert ui._md(charts.stance_summary(events, filters)) in [m.value for m in at.markdown]
     assert at.multiselect(key="actor").value == ["Russia government"]
-    assert url(at) == {"from": ["2022-03-01"], "actor": ["Russia government"], "slide": ["4"]} == share_link_query(at)
+    assert url(at) == {"from": ["2022-03-01"], "actor": ["Russia government"], "slide": ["5"]} == share_link_query(at)
     at.multiselect(key="actor").unselect("Russia government").run()
     assert ui._md(charts.stance_summary(events, Filters(date_from=dt.date(2022, 3, 1)))) in [m.value for m in at.markdown]
-    assert browser_url(at) == {"from": ["2022-03-01"], "slide": ["4"]}
+    assert browser_url(at) == {"from": ["2022-03-01"], "slide": ["5"]}
 
 
 def test_present_offers_both_downloads() -> None:

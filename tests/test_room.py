@@ -142,7 +142,7 @@ def test_topics_file_is_checked_line_by_line(tmp_path) -> None:
         T.load(path)
     assert str(caught.value).splitlines() == [
         f"{path}:slides[2]:priority: -1 is not a whole number from 0",
-        f"{path}:slides:key: slide 'figures' has no priority",
+        f"{path}:slides:key: slide 'not_covered' has no priority",
         f"{path}:topics[0]:slides: 'nonsense' is not a slide of the deck",
         f"{path}:topics[1]:slides: 'title' is fixed (every deck has it when asked): do not list it",
         f"{path}:budgets:-: [0] is not a list of slide counts from 1",
@@ -209,7 +209,7 @@ def test_sanctions_briefing_on_the_shipped_data(tables) -> None:
     assert all(s.key in catalogue.topic("sanctions").slides or s.key in catalogue.fixed for s in built.slides)
     assert any(s.key == "sanctions" for s in built.slides)
     assert [s.key for s in built.slides].count("corrections") <= 1
-    assert "Topics: Sanctions" in built.slides[0].bullets[0]
+    assert "Topics: Sanctions" in built.slides[0].bullets[1]  # after the scope line
     if not any(s.key == "map" for s in built.slides):  # no map drawn: no map geography among the sources
         assert not any(b.startswith("Map geography:") for s in built.slides for b in s.bullets)
     assert built.stem.startswith("brief_sanctions_")
@@ -226,7 +226,7 @@ def test_cli_topic_briefing_is_one_command(tmp_path) -> None:
                             cwd=REPO, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     first = result.stdout.splitlines()[0]
-    assert re.fullmatch(rf"{re.escape(str(tmp_path))}/brief_sanctions_\d{{4}}-\d\d-\d\d_to_\d{{4}}-\d\d-\d\d\.pptx: [1-6] slides? "
+    assert re.fullmatch(rf"{re.escape(str(tmp_path))}/brief_sanctions_\d{{4}}-\d\d-\d\d_to_\d{{4}}-\d\d\.pptx: [1-6] slides? "
                         r"\(topics sanctions; .*\)", first), first
     bad = subprocess.run([sys.executable, "-m", "dashboard", "brief", "--topic", "weather"], cwd=REPO, capture_output=True,
                          text=True, timeout=300)
@@ -263,7 +263,7 @@ def test_chart_png_and_svg_carry_title_source_and_date() -> None:
     svg = export.sourced_svg(_chart(), line, AS_OF).decode()
     texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
     assert texts[0] == "A test chart" and texts[1] == "its subtitle"
-    assert texts[-2:] == [line, "Data as of 2022-12-31 (the latest publication date any seed supports)"]
+    assert texts[-2:] == [line, "Texts published up to 2022-12-31 (the latest publication date any seed supports)"]
     # the texts are XML-escaped: a hostile title stays text
     hostile = export.framed_svg('<svg width="10" height="10"></svg>', "<script>x</script> & co", "s", None)
     assert "<script>" not in hostile and "&lt;script&gt;x&lt;/script&gt; &amp;" in hostile
@@ -303,7 +303,7 @@ def test_plain_csv_has_its_header_on_the_first_row() -> None:
     rows = list(csv.reader(io.StringIO(plain)))
     assert rows[0] == ["id", "source_id", "quote", "date_from", "citation"]
     assert rows[1] == ["EV1", "S001", "'=1+1", "2022-04-02",
-                       "S001: A title, with a comma; published 2022-04-01 to 2022-04-30; reliability B; file seeds/001.txt; data as of 2022-12-31"]
+                       "S001: A title, with a comma; published 2022-04-01 to 2022-04-30; reliability B; file seeds/001.txt; texts published up to 2022-12-31"]
     assert pd.read_csv(io.StringIO(plain)).columns.tolist() == rows[0]
     cited = export.safe_csv(frame, sources, AS_OF, title="t").decode()
     assert cited.startswith("# t\n")  # the cited CSV keeps its # lines

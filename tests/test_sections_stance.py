@@ -70,15 +70,16 @@ def test_scope_says_title_date_and_filters(shipped) -> None:
     as_of = export.data_as_of(shipped["sources"])
     for filters in FILTERS.values():
         section = S_scope.build(shipped.frames, filters)
-        assert section.title == "Kazakhstan and Russia since 2022"
-        assert section.subtitle == f"Briefing · data as of {as_of:%-d %B %Y}"
+        found = facts.coverage(shipped.frames)  # issue 20 (F10): the title and scope are computed, not "as of"
+        assert section.title == found.title
+        assert section.subtitle == f"Briefing · latest act {found.last_label} · {found.texts_words} published {found.published}"
         assert f"Filters in force: {filters.describe()}." in section.bullets
-        assert section.extra["as_of_line"] == f"Data as of {as_of:%-d %B %Y} (the latest publication date any seed supports)."
+        assert section.extra["as_of_line"] == found.scope_line and section.caveats == (found.census_line,)
         slide = model._title_slide(shipped.frames, filters, as_of)
         assert slide.texts() == section.texts()
-        assert slide.notes.endswith(f"Data as of {as_of:%-d %B %Y}: the latest publication date any seed supports.")
+        assert slide.notes.endswith(f"The texts' latest publication date: {as_of:%-d %B %Y}.")
     unknown = S_scope.build({}, DEFAULT)
-    assert (unknown.subtitle, unknown.extra["as_of_line"], unknown.notes) == ("Briefing · data date unknown", "", ())
+    assert (unknown.subtitle, unknown.extra["as_of_line"], unknown.notes) == ("Briefing · no text loaded", "", ())
 
 
 def test_figures_are_the_headlines_and_the_slide_shows_them(shipped) -> None:

@@ -27,7 +27,6 @@ from pptx.util import Inches, Pt
 from dashboard import export
 from dashboard.brief import layout as L
 from dashboard.brief import render_cache
-from dashboard.brief.model import TITLE
 from dashboard.brief.slide import Brief, Slide
 
 FONT = "Arial"  # LibreOffice substitutes the metric-compatible Liberation Sans
@@ -211,7 +210,7 @@ def to_pptx(brief: Brief) -> bytes:
         shapes = page.shapes
         box = L.regions(slide)
         if slide.kind == "title":
-            _title(shapes, box.title, slide.title, L.COVER_TITLE_PT)
+            _title(shapes, box.title, slide.title, L.fit([slide.title], box.title.w, box.title.h, (L.COVER_TITLE_PT, 30)))
             _rule(shapes, L.MARGIN, box.title.y - 0.25, 1.6)
             _text(shapes, box.subtitle, "Subtitle", [slide.subtitle], L.COVER_SUBTITLE_PT, colour=L.ACCENT)
         else:
@@ -247,8 +246,8 @@ def to_pptx(brief: Brief) -> bytes:
         _notes(page, slide.notes)
     when = dt.datetime.combine(brief.as_of, dt.time()) if brief.as_of else EPOCH
     props = prs.core_properties
-    props.title = f"{TITLE}: briefing"
-    props.subject = f"Data as of {brief.as_of.isoformat() if brief.as_of else 'unknown'}; filters: {brief.filters.describe()}"
+    props.title = brief.document_title
+    props.subject = f"{brief.slides[0].subtitle if brief.slides else ''} (texts published up to {brief.as_of.isoformat() if brief.as_of else 'unknown'}); filters: {brief.filters.describe()}"
     props.author = props.last_modified_by = "python -m dashboard brief"
     props.created = props.modified = when
     props.revision = 1

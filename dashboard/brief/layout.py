@@ -121,7 +121,8 @@ def regions(slide: Slide) -> Regions:
         summary = Box(MARGIN, y - h, WIDTH, h)
         y = summary.y - 0.08
     if slide.kind == "title":
-        title = Box(MARGIN, 1.0, WIDTH, COVER_TITLE_PT * LINE / 72 + 0.1)
+        # two lines: the title names the period and whose account it is (dashboard.facts.coverage)
+        title = Box(MARGIN, 0.7, WIDTH, 2 * COVER_TITLE_PT * LINE / 72 + 0.1)
         subtitle = Box(MARGIN, title.bottom + 0.1, WIDTH, COVER_SUBTITLE_PT * LINE / 72)
         top = subtitle.bottom + 0.45
     else:

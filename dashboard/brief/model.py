@@ -35,13 +35,16 @@ from dashboard.sections.common import notes as _notes, source as _source, text a
 
 Frames = Mapping[str, pd.DataFrame]
 
-TITLE = "Kazakhstan and Russia since 2022"
+#: the deck's title when the tables give no texts and no dates; the deck's title is computed (:attr:`Brief.title`)
+TITLE = S_scope.TITLE
 
 #: the tables the briefing reads; the command line refuses to build when one of them failed validation
 NEEDED = (
     "sources", "conflicts", "events", "defense_budget", "oil_routes", "sanctions_stance", "public_sentiment",
     "casualties", "security_cooperation", "context_figures", "routes", "route_waypoints", "places",
 )
+#: tables the briefing reads when they load, and says so on its slide when they do not
+OPTIONAL = ("outside_context",)
 
 #: most corrections on one slide of the corrections appendix (more go on a continuation slide)
 CORRECTIONS_PER_SLIDE = 4
@@ -169,7 +172,17 @@ def _title_slide(frames: Frames, filters: Filters, as_of: dt.date | None, topics
         list(section.notes),
     )
     return Slide(title=section.title, kind="title", subtitle=section.subtitle, bullets=section.bullets,
-                 source_line=section.source_line, notes=notes)
+                 caveat=" ".join(section.caveats), source_line=section.source_line, notes=notes)
+
+
+def _not_covered_slide(frames: Frames) -> Slide:
+    """"Not covered" (:func:`dashboard.sections.scope.build_not_covered`): the acts after the texts' latest act and the
+    known omissions, outside the seeds, with their sources in the notes."""
+    section = S_scope.build_not_covered(frames)
+    if section.empty:
+        return _empty(section.title, section.empty, section.source_line)
+    return Slide(title=section.title, kind="text", subtitle=section.subtitle, bullets=section.bullets,
+                 caveat=" ".join(section.caveats), source_line=section.source_line, notes=_notes(list(section.notes)))
 
 
 def _shell(arg: str) -> str:
@@ -352,7 +365,7 @@ def slides(frames: Frames, filters: Filters = DEFAULT, countries: dict | None = 
            as_of: dt.date | None = None, changes: Any = None, *, topics: Sequence[str] = (), max_slides: int | None = None,
            appendix: bool = False, catalogue: Any = None) -> list[Slide]:
     """The briefing's slides, in order: title, what changed since a release (when ``changes``, a
-    :class:`dashboard.diff.Diff`, is given), headline figures, map, stance (chart, paragraph, index), each indicator
+    :class:`dashboard.diff.Diff`, is given), what the texts do not cover, headline figures, map, stance (chart, paragraph, index), each indicator
     chart, conflicts, one ranked corrections slide, sources; then, with ``appendix``, every correction.
 
     ``topics`` (names in ``dashboard/brief/topics.json``) keeps the slides those topics list, their events' domains on
@@ -377,6 +390,8 @@ def slides(frames: Frames, filters: Filters = DEFAULT, countries: dict | None = 
     out = _tag([_title_slide(frames, filters, as_of, chosen)], "title")
     if changes is not None:
         out += _tag(_guarded(f"What changed since {changes.old}", lambda: [changes_slide(changes)]), "changes")
+    if "not_covered" in cat.fixed or "not_covered" in want:
+        out += _tag(_guarded("Not covered", lambda: [_not_covered_slide(frames)]), "not_covered")
     if "figures" in want:
         out += _tag(_guarded("Headline figures", lambda: [_figures_slide(frames)]), "figures")
     if "map" in want:
@@ -415,7 +430,9 @@ def build_brief(tables: Any, filters: Filters = DEFAULT, countries: dict | None 
     # Altair's validation at every construction step saves about a second per briefing.
     with debug_mode(False):
         built = slides(frames, filters, countries, border, as_of, changes, topics=topics, max_slides=max_slides, appendix=appendix)
-    return Brief(tuple(built), as_of, filters, tuple(topics), _first_date(frames))
+    found = S_scope.coverage(frames)
+    return Brief(tuple(built), as_of, filters, tuple(topics), _first_date(frames), title=built[0].title if built else TITLE,
+                 last_act=found.last_act)
 
 
 def _first_date(frames: Frames) -> dt.date | None:
@@ -427,6 +444,6 @@ def _first_date(frames: Frames) -> dt.date | None:
 
 
 __all__ = [
-    "FLAGS", "NEEDED", "Brief", "BriefError", "Figure", "Slide", "build_brief", "changes_since", "changes_slide",
+    "FLAGS", "NEEDED", "OPTIONAL", "Brief", "BriefError", "Figure", "Slide", "build_brief", "changes_since", "changes_slide",
     "chart_table", "chart_type", "cli_args", "failed_tables", "filters_from_cli", "indicator_filters", "slides", "SLIDE_KEYS",
 ]

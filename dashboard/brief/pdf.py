@@ -41,7 +41,6 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
 from dashboard.brief import layout as L
-from dashboard.brief.model import TITLE
 from dashboard.brief.slide import Brief, Slide
 
 PT = 72  # points per inch
@@ -227,9 +226,9 @@ def to_pdf(brief: Brief) -> bytes:
     out = io.BytesIO()
     canvas = Canvas(out, pagesize=PAGE, invariant=1, pageCompression=1, lang="en")
     canvas.setViewerPreference("DisplayDocTitle", "true")  # readers (and screen readers) name the document by its title
-    canvas.setTitle(f"{TITLE}: briefing")
+    canvas.setTitle(brief.document_title)
     canvas.setAuthor("python -m dashboard brief")
-    canvas.setSubject(f"Data as of {brief.as_of.isoformat() if brief.as_of else 'unknown'}; filters: {brief.filters.describe()}")
+    canvas.setSubject(f"{brief.slides[0].subtitle if brief.slides else ''} (texts published up to {brief.as_of.isoformat() if brief.as_of else 'unknown'}); filters: {brief.filters.describe()}")
     canvas.setCreator("python -m dashboard brief")
     canvas.showOutline()
     total = len(brief.slides)

@@ -53,7 +53,7 @@ def png(spec_json: str, scale: float) -> bytes:
 
 
 #: bump when the frame drawn around a picture changes (its cached PNGs are then rendered again)
-FRAME_VERSION = "frame-2"
+FRAME_VERSION = "frame-3"  # 3: "Texts published up to …" instead of "Data as of …" (issue 20, F10)
 
 
 def framed_png(spec_json: str, scale: float, title: str, source_line: str, as_of) -> bytes:

@@ -73,7 +73,7 @@ class Slide:
 
 @dataclass(frozen=True)
 class Brief:
-    """The slides, the data's date and the filters they were built with."""
+    """The slides, the texts' latest publication date (``as_of``), the filters they were built with, and the scope."""
 
     slides: tuple[Slide, ...]
     as_of: dt.date | None
@@ -82,11 +82,24 @@ class Brief:
     topics: tuple[str, ...] = ()
     #: the first date the data covers under the filters (the filters' From, else the earliest row)
     first: dt.date | None = None
+    #: the deck's title (the title slide's: the period the acts cover, computed from the data)
+    title: str = ""
+    #: the latest act the texts report (:attr:`dashboard.facts.coverage.Coverage.last_act`): where the period ends
+    last_act: dt.date | None = None
 
     @property
     def stem(self) -> str:
         """The default file name without extension: ``brief_<topics>_<filters>_<from>_to_<to>``, naming the topics
-        (``all-topics``), each filter away from the app's default, and the data's period (see
-        :func:`dashboard.brief.topics.file_stem`)."""
-        last = min(self.filters.date_to, self.as_of) if self.filters.date_to and self.as_of else self.filters.date_to or self.as_of
+        (``all-topics``), each filter away from the app's default, and the period covered (see
+        :func:`dashboard.brief.topics.file_stem`): from the filters' From (else the first act), to the month of the
+        latest act the texts report (``2022-11``), or the filters' To when it ends earlier. Not the texts' publication
+        date: that says when they stop, not what they cover."""
+        last: dt.date | str | None = f"{self.last_act:%Y-%m}" if self.last_act else None
+        if self.filters.date_to and (self.last_act is None or self.filters.date_to < self.last_act):
+            last = self.filters.date_to
         return T.file_stem(self.topics, self.filters.to_query_params(DEFAULT), (self.filters.date_from or self.first, last))
+
+    @property
+    def document_title(self) -> str:
+        """The .pptx and PDF document title."""
+        return f"{self.title or 'Kazakhstan and Russia'}: briefing"

@@ -18,7 +18,7 @@ from typing import Any, Iterable, Sequence
 import pandas as pd
 
 #: every kind of slide, in deck order: the keys topics.json selects and budgets (dashboard/brief/model.py builds them)
-SLIDE_KEYS = ("title", "changes", "figures", "map", "stance", "moved", "index", "defence", "oil_shares",
+SLIDE_KEYS = ("title", "changes", "not_covered", "figures", "map", "stance", "moved", "index", "defence", "oil_shares",
               "oil_disruptions", "oil_stakes", "sanctions", "sentiment", "conflicts", "corrections", "sources")
 
 PATH = Path(__file__).resolve().parent / "topics.json"
@@ -264,7 +264,7 @@ def _slug(text: str) -> str:
 
 def file_stem(topics: Sequence[str], filter_params: dict[str, Any], period: tuple[Any, Any]) -> str:
     """``brief_<topics>_<filters>_<from>_<to>``: the topics (``all-topics`` when none), each filter that is not the app's
-    default (``actor-russia-government``), and the data's period (the dates the deck covers). At most 150 characters:
+    default (``actor-russia-government``), and the data's period (the dates the deck covers: dates, or a month such as ``2022-11`` as :class:`~dashboard.brief.slide.Brief` gives the latest act). At most 150 characters:
     a longer filter part is cut and ends with a short hash of the whole."""
     import hashlib
 
@@ -280,8 +280,8 @@ def file_stem(topics: Sequence[str], filter_params: dict[str, Any], period: tupl
         filters_part = filters_part[:70].rstrip("-_") + "-" + hashlib.sha1(filters_part.encode()).hexdigest()[:8]
     if filters_part:
         parts.append(filters_part)
-    start, end = period
-    parts.append(f"{start.isoformat() if start else 'start'}_to_{end.isoformat() if end else 'undated'}")
+    start, end = (v.isoformat() if hasattr(v, "isoformat") else str(v) if v else "" for v in period)
+    parts.append(f"{start or 'start'}_to_{end or 'undated'}")
     return "_".join(parts)
 
 

@@ -59,13 +59,16 @@ def _brief(args: argparse.Namespace) -> int:
         for line in str(exc).splitlines():
             print(f"error: {line}", file=sys.stderr)
         return 1
-    outputs = [(_output(args.output, built.stem, ".pptx"), deck.to_pptx)]
+    pptx = _output(args.output, built.stem, ".pptx").resolve()
+    outputs = [(pptx, deck.to_pptx)]
     if args.pdf is not None:
-        outputs.append((_output(args.pdf, built.stem, ".pdf"), pdf.to_pdf))
+        # no PATH: the PDF goes beside the .pptx, under its name (F27)
+        outputs.append((pptx.with_suffix(".pdf") if not args.pdf else _output(args.pdf, built.stem, ".pdf").resolve(), pdf.to_pdf))
+    scope = built.slides[0].subtitle.removeprefix("Briefing · ") if built.slides else ""
     for path, render in outputs:
         paths.write_atomic(path, render(built))
         topics_text = f"topics {', '.join(built.topics)}; " if built.topics else ""
-        print(f"{path}: {len(built.slides)} slide{'' if len(built.slides) == 1 else 's'} ({topics_text}{filters.describe()}; data as of {built.as_of or 'unknown'})")
+        print(f"{path}: {len(built.slides)} slide{'' if len(built.slides) == 1 else 's'} ({topics_text}{filters.describe()}; {scope})")
     # each chart slide's data as a CSV beside the deck, for readers who cannot see the pictures
     data_dir_out = outputs[0][0].with_name(outputs[0][0].stem + "_data")
     files = deck.data_csvs(built)
@@ -99,15 +102,18 @@ def add_commands(commands: Any) -> None:
         help="build the briefing deck (.pptx, and .pdf with --pdf) for the given filters",
         description="Build the briefing: title, headline figures, map, stance charts, indicator charts, conflicts, "
         "corrections and sources, one slide each, with the quotes in the speaker notes (and each chart's data, also "
-        "written as CSV files in <deck>_data/ beside it). The filters are the ones the "
+        "written as CSV files in <deck>_data/ beside it). The title and file name name the period the texts cover (the "
+        "latest act's month). The filters are the ones the "
         "app's URL carries (from, to, actor, domain, cred, source) and default to the app's default view. Prints the "
-        "output path and slide count; exits 1 with a one-line message on a bad filter or on a needed table that "
+        "absolute path of each file written, its slide count and scope; exits 1 with a one-line message on a bad filter or on a needed table that "
         "fails validation.",
     )
     brief.add_argument("-o", "--output", default=None, metavar="PATH",
-                       help="the .pptx to write, or a directory for brief_<topics>_<filters>_<from>_to_<to>.pptx (default: that name here)")
+                       help="the .pptx to write, or a directory for brief_<topics>_<filters>_<from>_to_<latest-act-month>.pptx "
+                       "(default: that name here)")
     brief.add_argument("--pdf", nargs="?", const="", default=None, metavar="PATH",
-                       help="also write the PDF: to PATH, or under the same name when PATH is omitted or a directory")
+                       help="also write the PDF: to PATH (a file, or a directory for the default name), or beside the .pptx under "
+                       "its name when PATH is omitted")
     brief.add_argument("--from", dest="date_from", default=None, metavar="YYYY-MM-DD",
                        help="first date (URL 'from'; default 2022-01-01 as in the app; '' for no bound)")
     brief.add_argument("--to", dest="date_to", default=None, metavar="YYYY-MM-DD", help="last date (URL 'to'; default: no bound)")

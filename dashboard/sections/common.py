@@ -70,3 +70,11 @@ def correction_caveat(rows: pd.DataFrame) -> str:
     ids = ", ".join(corrected["id"])
     verb = "repeats" if len(corrected) == 1 else "repeat"
     return f"{len(corrected)} of these rows ({ids}) {verb} a seed's error on a checkable fact: see the corrections slide."
+
+
+def census_caveat(frames: Mapping[str, pd.DataFrame]) -> str:
+    """The standing caveat every count of acts carries (codebook, "Readings": scope): what these texts report, not a
+    census (:attr:`dashboard.facts.coverage.Coverage.census_line`, computed from the loaded tables)."""
+    from dashboard.facts.coverage import coverage
+
+    return coverage(frames).census_line

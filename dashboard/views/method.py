@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard import agreement, checks, data, decisions, facts, ui
 from dashboard.data import Tables
-from dashboard.sections import conflicts as conflicts_section, corrections as corrections_section
+from dashboard.sections import conflicts as conflicts_section, corrections as corrections_section, scope as scope_section
 from dashboard.sections.base import Section
 
 PAGE = "method"
@@ -35,8 +35,13 @@ def conflicts_and_corrections(version: str, _loaded: Tables) -> tuple[Section, S
 
 
 def codebook_part(loaded: Tables) -> None:
-    """The codebook, from data/README.md."""
+    """The package's title and scope, computed from the data (the period the acts cover, the texts), then the
+    codebook, from data/README.md."""
     with ui.section("The codebook"):
+        st.subheader(ui.md(scope_section.title(loaded.frames)))
+        scope_line = scope_section.scope_line(loaded.frames)
+        if scope_line:
+            st.caption(ui.md(scope_line))
         text, error = codebook(ui.version(loaded), loaded)
         if text is None:
             st.error(f"The codebook README.md could not be read: {ui.md(error)}")
@@ -88,6 +93,25 @@ def rules_part(loaded: Tables) -> None:
                                    for r in rules if isinstance(r, dict)], columns=["name", "description", "tables", "fields"]),
                      hide_index=True, width="stretch", key=f"{PAGE}.rules", height=36 * (len(rules) + 1) + 4,
                      column_config={"description": st.column_config.TextColumn(width="large")})
+    with ui.section("The readings"):
+        st.header("Readings: what evidence a claim needs")
+        st.caption("Each kind of reading (a mean, an index line, a ranking, a tally, a share) is stated only with at "
+                   "least min_acts acts behind it; otherwise the counts are given. Declared in `data/readings.csv`; the "
+                   "codebook section \"Readings: what evidence a claim needs\" (the Codebook tab) gives each rule's reasons.")
+        readings = loaded.frames.get("readings")
+        if readings is None:
+            st.info("The readings table did not load" + (" (it failed validation; see the error panel at the top)."
+                                                          if "readings" in loaded.problems else "."))
+        else:
+            ui.table(readings, loaded, "readings", key=f"{PAGE}.readings")
+        not_covered = scope_section.build_not_covered(loaded.frames)
+        st.subheader(ui.md(not_covered.title))
+        if not_covered.empty:
+            st.info(ui.md(not_covered.empty))
+        else:
+            st.caption(ui.md(not_covered.subtitle))
+            st.markdown("\n".join(f"- {ui._md(line)}" for line in not_covered.bullets))
+            st.caption(ui.md(not_covered.source_line))
     with ui.section("The decisions"):
         st.header("Curation decisions, declared as data")
         st.caption("What the product chooses to show (turning points, headline figures, the map's objects) is declared in "

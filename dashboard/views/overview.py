@@ -47,18 +47,22 @@ def captions(section: Section) -> None:
 
 def main() -> None:
     """Draw the page."""
+    loaded = ui.tables()
     ui.page_intro(
-        "Kazakhstan and Russia since 2022",
-        "The figures the five seed texts give, each with its source: hover over a figure for its quote, or open "
+        ui.md(scope_section.title(loaded.frames)),  # computed: the period the acts cover and whose account it is; data is text
+        "The figures the seed texts give, each with its source: hover over a figure for its quote, or open "
         "**Sources** under it. Conflicting figures are shown side by side. Data: the curated tables in `data/`.",
     )
 
-    loaded = ui.tables()
     ui.problem_panel(loaded)
     sources = loaded.frames.get("sources")
-    as_of_line = scope_section.as_of_line(ui.as_of(loaded))
-    if as_of_line:
-        st.caption(as_of_line)
+    scope_line = scope_section.scope_line(loaded.frames)
+    if scope_line:
+        st.caption(ui.md(scope_line))
+        st.caption(ui.md(scope_section.census_caveat(loaded.frames)))
+    not_covered = scope_section.build_not_covered(loaded.frames)
+    if not not_covered.empty:
+        st.caption(ui.md(not_covered.extra["line"]))
 
     version = ui.version(loaded)
     shown = overview(version, loaded)
