@@ -392,7 +392,7 @@ def border_label(tables: Mapping[str, pd.DataFrame], border: dict, objects: dict
     lon, lat = max(path, key=lambda point: point[1])  # the border's northernmost point, in open Russian land
     seeds = ", ".join(dict.fromkeys(facts["seed_rows"]["source_id"].astype(str))) if facts["seed_km"] else ""
     seed = f"{facts['seed_km']:,.0f} km in the seeds ({seeds})" if facts["seed_km"] else "seed figure unavailable"
-    return lon, lat + 1.4, f"{BORDER}\n{seed}\ndrawn line {facts['drawn_km']:,.0f} km (generalised)"
+    return lon, lat + 2.0, f"{BORDER}\n{seed}\ndrawn line {facts['drawn_km']:,.0f} km (generalised)"
 
 
 def pickable_objects(tables: Mapping[str, pd.DataFrame], border: dict) -> list[tuple[str, str]]:

@@ -154,6 +154,9 @@ def static_map(tables: Mapping[str, pd.DataFrame], countries: dict, border: dict
         labels = alt.layer(labels, alt.Chart(names).mark_text(dy=-8, fontSize=11, fontStyle="italic", color=_hex(COLOURS[OUTSIDE_ROUTES]))
                            .encode(longitude="lon:Q", latitude="lat:Q", text="text:N"))
     title, subtitle = map_title(tables)
+    import textwrap
+
+    subtitle = [piece for line in subtitle for piece in textwrap.wrap(line, max(40, int(width / 7.2)))]  # within the map's width
     return (
         alt.layer(base, routes, dots, labels, border_text)
         .project(**projection)
