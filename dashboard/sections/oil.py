@@ -51,10 +51,13 @@ def missing(key: str, title: str, table: str) -> Section:
 
 def census(frames: Mapping[str, pd.DataFrame]) -> str:
     """The coverage's census line: counts are what these texts report, not a census ('' when it cannot be computed)."""
+    if "sources" not in frames:
+        return ""
     try:
-        return facts.coverage(frames).census_line
+        found = facts.coverage(frames)
     except (KeyError, TypeError, ValueError):
         return ""
+    return found.census_line if found.texts else ""
 
 
 def _blank(value: Any) -> bool:
@@ -177,8 +180,7 @@ def build_disruptions(frames: Mapping[str, pd.DataFrame], filters: Filters) -> S
     timeline = M.oil_timeline_marks(merged)
     outside = outside_disruptions(frames, ind)
     if timeline.empty:
-        return Section(key=key, title=title, empty="No dated disruption or alternative route matches the filters.", source_line=line,
-                       caveats=(outside,) if outside else ())
+        return Section(key=key, title=title, empty="No dated disruption or alternative route matches the filters.", source_line=line)
     kept = {i for k in timeline.rows["id"] for i in ids.get(str(k), (str(k),))}
     on_timeline = rows[rows["id"].isin(kept)]
     drawn = chart("oil-route-timeline", charts.lane_spec(timeline), timeline.rows, timeline.summary)
