@@ -41,8 +41,7 @@ def map_title(tables: Mapping[str, pd.DataFrame]) -> tuple[str, list[str]]:
         lines.append("Thin grey dashes: reference routes outside the seeds, end points only: "
                      + "; ".join(f"{n}: {s.short}" if s.short else n for n, s in outside) + ".")
     lines.append(GEOGRAPHY)
-    year = next((s.short.split(" in ")[1].split()[0].strip(",(") for _, s in seeded if " in " in s.short), "")
-    return f"Kazakhstan's oil export routes{' in ' + year if year else ''} and its border with Russia", lines
+    return TITLE, lines  # the title names what is drawn; the subtitle gives each route's status and volume
 
 
 def static_view(width: int = 1100) -> pdk.ViewState:
