@@ -134,7 +134,8 @@ def test_conflict_rows_sit_side_by_side_with_short_figures() -> None:
     rows = facts.conflict_rows(FRAMES, "jan2022_deaths")
     assert rows[["table", "id", "source_id", "value", "figure", "date"]].to_dict("records") == [
         {"table": "casualties", "id": "CA001", "source_id": "S000", "value": "more than 200 people", "figure": "more than 200 people", "date": "January 2022"},
-        {"table": "casualties", "id": "CA002", "source_id": "S002", "value": "238 people", "figure": "238 people", "date": "January 2022"},
+        # a corrected row is worded from the record (its number alone here) and marked corrected; its words stay in the quote
+        {"table": "casualties", "id": "CA002", "source_id": "S002", "value": "238 (corrected)", "figure": "238 (corrected)", "date": "January 2022"},
     ]
     assert [c["key"] for c in facts.conflicts(FRAMES)] == ["cpc_export_share", "jan2022_deaths"]
 
