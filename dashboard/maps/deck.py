@@ -151,6 +151,12 @@ def deck(
         )
         ends = pd.DataFrame([{"lon": (row["path"][0][0] + row["path"][-1][0]) / 2, "lat": (row["path"][0][1] + row["path"][-1][1]) / 2,
                               "text": row["label"], "tip": row["tip"]} for row in data.to_dict("records")])
+        # placed like the place labels (their boxes taken first), so no label runs over another
+        spots = place_labels([(str(t), float(a), float(b)) for t, a, b in zip(ends["text"], ends["lon"], ends["lat"])], taken)
+        ends["dx"] = [s[0] if s else 0 for s in spots]
+        ends["dy"] = [s[1] if s else 0 for s in spots]
+        ends["anchor"] = [s[2] if s else "middle" for s in spots]
+        ends["text"] = [t if s else "" for t, s in zip(ends["text"], spots)]
         layers.append(
             pdk.Layer(
                 "TextLayer",
@@ -160,7 +166,8 @@ def deck(
                 get_text="text",
                 get_size=12,
                 get_color=list(COLOURS[OUTSIDE_ROUTES]),
-                get_pixel_offset=[0, -10],
+                get_pixel_offset="[dx, dy]",
+                get_text_anchor="anchor",
                 character_set="'auto'",
                 font_family="'Helvetica, Arial, sans-serif'",
                 outline_width=3,
