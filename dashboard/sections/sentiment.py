@@ -8,7 +8,7 @@ outside the seeds); only rows by the public are signs of mood (state actions,
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Mapping
 
 import pandas as pd
 
