@@ -53,7 +53,8 @@ def test_headlines_select_each_figure_and_keep_both_sides_of_a_conflict() -> Non
         ("csto", "CSTO deployment, 5–19 Jan 2022", "2,000-plus troops", ["SC001", "SC002"]),  # the narrowest interval
     ]
     by_key = {h.key: h for h in facts.headlines(FRAMES)}
-    assert by_key["cpc"].conflict == "Different bases."
+    # the reading is kept; the disagreement styling (conflict) only for conflicts.kind == "disagreement" (none declared here)
+    assert (by_key["cpc"].reading, by_key["cpc"].conflict) == ("Different bases.", "")
     assert by_key["defence"].detail == (
         "“nearly 1.5-fold” as stated; 1.54-fold from its own figures (on $1.7 billion); implied 480.4 ₸/$"
     )
@@ -133,7 +134,8 @@ def test_conflict_rows_sit_side_by_side_with_short_figures() -> None:
     rows = facts.conflict_rows(FRAMES, "jan2022_deaths")
     assert rows[["table", "id", "source_id", "value", "figure", "date"]].to_dict("records") == [
         {"table": "casualties", "id": "CA001", "source_id": "S000", "value": "more than 200 people", "figure": "more than 200 people", "date": "January 2022"},
-        {"table": "casualties", "id": "CA002", "source_id": "S002", "value": "238 people", "figure": "238 people", "date": "January 2022"},
+        # a corrected row is worded from the record (its number alone here) and marked corrected; its words stay in the quote
+        {"table": "casualties", "id": "CA002", "source_id": "S002", "value": "238 (corrected)", "figure": "238 (corrected)", "date": "January 2022"},
     ]
     assert [c["key"] for c in facts.conflicts(FRAMES)] == ["cpc_export_share", "jan2022_deaths"]
 
@@ -154,8 +156,8 @@ def test_grading_scales_are_worded_as_in_the_codebook(scale: dict) -> None:
 @pytest.mark.parametrize(
     ("reference", "source", "tail"),
     [
-        ("over two-thirds of exports", "Operator release, 1 May 2023: 'over two-thirds'", " · Outside the seeds: over two-thirds of exports (Operator release, 1 May 2023)"),
-        ("over two-thirds of exports", "", " · Outside the seeds: over two-thirds of exports"),
+        ("about 81% of exports", "Operator release, 1 May 2023: 'about 81%'", " · Outside the seeds: about 81% of exports (Operator release, 1 May 2023)"),
+        ("about 81% of exports", "", " · Outside the seeds: about 81% of exports"),
         ("", "Operator release, 1 May 2023: 'x'", ""),
     ],
     ids=["value-and-source", "value-only", "no-reference"],

@@ -240,7 +240,9 @@ def test_overview_headlines_read_their_basis_and_scope_from_the_rows(shipped) ->
     shares = shipped["oil_routes"][shipped["oil_routes"]["conflict_key"] == "cpc_export_share"]
     for row in shares.to_dict("records"):
         assert f"{row['source_id']}: " in cards["cpc"].detail
-    assert cards["cpc"].conflict == facts._reading(shipped.frames, "cpc_export_share")
+    # the reading is kept; the disagreement styling (conflict) only when the conflict's kind is "disagreement"
+    assert cards["cpc"].reading == facts._reading(shipped.frames, "cpc_export_share")
+    assert cards["cpc"].conflict == (cards["cpc"].reading if cards["cpc"].kind == "disagreement" else "")
     # the defence label follows the rows: security-wide when a note or correction says so
     budget = shipped["defense_budget"]
     assert cards["defence"].label == M.defence_label(budget)

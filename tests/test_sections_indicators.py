@@ -132,8 +132,8 @@ def test_oil_sections_on_a_small_table() -> None:
     frames = {"oil_routes": _oil()}
     shares = oil.build_shares(frames, DEFAULT)
     assert shares.title == "Share of oil exports through each route, as each seed states it"
-    assert shares.summary == ("Export share: S1: 80% of oil (80%) via CPC; S2: about 75% (75%) via CPC. "
-                              "Both figures are kept; the seeds disagree.")
+    # no conflicts table: the shares are given as stated, never read as a disagreement
+    assert shares.summary == "Export share in the seeds: S1: 80% of oil (80%) via CPC; S2: about 75% (75%) via CPC."
     assert shares.source_line == "Source: data/oil_routes.csv · seeds S1, S2 · filters: dates 2022-01-01 to the end"
     assert shares.notes == ("CPC — S1 (OR1): “80% of oil goes via CPC”", "CPC — S2 (OR2): “about 75% goes west via CPC”")
     assert shares.charts[0].data["id"].tolist() == ["OR1", "OR2"]

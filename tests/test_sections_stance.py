@@ -86,18 +86,22 @@ def test_figures_are_the_headlines_and_the_slide_shows_them(shipped) -> None:
     section = S_figures.build(shipped.frames)
     cards = facts.headlines(shipped.frames)
     assert [(f.label, f.value, f.detail) for f in section.figures] == [(c.label, c.value, c.detail) for c in cards]
-    # a disputed figure carries its conflict's declared kind
-    kinds = dict(zip(shipped["conflicts"]["reading"], shipped["conflicts"]["kind"]))
-    assert [f.conflict for f in section.figures] == [kinds[c.conflict] if c.conflict else "" for c in cards]
+    # a figure is styled as a conflict only when its conflict's declared kind is "disagreement"
+    kinds = dict(zip(shipped["conflicts"]["conflict_key"], shipped["conflicts"]["kind"]))
+    assert [f.conflict for f in section.figures] == [c.kind if c.kind == "disagreement" else "" for c in cards]
     assert section.figures[0].cites == tuple((c.table, c.row_id) for c in cards[0].citations)
-    assert section.caveats == ("The seeds disagree on 2 of these figures (Oil exports through the CPC; Deaths in the January "
-                               "2022 unrest): both figures are shown, never averaged.",)
+    disputed = [c.label for c in cards if c.kind == "disagreement"]
+    others = [c for c in cards if c.kind and c.kind != "disagreement"]
+    assert all(c.kind in kinds.values() for c in others)
+    # the caveat counts only real disagreements; the other kinds read as what they are
+    assert ("The seeds disagree" in " ".join(section.caveats)) == bool(disputed)
+    assert all(f"{c.label} (" in " ".join(section.caveats) for c in others)
     slide = model._figures_slide(shipped.frames)
-    assert (slide.title, slide.caveat, slide.source_line) == (section.title, section.caveats[0], section.source_line)
+    assert (slide.title, slide.caveat, slide.source_line) == (section.title, " ".join(section.caveats), section.source_line)
     assert [(f.label, f.value) for f in slide.figures] == [(f.label, f.value) for f in section.figures]
     assert [f.disputed for f in slide.figures] == [bool(f.conflict) for f in section.figures]
     # the deck names a disputed figure in its detail line (the page in a caption under the card)
-    assert [f.detail.endswith(" · seeds disagree: both shown") for f in slide.figures] == [False, True, False, True, False, False]
+    assert [f.detail.endswith(" · seeds disagree: both shown") for f in slide.figures] == [bool(f.conflict) for f in section.figures]
 
 
 def test_figure_conflict_kind_comes_from_the_conflicts_table_when_it_has_one(shipped) -> None:
@@ -106,6 +110,7 @@ def test_figure_conflict_kind_comes_from_the_conflicts_table_when_it_has_one(shi
     frames = {**shipped.frames, "conflicts": conflicts}
     cpc = next(c for c in facts.headlines(frames) if c.key == "cpc")
     assert S_figures.conflict_kind(frames, cpc) == "basis"
+    assert next(f for f in S_figures.build(frames).figures if f.label == cpc.label).conflict == ""  # not a disagreement
 
 
 # --------------------------------------------------------------------------
@@ -116,7 +121,9 @@ def test_map_section_and_slide_say_the_same(shipped) -> None:
     border = geo.load_border()
     section = S_map.build(shipped.frames, countries=geo.load_countries(), border=border)
     found = maps.border_facts(shipped.frames, border)
-    assert section.title == "Kazakhstan's oil export routes and its border with Russia"
+    # the title says the period whose route statuses are drawn (route_status), never "two corridors"
+    assert section.title == maps.static.map_title(shipped.frames)[0]
+    assert section.title.startswith("Kazakhstan's oil export routes") and "corridors" not in section.title
     assert section.bullets[0] == (f"Border: {found['seed_km']:,.0f} km in the seeds ({', '.join(dict.fromkeys(found['seed_rows']['source_id']))}); "
                                   f"the drawn line measures {found['drawn_km']:,.0f} km.")
     assert section.extra["lengths"]["object"].iloc[0] == maps.BORDER

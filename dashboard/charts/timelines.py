@@ -31,7 +31,8 @@ LANE_STYLE: dict[str, dict[str, Any]] = {
     },
     "sentiment": {
         "title": "Signs of public mood over time",
-        "subtitle": "Dated signs only; undated ones are in the table below. Filled point: a day. Bar: an interval, first to last possible day.",
+        "subtitle": "Dated signs by the public only, one per event (state actions and undated signs are in the table below); "
+                    "signs are not a measure of opinion. Filled point: a day. Bar: an interval, first to last possible day.",
         "tooltip": _tips(("date_label", "Date"), ("summary", "What"), ("figure", "Figure"), ("leaning", None),
                          ("source_id", "Seed"), ("id", "Row")),
         "fields": ["id", "indicator", "leaning", "figure", "summary", "source_id"],
@@ -40,7 +41,7 @@ LANE_STYLE: dict[str, dict[str, Any]] = {
     "oil": {
         "title": "Disruptions, dependence and the alternative route",
         "subtitle": "Filled point: dated to a day. Bar: dated only to an interval, from its first to its last possible day.",
-        "tooltip": _tips(("date_label", "Date"), ("kind", None), ("asset", None), ("as_stated", "As stated"),
+        "tooltip": _tips(("date_label", "Date"), ("kind", None), ("asset", None), ("as_stated", "What (the record's label where corrected)"),
                          ("source_id", "Seed"), ("id", "Row")),
         "fields": ["id", "lane", "kind", "asset", "as_stated", "source_id"],
         "colours": ("kind", {"disruption": "#D55E00", "dependence": "#999999", "alternative route": "#009E73"}, "Kind"),

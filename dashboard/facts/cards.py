@@ -9,7 +9,7 @@ figure is the code's, per card key (:data:`HEADLINE_KEYS`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
 import pandas as pd
@@ -44,7 +44,11 @@ class Headline:
     value: str
     detail: str
     citations: tuple[Citation, ...] = field(default_factory=tuple)
-    conflict: str = ""  # the conflicts.reading when the seeds disagree
+    conflict: str = ""  # the conflicts.reading, only when conflicts.kind is "disagreement" (the seeds disagree)
+    #: the conflicts.kind behind the card ("disagreement", "different bases", "different precision"; "" when none)
+    kind: str = ""
+    #: the conflicts.reading behind the card, whatever its kind (shown in neutral styling unless a disagreement)
+    reading: str = ""
 
 
 def _text(value: Any) -> str:
@@ -74,6 +78,35 @@ def _reading(frames: Frames, key: str) -> str:
         return ""
     rows = conflicts[conflicts["conflict_key"] == key]
     return _text(rows["reading"].iloc[0]) if len(rows) else ""
+
+
+#: the one conflict kind that is a disagreement between seeds (conflicts.kind); the others read as what they are
+DISAGREEMENT = "disagreement"
+#: how a conflict that is not a disagreement reads, in a few words, per conflicts.kind
+KIND_TEXT = {"different bases": "different bases: both shown", "different precision": "different precision: compatible"}
+
+
+def conflict_kind(frames: Frames, key: str) -> str:
+    """The conflicts.kind of a conflict key ('' when the table, the column or the key is missing)."""
+    conflicts = frames.get("conflicts")
+    if not key or conflicts is None or "kind" not in conflicts.columns:
+        return ""
+    rows = conflicts[conflicts["conflict_key"] == key]
+    return _text(rows["kind"].iloc[0]).strip() if len(rows) else ""
+
+
+def kind_text(kind: str) -> str:
+    """A conflict's kind as the card says it: 'the seeds disagree' only for a disagreement."""
+    return "the seeds disagree" if kind == DISAGREEMENT else KIND_TEXT.get(kind, kind)
+
+
+def _with_conflict(card: "Headline", frames: Frames, key: str) -> "Headline":
+    """The card with its conflict's kind and reading; ``conflict`` (the disagreement styling) only for a disagreement."""
+    kind, reading = conflict_kind(frames, key), _reading(frames, key)
+    detail = card.detail
+    if kind and kind != DISAGREEMENT:  # read as what it is, in neutral styling
+        detail = f"{detail} ({kind_text(kind)})" if detail else kind_text(kind).capitalize()
+    return replace(card, detail=detail, kind=kind, reading=reading, conflict=reading if kind == DISAGREEMENT else "")
 
 
 def _reference(frames: Frames, key: str) -> str:
@@ -151,22 +184,66 @@ def _share(value: Any, as_stated: str) -> str:
     return f"{'about ' if 'about' in as_stated.lower() else 'nearly ' if 'nearly' in as_stated.lower() else ''}{value:g}%"
 
 
+def _rows_2022(table: pd.DataFrame | None, **equal: str) -> pd.DataFrame:
+    """The rows of ``table`` whose columns equal ``equal`` and whose interval lies in 2022 (empty when none)."""
+    if table is None or table.empty:
+        return pd.DataFrame()
+    rows = table
+    for column, value in equal.items():
+        if column not in rows.columns:
+            return pd.DataFrame()
+        rows = rows[rows[column].astype(str) == value]
+    start = pd.to_datetime(rows["date_from"], errors="coerce")
+    end = pd.to_datetime(rows["date_to"], errors="coerce")
+    return rows[(start.dt.year == 2022) & (end.dt.year == 2022)]
+
+
+def _origin(source: str) -> str:
+    """A source's name, without its quote ('The Astana Times, 11 January 2023: ...' -> 'The Astana Times, 11 January 2023')."""
+    return source.split(":")[0].strip()
+
+
+def cpc_share(frames: Frames) -> dict[str, Any] | None:
+    """The CPC's 2022 share of Kazakhstan's crude exports, from volumes: route_status (the CPC operating in 2022, its
+    volume) over outside_figures (the 2022 crude exports). ``None`` when either is missing."""
+    volume = _rows_2022(frames.get("route_status"), route_id="CPC", status="operating")
+    volume = volume[volume["volume"].notna()] if len(volume) else volume
+    total = _rows_2022(frames.get("outside_figures"), topic="oil exports")
+    total = total[total["value"].notna()] if len(total) else total
+    if volume.empty or total.empty:
+        return None
+    v, t = volume.iloc[0], total.iloc[0]
+    if not float(t["value"]):
+        return None
+    return {"volume": float(v["volume"]), "total": float(t["value"]), "share": 100 * float(v["volume"]) / float(t["value"]),
+            "unit": _text(v.get("unit")), "ids": (("route_status", _text(v["id"])), ("outside_figures", _text(t["id"]))),
+            "sources": (_origin(_text(v.get("source"))), _origin(_text(t.get("source"))))}
+
+
 def _cpc_share(frames: Frames, rule: HeadlineRule) -> Headline:
     key, label, name = rule.key, rule.label, rule.table
     table = frames.get(name)
     if table is None:
         return _missing(key, label, name)
     rows = rule.rows(table)
-    if rows.empty:
-        return Headline(key, label, "not stated", f"No CPC export share in {name}.")
     records = rows.to_dict("records")
     cites = tuple(_cite(name, r) for r in records)
-    value = " vs ".join(_share(r["value"], c.as_stated) for r, c in zip(records, cites))
-    # each figure with its basis: the seeds measure different things (the conflict's reading says how to read them)
-    detail = " · ".join(f"{c.source_id}: {_share(r['value'], c.as_stated)} {_basis(r)}" for r, c in zip(records, cites))
-    if reference := _reference(frames, rule.conflict):
-        detail += f" · {reference}"
-    return Headline(key, label, value, detail, cites, _reading(frames, rule.conflict))
+    # the seeds' figures, each with its basis: they measure different things (the conflict's reading says how)
+    seeds = " · ".join(f"{c.source_id}: {_share(r['value'], c.as_stated)} {_basis(r)}" for r, c in zip(records, cites))
+    share = cpc_share(frames)
+    if share is None:
+        if rows.empty:
+            return Headline(key, label, "not stated", f"No CPC export share in {name}.")
+        value = " vs ".join(_share(r["value"], c.as_stated) for r, c in zip(records, cites))
+        if reference := _reference(frames, rule.conflict):
+            seeds += f" · {reference}"
+        return _with_conflict(Headline(key, label, value, seeds, cites), frames, rule.conflict)
+    value = f"about {share['share']:.0f}% in 2022"
+    detail = (f"Outside the seeds: {share['volume']:g} of {share['total']:g} million tonnes of crude exports went through the CPC in 2022 "
+              f"({'; '.join(s for s in share['sources'] if s)})")
+    if seeds:
+        detail += f" · the seeds: {seeds}"
+    return _with_conflict(Headline(key, label, value, detail, cites), frames, rule.conflict)
 
 
 def _lower_first(text: str) -> str:
@@ -212,14 +289,37 @@ def _jan_deaths(frames: Frames, rule: HeadlineRule) -> Headline:
     rows = rule.rows(table)
     if rows.empty:
         return Headline(key, label, "not stated", f"No January 2022 toll in {name}.")
-    cites = tuple(_cite(name, r) for r in rows.to_dict("records"))
+    records = rows.to_dict("records")
+    cites = tuple(_cite(name, r) for r in records)
     figures = dict.fromkeys(
         (">" if q == "more than" else "") + f"{int(n):,}" for q, n in zip(rows["qualifier"], rows["count"])
     )
+    # a corrected row shows its figure, not the seed's refuted wording (that stays in the quote)
     detail = " · ".join(
-        f"{c.source_id}: “{c.as_stated}”" + (" (corrected: see the Method page)" if c.correction else "") for c in cites
+        f"{c.source_id}: {int(r['count']):,} (corrected: see the Method page)" if c.correction else f"{c.source_id}: “{c.as_stated}”"
+        for r, c in zip(records, cites)
     )
-    return Headline(key, label, " vs ".join(figures), detail, cites, _reading(frames, rule.conflict))
+    value = " vs ".join(figures)
+    # the conflict's reference (outside the seeds) gives the toll; the seeds' other figures stand beside it
+    reference = _reference_text(frames, rule.conflict)
+    match = re.match(r"\s*([\d,]+)\s*(?:dead|deaths|people)?\s*(?:\(([^,)]+))?", reference)
+    if match:
+        toll = int(match.group(1).replace(",", ""))
+        qualifier = (match.group(2) or "").strip().split()[0] if match.group(2) else "reference"
+        others = [f"{c.source_id} says {'more than ' if r.get('qualifier') == 'more than' else ''}{int(r['count']):,}"
+                  for r, c in zip(records, cites) if pd.notna(r.get("count")) and int(r["count"]) != toll]
+        value = f"{toll:,} ({qualifier}" + (f"; {'; '.join(dict.fromkeys(others))}" if others else "") + ")"
+        if ref := _reference(frames, rule.conflict):
+            detail = f"{ref} · {detail}"
+    return _with_conflict(Headline(key, label, value, detail, cites), frames, rule.conflict)
+
+
+def _reference_text(frames: Frames, key: str) -> str:
+    conflicts = frames.get("conflicts")
+    if conflicts is None or "reference" not in conflicts.columns:
+        return ""
+    rows = conflicts[conflicts["conflict_key"] == key]
+    return _text(rows["reference"].iloc[0]) if len(rows) else ""
 
 
 def _russian_view(frames: Frames, rule: HeadlineRule) -> Headline:

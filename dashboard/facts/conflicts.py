@@ -29,6 +29,17 @@ def short_figure(row: Mapping[str, Any]) -> str:
     return _text(row.get("as_stated")) or _text(row.get("summary")) or _text(row.get("position"))
 
 
+def corrected_figure(row: Mapping[str, Any]) -> str:
+    """A corrected row's figure, worded from the record: its ``label``, else its number alone, else its coded summary
+    or position; marked corrected."""
+    count = row.get("count")
+    words = _text(row.get("label")).strip()
+    if not words and count is not None and not pd.isna(count):
+        words = f"{'more than ' if row.get('qualifier') == 'more than' else ''}{int(count):,}"
+    words = words or _text(row.get("summary")).strip() or _text(row.get("position")).strip() or "see the correction"
+    return f"{words} (corrected)"
+
+
 def conflict_rows(frames: Frames, key: str) -> pd.DataFrame:
     """Every row in any table that carries ``conflict_key == key``, side by side: table, id, seed, figure, quote."""
     out = []
@@ -36,13 +47,16 @@ def conflict_rows(frames: Frames, key: str) -> pd.DataFrame:
         if name == "conflicts" or "conflict_key" not in frame.columns:
             continue
         for row in frame[frame["conflict_key"] == key].to_dict("records"):
+            value, figure = short_figure(row), _text(row.get("as_stated"))
+            if _text(row.get("correction")).strip():  # worded from the record, never the seed's refuted words (kept in the quote)
+                value = figure = corrected_figure(row)
             out.append(
                 {
                     "table": name,
                     "id": _text(row.get("id")),
                     "source_id": _text(row.get("source_id")),
-                    "value": short_figure(row),
-                    "figure": _text(row.get("as_stated")),
+                    "value": value,
+                    "figure": figure,
                     "date": date_label(row.get("date_from"), row.get("date_to")),
                     "quote": _text(row.get("quote")),
                     "correction": _text(row.get("correction")),
@@ -58,6 +72,7 @@ def conflicts(frames: Frames) -> list[dict[str, Any]]:
         return []
     return [
         {"key": r["conflict_key"], "subject": _text(r.get("subject")), "reading": _text(r.get("reading")),
+         "kind": _text(r.get("kind")),
          "reference": _text(r.get("reference")), "reference_source": _text(r.get("reference_source")),
          "rows": conflict_rows(frames, r["conflict_key"])}
         for r in table.to_dict("records")

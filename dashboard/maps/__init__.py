@@ -4,6 +4,7 @@ This ``__init__`` is the package's public interface: every public name is
 reachable as ``dashboard.maps.<name>``. One module per job:
 
 - :mod:`~dashboard.maps.layers`: layer names, colours and the opening view;
+- :mod:`~dashboard.maps.status`: each route's status in the period shown (solid, dashed, reference);
 - :mod:`~dashboard.maps.objects`: what is drawn and the seed rows that describe each object;
 - :mod:`~dashboard.maps.labels`: label placement without overlaps;
 - :mod:`~dashboard.maps.deck`: the interactive ``pdk.Deck`` and its legend;
@@ -35,6 +36,7 @@ from dashboard.maps.layers import (
     FOCUS,
     LAND,
     LAYERS,
+    OUTSIDE_ROUTES,
     SEA,
     VIEW,
     WINDOW,
@@ -51,14 +53,16 @@ from dashboard.maps.objects import (
     pickable_objects,
     route_lengths,
     route_lines,
+    route_summary,
     unplaced_assets,
 )
+from dashboard.maps.status import RouteState, dashed, period_of, route_state
 from dashboard.maps.static import EXTENT, STATIC_TOLERANCE, static_map
 
 __all__ = [
     "ASSETS", "AZERBAIJAN", "BORDER", "CITIES", "COLOURS", "CORRIDOR_LAYER", "COUNTRIES", "CPC", "EXTENT", "FOCUS",
     "GLYPH", "LABEL_PX", "LABEL_SPOTS", "LAND", "LAYERS", "OBJECT_KINDS", "SEA", "STATIC_TOLERANCE", "VIEW", "WINDOW",
-    "RouteLength", "border_facts", "border_label", "border_label_box", "deck", "legend", "map_objects", "object_queries",
+    "OUTSIDE_ROUTES", "RouteLength", "RouteState", "dashed", "period_of", "route_state", "route_summary", "border_facts", "border_label", "border_label_box", "deck", "legend", "map_objects", "object_queries",
     "object_rows", "object_title", "pickable_objects", "place_labels", "route_lengths", "route_lines", "static_map",
     "unplaced_assets",
 ]

@@ -22,12 +22,14 @@ from dashboard.maps.layers import (
     FOCUS,
     LAND,
     LAYERS,
+    OUTSIDE_ROUTES,
     SEA,
     VIEW,
     WINDOW,
     _hex,
 )
 from dashboard.maps.objects import border_label, map_objects
+from dashboard.maps.status import dashed
 
 
 def deck(
@@ -110,6 +112,13 @@ def deck(
         if layer in visible and layer in objects and len(objects[layer]):
             data = objects[layer].copy()
             data["width"] = data["mode"].map({"pipeline": 5, "tanker": 3})
+            if "operating" in data.columns and not data["operating"].all():
+                # a route not operating in the period shown is drawn dashed ("planned in 2022"), never as a working line
+                pieces = []
+                for row in data.to_dict("records"):
+                    paths = [row["path"]] if row.get("operating", True) else dashed(row["path"])
+                    pieces += [{**row, "path": p} for p in paths]
+                data = pd.DataFrame(pieces)
             layers.append(
                 pdk.Layer(
                     "PathLayer",
@@ -123,6 +132,49 @@ def deck(
                     auto_highlight=True,
                 )
             )
+    if OUTSIDE_ROUTES in visible and OUTSIDE_ROUTES in objects and len(objects[OUTSIDE_ROUTES]):
+        # reference routes outside the seeds: thin, grey and dashed, labelled as such (not corridors)
+        data = objects[OUTSIDE_ROUTES]
+        pieces = [{**row, "path": p} for row in data.to_dict("records") for p in dashed(row["path"], 0.25, 0.25)]
+        layers.append(
+            pdk.Layer(
+                "PathLayer",
+                id=OUTSIDE_ROUTES,
+                data=pd.DataFrame(pieces),
+                get_path="path",
+                get_color=list(COLOURS[OUTSIDE_ROUTES]),
+                get_width=1.5,
+                width_units="'pixels'",
+                pickable=True,
+                auto_highlight=True,
+            )
+        )
+        ends = pd.DataFrame([{"lon": (row["path"][0][0] + row["path"][-1][0]) / 2, "lat": (row["path"][0][1] + row["path"][-1][1]) / 2,
+                              "text": row["label"], "tip": row["tip"]} for row in data.to_dict("records")])
+        # placed like the place labels (their boxes taken first), so no label runs over another
+        spots = place_labels([(str(t), float(a), float(b)) for t, a, b in zip(ends["text"], ends["lon"], ends["lat"])], taken)
+        ends["dx"] = [s[0] if s else 0 for s in spots]
+        ends["dy"] = [s[1] if s else 0 for s in spots]
+        ends["anchor"] = [s[2] if s else "middle" for s in spots]
+        ends["text"] = [t if s else "" for t, s in zip(ends["text"], spots)]
+        layers.append(
+            pdk.Layer(
+                "TextLayer",
+                id=f"{OUTSIDE_ROUTES} labels",
+                data=ends,
+                get_position=["lon", "lat"],
+                get_text="text",
+                get_size=12,
+                get_color=list(COLOURS[OUTSIDE_ROUTES]),
+                get_pixel_offset="[dx, dy]",
+                get_text_anchor="anchor",
+                character_set="'auto'",
+                font_family="'Helvetica, Arial, sans-serif'",
+                outline_width=3,
+                outline_color=[255, 255, 255],
+                font_settings={"sdf": True},
+            )
+        )
     spots_of: dict[str, dict] = {}
     for layer in (CITIES, ASSETS):  # capitals and cities are labelled first; a site whose label would collide keeps its tooltip
         if layer in visible and layer in objects:
@@ -190,8 +242,12 @@ def legend() -> list[tuple[str, str, str]]:
     """(layer, hex colour, what it shows) for the page's legend."""
     return [
         (BORDER, _hex(COLOURS[BORDER]), "shared boundary of the two countries in Natural Earth 1:50m"),
-        (CPC, _hex(COLOURS[CPC]), "pipeline Tengiz – Atyrau – southern Russia – Novorossiysk (outside reference route)"),
-        (AZERBAIJAN, _hex(COLOURS[AZERBAIJAN]), "tanker across the Caspian, then the Baku–Tbilisi–Ceyhan pipeline (outside reference route)"),
+        (CPC, _hex(COLOURS[CPC]), "pipeline Tengiz – Atyrau – southern Russia – Novorossiysk (outside reference route); "
+         "solid: operating in the period shown (status and volume in the key facts)"),
+        (AZERBAIJAN, _hex(COLOURS[AZERBAIJAN]), "tanker across the Caspian, then the Baku–Tbilisi–Ceyhan pipeline (outside reference "
+         "route); dashed where it was not yet carrying Kazakh oil in the period shown (status in the key facts)"),
+        (OUTSIDE_ROUTES, _hex(COLOURS[OUTSIDE_ROUTES]), "thin grey dashes: routes no seed names, "
+         "drawn between their end points as reference, not as corridors the seeds describe"),
         (ASSETS, _hex(COLOURS[ASSETS]), "Tengiz, Karachaganak and the export terminals"),
         (CITIES, _hex(COLOURS[CITIES]), "capitals and the cities where the seeds' events happen"),
     ]

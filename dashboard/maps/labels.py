@@ -15,7 +15,8 @@ from dashboard.maps.layers import VIEW
 #: label size on the map (pixels) and the average glyph width per pixel of size (Helvetica-like)
 LABEL_PX, GLYPH = 14, 0.56
 #: where a label may sit around its point, in order of preference: (dx, dy, anchor) in pixels
-LABEL_SPOTS = ((0, -18, "middle"), (0, 18, "middle"), (12, 0, "start"), (-12, 0, "end"))
+LABEL_SPOTS = ((0, -18, "middle"), (0, 18, "middle"), (12, 0, "start"), (-12, 0, "end"),
+               (10, -14, "start"), (-10, -14, "end"), (10, 14, "start"), (-10, 14, "end"))
 
 
 def _pixels(lon: float, lat: float, view: pdk.ViewState = VIEW) -> tuple[float, float]:
@@ -31,7 +32,7 @@ def _pixels(lon: float, lat: float, view: pdk.ViewState = VIEW) -> tuple[float, 
 
 
 def place_labels(points: Sequence[tuple[str, float, float]], taken: Sequence[tuple[float, float, float, float]] = (),
-                 view: pdk.ViewState = VIEW) -> list[tuple[int, int, str] | None]:
+                 view: pdk.ViewState = VIEW, size: int = LABEL_PX) -> list[tuple[int, int, str] | None]:
     """For each (label, lon, lat), in order of priority, the first spot of :data:`LABEL_SPOTS` whose box overlaps no
     label placed before it (nor the ``taken`` boxes, in view pixels) at the map's opening zoom: (dx, dy, anchor), or
     None when every spot collides (the label is left out; the point keeps its tooltip and the keyboard picker). A list
@@ -40,7 +41,7 @@ def place_labels(points: Sequence[tuple[str, float, float]], taken: Sequence[tup
     out: list[tuple[int, int, str] | None] = []
     for label, lon, lat in points:
         x, y = _pixels(lon, lat, view)
-        w, h = len(label) * LABEL_PX * GLYPH, LABEL_PX * 1.2
+        w, h = len(label) * size * GLYPH, size * 1.2
         chosen = None
         for dx, dy, anchor in LABEL_SPOTS:
             left = x + dx - (w / 2 if anchor == "middle" else w if anchor == "end" else 0)

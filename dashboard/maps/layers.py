@@ -14,15 +14,18 @@ COUNTRIES = "Countries"
 BORDER = "Kazakhstan–Russia border"
 CPC = "CPC route"
 AZERBAIJAN = "Azerbaijan route"
+#: routes outside the seeds (routes.basis == "outside"), drawn thin and grey as reference, never as corridors
+OUTSIDE_ROUTES = "Reference routes outside the seeds"
 ASSETS = "Oil fields and terminals"
 CITIES = "Capitals and event cities"
-LAYERS = (COUNTRIES, BORDER, CPC, AZERBAIJAN, ASSETS, CITIES)
+LAYERS = (COUNTRIES, BORDER, CPC, AZERBAIJAN, OUTSIDE_ROUTES, ASSETS, CITIES)
 
 # One colour per drawn object; the legend, the deck and the static map share it.
 COLOURS: dict[str, tuple[int, int, int]] = {
     BORDER: (204, 37, 41),  # red
     CPC: (230, 120, 0),  # orange
     AZERBAIJAN: (0, 114, 178),  # blue
+    OUTSIDE_ROUTES: (120, 120, 120),  # grey
     ASSETS: (90, 50, 140),  # purple
     CITIES: (40, 40, 40),  # near black
 }

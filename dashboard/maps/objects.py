@@ -16,7 +16,9 @@ from shapely.geometry import LineString, shape
 
 from dashboard import decisions, geo
 from dashboard.filters import ONE_DAY, interval_bounds
-from dashboard.maps.layers import ASSETS, BORDER, CITIES, CORRIDOR_LAYER
+from dashboard.facts.cards import conflict_kind, cpc_share, kind_text
+from dashboard.maps.layers import ASSETS, BORDER, CITIES, CORRIDOR_LAYER, OUTSIDE_ROUTES
+from dashboard.maps.status import RouteState, period_of, route_state
 from dashboard.marks import date_label
 
 
@@ -139,6 +141,7 @@ def object_rows(tables: Mapping[str, pd.DataFrame], key: str) -> pd.DataFrame:
             continue
         if len(picked) and what in picked.columns:
             start, end = interval_bounds(picked)
+            words = [_worded(r, what) for r in picked.to_dict("records")]
             parts.append(
                 pd.DataFrame(
                     {
@@ -146,7 +149,7 @@ def object_rows(tables: Mapping[str, pd.DataFrame], key: str) -> pd.DataFrame:
                         "id": picked["id"],
                         "date": start,
                         "when": [date_label(a, b - ONE_DAY) if pd.notna(a) else "undated" for a, b in zip(start, end)],
-                        "what": picked[what].astype(str),
+                        "what": words,
                         "source_id": picked["source_id"],
                         "quote": picked["quote"],
                     }
@@ -157,6 +160,17 @@ def object_rows(tables: Mapping[str, pd.DataFrame], key: str) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True).sort_values(["date", "table", "id"], na_position="last", ignore_index=True)
 
 
+def _worded(row: Mapping, what: str) -> str:
+    """A row's text on the map: a corrected row is worded from the record (its ``label``, else its coded summary or
+    position) and marked corrected, never with the seed's words its correction refutes (those stay in the quote)."""
+    text = _text_of(row.get(what))
+    if not _text_of(row.get("correction")).strip():
+        return text
+    record = _text_of(row.get("label")) or (text if what != "as_stated" else "") or _text_of(row.get("summary")) \
+        or _text_of(row.get("position"))
+    return f"{record or 'see the correction'} (corrected)"
+
+
 def object_title(key: str) -> str:
     """A heading for a map object key (see :func:`object_rows`)."""
     kind, _, value = key.partition(":")
@@ -164,6 +178,8 @@ def object_title(key: str) -> str:
         return BORDER
     if kind == "corridor":
         return CORRIDOR_LAYER.get(value, value)
+    if kind == "reference":
+        return f"{value} (reference route outside the seeds)"
     return value.split(";")[0]
 
 
@@ -178,6 +194,61 @@ def _rows_tip(rows: pd.DataFrame, limit: int = 3) -> list[str]:
         out.append(f"• {date}{row['what']} ({row['source_id']})")
     if len(rows) > limit:
         out.append(f"… and {len(rows) - limit} more (select for all quotes)")
+    return out
+
+
+def _text_of(value) -> str:
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
+def corridor_state(tables: Mapping[str, pd.DataFrame], route_ids: list[str], period=None) -> RouteState:
+    """A corridor's status: operating only if every route of it operated in the period; else the first route that did
+    not (the Azerbaijan route's tanker leg: planned in 2022)."""
+    states = [route_state(tables, r, period) for r in route_ids]
+    if not states:
+        return RouteState("", "", True, "")
+    idle = [s for s in states if not s.operating]
+    if idle:
+        return idle[0]
+    worded = [s for s in states if s.text]
+    return worded[0] if worded else states[0]
+
+
+def _share_line(tables: Mapping[str, pd.DataFrame], oil: pd.DataFrame, corridor: str) -> str:
+    """The CPC's share of Kazakh oil exports: the 2022 figure from volumes, and the seeds' figures read by the conflict's
+    kind ('different bases: both shown'; 'the seeds disagree' only for a disagreement)."""
+    shares = oil[(oil["route"] == corridor) & (oil["kind"] == "export share")] if len(oil) else oil
+    if not len(shares):
+        return ""
+    keys = shares["conflict_key"].dropna().unique().tolist() if "conflict_key" in shares.columns else []
+    kind = conflict_kind(tables, keys[0]) if keys else ""
+    seeds = " · ".join(f"{r['as_stated']} ({r['source_id']})" for r in shares.to_dict("records"))
+    line = f"Share of Kazakh oil exports in the seeds ({kind_text(kind) if kind else 'as stated'}): {seeds}"
+    share = cpc_share(tables) if corridor == "CPC" else None
+    if share:
+        line = (f"2022, from volumes (outside the seeds): about {share['share']:.0f}% of crude exports "
+                f"({share['volume']:g} of {share['total']:g} Mt; {'; '.join(s for s in share['sources'] if s)})\n{line}")
+    return line
+
+
+def route_summary(tables: Mapping[str, pd.DataFrame], period=None) -> list[tuple[str, RouteState, str]]:
+    """What the map draws, route by route, in the period shown: (name, its state, basis) with basis 'seed' (a corridor
+    the seeds describe) or 'outside' (a reference route outside the seeds)."""
+    routes = _frame(tables, "routes")
+    if not len(routes):
+        return []
+    period = period or period_of(tables)
+    out = []
+    seeded = routes[routes["basis"] != "outside"] if "basis" in routes.columns else routes
+    for corridor in CORRIDOR_LAYER:
+        members = seeded[seeded["corridor"] == corridor]["route_id"].tolist()
+        if members:
+            state = corridor_state(tables, members, period)
+            out.append((corridor, state, "seed"))
+    if "basis" in routes.columns:
+        for route in routes[routes["basis"] == "outside"].itertuples(index=False):
+            state = route_state(tables, route.route_id, period)
+            out.append((route.corridor, state, "outside"))
     return out
 
 
@@ -215,9 +286,13 @@ def map_objects(tables: Mapping[str, pd.DataFrame], border: dict) -> dict[str, p
     if len(routes) and len(waypoints):
         lines = route_lines(waypoints)
         lengths = {r.route_id: r for r in route_lengths(routes, waypoints)}
+        period = period_of(tables)
+        seeded = routes[routes["basis"] != "outside"] if "basis" in routes.columns else routes
         for corridor, layer in CORRIDOR_LAYER.items():
             rows = []
-            for route in routes[routes["corridor"] == corridor].itertuples(index=False):
+            members = seeded[seeded["corridor"] == corridor]
+            state = corridor_state(tables, members["route_id"].tolist(), period)
+            for route in members.itertuples(index=False):
                 length = lengths[route.route_id]
                 published = (
                     f"Published length {_fmt_km(length.published_km)} ({length.length_source}); drawn {_fmt_km(length.computed_km)}."
@@ -226,21 +301,19 @@ def map_objects(tables: Mapping[str, pd.DataFrame], border: dict) -> dict[str, p
                 )
                 key = f"corridor:{corridor}"
                 facts_rows = object_rows(tables, key)
-                shares = oil[(oil["route"] == corridor) & (oil["kind"] == "export share")] if len(oil) else oil
-                share_line = ""
-                if len(shares) > 1 and shares["conflict_key"].notna().all():
-                    share_line = "Share of Kazakh oil exports — sources disagree: " + " · ".join(
-                        f"{r['as_stated']} ({r['source_id']})" for r in shares.to_dict("records")
-                    )
+                share_line = _share_line(tables, oil, corridor)
                 rows.append(
                     {
                         "path": [list(c) for c in lines[route.route_id].coords],
                         "key": key,
                         "route_id": route.route_id,
                         "mode": route.mode,
+                        "operating": state.operating,
+                        "status": state.text,
                         "tip": _tip(
                             f"{route.name} [{route.mode}]",
                             [
+                                f"Status (data/route_status.csv, outside the seeds): {state.text}" if state.text else "",
                                 share_line,
                                 *_rows_tip(facts_rows[facts_rows["table"] != "oil_routes"] if share_line else facts_rows),
                                 f"Route geometry: outside reference — {route.waypoint_source} {published}",
@@ -249,10 +322,36 @@ def map_objects(tables: Mapping[str, pd.DataFrame], border: dict) -> dict[str, p
                     }
                 )
             out[layer] = pd.DataFrame(rows)
+        outside = routes[routes["basis"] == "outside"] if "basis" in routes.columns else routes.iloc[0:0]
+        refs = []
+        for route in outside.itertuples(index=False):
+            if route.route_id not in lines:
+                continue
+            state = route_state(tables, route.route_id, period)
+            refs.append({
+                "path": [list(c) for c in lines[route.route_id].coords],
+                "key": f"reference:{route.route_id}",
+                "route_id": route.route_id,
+                "mode": route.mode,
+                "label": f"{route.corridor} (outside the seeds)",
+                "status": state.text,
+                "tip": _tip(
+                    f"{route.name} [{route.mode}] — a reference route outside the seeds, not a corridor they describe",
+                    [f"Status: {state.text}" if state.text else "",
+                     "Drawn from its two end points only, as a straight line (not the pipeline's path).",
+                     _text_of(route.note)],
+                ),
+            })
+        if refs:
+            out[OUTSIDE_ROUTES] = pd.DataFrame(refs)
 
     assets = []
     if len(waypoints):
         ends = waypoints[waypoints["role"].isin(["origin", "terminal", "port"])]
+        if len(routes) and "basis" in routes.columns:  # a reference route's end points are not the seeds' sites
+            outside = set(routes.loc[routes["basis"] == "outside", "route_id"])
+            inside = set(waypoints.loc[~waypoints["route_id"].isin(outside), "name"])
+            ends = ends[~ends["route_id"].isin(outside) | ends["name"].isin(inside)]
         for row in ends.to_dict("records"):
             assets.append({"name": row["name"], "lon": row["lon"], "lat": row["lat"], "country": ""})
     if len(places):
@@ -293,7 +392,7 @@ def border_label(tables: Mapping[str, pd.DataFrame], border: dict, objects: dict
     lon, lat = max(path, key=lambda point: point[1])  # the border's northernmost point, in open Russian land
     seeds = ", ".join(dict.fromkeys(facts["seed_rows"]["source_id"].astype(str))) if facts["seed_km"] else ""
     seed = f"{facts['seed_km']:,.0f} km in the seeds ({seeds})" if facts["seed_km"] else "seed figure unavailable"
-    return lon, lat + 1.4, f"{BORDER}\n{seed}\ndrawn line {facts['drawn_km']:,.0f} km (generalised)"
+    return lon, lat + 2.0, f"{BORDER}\n{seed}\ndrawn line {facts['drawn_km']:,.0f} km (generalised)"
 
 
 def pickable_objects(tables: Mapping[str, pd.DataFrame], border: dict) -> list[tuple[str, str]]:

@@ -1,4 +1,7 @@
-"""The conflicts section: every declared disagreement between seeds, both sides with their seeds, never averaged.
+"""The conflicts section: every declared conflict between seeds, read by its kind, both sides with their seeds, never averaged.
+
+Only a conflict of kind "disagreement" is called one; "different bases" and "different precision" read as what they
+are (codebook, readings.csv ``conflict_label``).
 
 The section holds every conflict (``extra['items']``, one :class:`Item` each, and ``extra['conflicts']``, the
 conflicts as :func:`dashboard.facts.conflicts` gives them); the slide cuts them into slides, the page draws each.
@@ -17,7 +20,11 @@ from dashboard.sections.base import Section
 from dashboard.sections.common import quote, source
 
 TITLE = "Conflicting figures"
-CAVEAT = "Where seeds disagree, both rows stay, each with its own quote; nothing is averaged or silently picked."
+CAVEAT = ("Each conflict is read by its kind: only a disagreement is one; different bases and different precision are "
+          "compatible figures shown side by side. Both rows stay, each with its own quote; nothing is averaged or silently picked.")
+#: how each kind reads in a conflict's line (conflicts.kind)
+KIND_LINE = {"disagreement": "the seeds disagree", "different bases": "different bases: both shown",
+             "different precision": "different precision: compatible"}
 EMPTY = "No conflicts are declared, or the conflicts table did not load."
 #: the characters of each side shown in a conflict's line (the notes keep the quotes whole)
 SIDE = 60
@@ -39,16 +46,26 @@ def cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def side(value: str, limit: int = SIDE) -> str:
+    """One side of a conflict cut to a phrase, keeping its '(corrected)' mark whole."""
+    mark = " (corrected)"
+    if value.endswith(mark):
+        return cut(value[: -len(mark)], limit - len(mark)) + mark
+    return cut(value, limit)
+
+
 def _item(conflict: dict) -> Item:
     rows = conflict["rows"]
     # an account (not a figure) is cut to a phrase; the notes keep every quote whole
-    figures = " vs ".join(f"{cut(r['value'], SIDE)} ({r['source_id']})" for r in rows.to_dict("records"))
+    figures = " vs ".join(f"{side(r['value'])} ({r['source_id']})" for r in rows.to_dict("records"))
     reading = f" {conflict['reading']}" if conflict["reading"] else ""
     if conflict.get("reference"):
         origin = conflict["reference_source"].split(":")[0] if conflict.get("reference_source") else ""
         reading += f" Outside the seeds: {conflict['reference']}" + (f" ({origin})." if origin else ".")
-    line = (f"{conflict['subject']}: {figures}." if figures else f"{conflict['subject']}: no loaded row carries this key.") + reading
-    notes = [f"{conflict['subject']} [{conflict['key']}]: {conflict['reading']}"]
+    kind = conflict.get("kind", "")
+    head = f"{conflict['subject']} ({KIND_LINE.get(kind, kind)})" if kind else conflict["subject"]
+    line = (f"{head}: {figures}." if figures else f"{head}: no loaded row carries this key.") + reading
+    notes = [f"{conflict['subject']} [{conflict['key']}{', ' + kind if kind else ''}]: {conflict['reading']}"]
     if conflict.get("reference_source"):
         notes.append(f"  Outside the seeds: {conflict['reference_source']}")
     notes += [f"  {quote(r)}" for r in rows.to_dict("records")]

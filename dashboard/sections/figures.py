@@ -10,6 +10,7 @@ from typing import Mapping
 import pandas as pd
 
 from dashboard import facts
+from dashboard.facts import cards as _cards
 from dashboard.filters import DEFAULT, Filters
 from dashboard.sections.base import Figure, Section
 from dashboard.sections.common import quote as _quote, source as _source
@@ -17,24 +18,18 @@ from dashboard.sections.common import quote as _quote, source as _source
 TITLE = "Headline figures"
 #: the tables the figures are read from, in source-line order
 TABLES = ("context_figures", "oil_routes", "defense_budget", "casualties", "public_sentiment", "security_cooperation")
-#: the conflict kind of a disputed figure (the conflicts table declares no kind: every declared conflict is a disagreement)
-DISAGREE = "disagree"
+#: the one conflict kind styled as a conflict (conflicts.kind)
+DISAGREE = _cards.DISAGREEMENT
 
 
 def conflict_kind(frames: Mapping[str, pd.DataFrame], card: facts.Headline) -> str:
-    """The kind of conflict behind a card: the conflicts table's ``kind`` when it has one, else "disagree"."""
-    if not card.conflict:
-        return ""
-    table = frames.get("conflicts")
-    if table is not None and {"kind", "reading"} <= set(table.columns):
-        kinds = table.loc[table["reading"] == card.conflict, "kind"].dropna()
-        if len(kinds) and str(kinds.iloc[0]).strip():
-            return str(kinds.iloc[0]).strip()
-    return DISAGREE
+    """The kind of conflict behind a card, as the conflicts table declares it ('' when none)."""
+    return card.kind
 
 
 def figure_of(frames: Mapping[str, pd.DataFrame], card: facts.Headline) -> Figure:
-    return Figure(card.label, card.value, card.detail, conflict_kind(frames, card),
+    """A card as a figure; ``conflict`` is set only for a real disagreement (the styling), other kinds read in the detail."""
+    return Figure(card.label, card.value, card.detail, card.kind if card.kind == DISAGREE else "",
                   tuple((c.table, c.row_id) for c in card.citations))
 
 
@@ -50,13 +45,16 @@ def build(frames: Mapping[str, pd.DataFrame], filters: Filters = DEFAULT) -> Sec
         notes.append(f"{card.label}: {card.value}")
         notes += [f"  {_quote({'source_id': c.source_id, 'id': c.row_id, 'quote': c.quote, 'correction': c.correction, 'quote_en': c.quote_en, 'quote_en_by': c.quote_en_by})}"
                   for c in card.citations]
-        if card.conflict:
-            notes.append(f"  Seeds disagree: {card.conflict}")
+        if card.reading:
+            notes.append(f"  Reading ({card.kind}): {card.reading}")
     tables = [n for n in TABLES if n in frames]
     seeds = sorted({c.source_id for card in cards for c in card.citations if c.source_id})
-    disputed = [c.label for c in cards if c.conflict]
+    disputed = [c.label for c in cards if c.kind == DISAGREE]  # only real disagreements count
     caveat = (f"The seeds disagree on {len(disputed)} of these figures ({'; '.join(disputed)}): both figures are shown, never averaged."
               if disputed else "")
+    others = [f"{c.label} ({_cards.kind_text(c.kind)})" for c in cards if c.kind and c.kind != DISAGREE]
+    if others:
+        caveat = " ".join(t for t in (caveat, f"Not disagreements: {'; '.join(others)}.") if t)
     return Section(
         key="figures", title=TITLE, figures=tuple(figure_of(frames, c) for c in cards),
         caveats=(caveat,) if caveat else (), source_line=_source([f"{n}.csv" for n in tables], seeds, None),

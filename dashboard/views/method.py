@@ -216,6 +216,8 @@ def conflicts_part(loaded: Tables) -> None:
         if conflicts.empty:
             st.info(ui.md(conflicts.empty))
         for conflict in conflicts.extra["conflicts"]:
+            if conflict.get("kind"):  # read by its kind: only a disagreement is called one
+                st.caption(ui.md(f"{conflict['subject']}: {conflicts_section.KIND_LINE.get(conflict['kind'], conflict['kind'])}"))
             ui.conflict_block(conflict, sources, key=f"{PAGE}.conflict")
         for caveat in conflicts.caveats:
             st.caption(ui.md(caveat))
