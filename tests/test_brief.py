@@ -22,8 +22,8 @@ from pypdf import PdfReader
 from dashboard import brief, charts, data, export, facts, geo, maps
 from dashboard import marks as M
 from dashboard.brief import deck, layout, pdf
-from dashboard.brief.model import CONFLICTS_PER_SLIDE, indicator_filters
-from dashboard.filters import DEFAULT, Filters, apply
+from dashboard.brief.model import CONFLICTS_PER_SLIDE
+from dashboard.filters import DEFAULT, Filters
 from dashboard.sections import scope as S_scope
 
 from conftest import REPO
@@ -161,15 +161,16 @@ def test_brief_map_slide_caveat_gives_the_drawn_and_the_seed_length(built, table
 
 
 def test_brief_chart_slides_reuse_the_page_summaries(built, tables, expected) -> None:
-    events, oil = tables["events"], tables["oil_routes"]
+    events = tables["events"]
     by_title = {s.title: s for s in built.slides}
     assert by_title["Stance over time"].summary == charts.stance_summary(events, DEFAULT)
     assert by_title[INDEX_TITLE].summary == charts.index_summary(events, DEFAULT)
     assert by_title["What moved, and when"].bullets[0].startswith("The seeds record ")
     assert " ".join(by_title["What moved, and when"].bullets) == facts.narrative(events, DEFAULT)
     assert by_title[expected["defence"]].summary == M.defence_summary(tables["defense_budget"])
-    kept = apply(oil, indicator_filters(DEFAULT), keep_undated=True)
-    assert by_title[OIL_TITLES[0]].summary == M.oil_share_summary(kept)
+    from dashboard.sections import oil as oil_section
+
+    assert by_title[OIL_TITLES[0]].summary == oil_section.build_shares(tables.frames, DEFAULT).summary
 
 
 def test_brief_index_slide_says_how_many_acts_it_leaves_out(built, tables) -> None:
