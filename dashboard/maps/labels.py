@@ -5,7 +5,7 @@ One job: pixel geometry of labels (Web Mercator at the opening view).
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Callable, Sequence
 
 import pydeck as pdk
 
@@ -31,16 +31,44 @@ def _pixels(lon: float, lat: float, view: pdk.ViewState = VIEW) -> tuple[float, 
     return x - cx, y - cy
 
 
+def conic_pixels(extent: tuple[float, float, float, float], width: int, height: int, rotate: float = -57.0,
+                 parallels: tuple[float, float] = (40.0, 55.0)) -> Callable[[float, float], tuple[float, float]]:
+    """(lon, lat) -> pixels on the static map, as Vega draws it: d3's conicEqualArea (Albers on the unit sphere) with
+    ``rotate`` and ``parallels``, fitted to ``width`` x ``height`` by the extent's polygon, whose edges are great circles
+    (as d3 draws a polygon). Only relative positions matter for collisions, so the origin is the fitted bounds' corner."""
+    from pyproj import Geod, Transformer
+
+    crs = f"+proj=aea +lat_1={parallels[0]} +lat_2={parallels[1]} +lon_0={-rotate} +R=1 +units=m +no_defs"
+    to_plane = Transformer.from_crs("+proj=longlat +R=1 +no_defs", crs, always_xy=True)
+    lon0, lat0, lon1, lat1 = extent
+    corners = [(lon0, lat0), (lon1, lat0), (lon1, lat1), (lon0, lat1), (lon0, lat0)]
+    sphere = Geod(a=1.0, b=1.0)
+    edge: list[tuple[float, float]] = []
+    for (a, b), (c, d) in zip(corners, corners[1:]):
+        edge += [(a, b), *sphere.npts(a, b, c, d, 64)]
+    xs, ys = to_plane.transform([p[0] for p in edge], [p[1] for p in edge])
+    left, right, bottom, top = min(xs), max(xs), min(ys), max(ys)
+    k = min(width / (right - left), height / (top - bottom))
+
+    def project(lon: float, lat: float) -> tuple[float, float]:
+        x, y = to_plane.transform(lon, lat)
+        return k * (x - left), k * (top - y)
+
+    return project
+
+
 def place_labels(points: Sequence[tuple[str, float, float]], taken: Sequence[tuple[float, float, float, float]] = (),
-                 view: pdk.ViewState = VIEW, size: int = LABEL_PX) -> list[tuple[int, int, str] | None]:
+                 view: pdk.ViewState = VIEW, size: int = LABEL_PX,
+                 project: Callable[[float, float], tuple[float, float]] | None = None) -> list[tuple[int, int, str] | None]:
     """For each (label, lon, lat), in order of priority, the first spot of :data:`LABEL_SPOTS` whose box overlaps no
     label placed before it (nor the ``taken`` boxes, in view pixels) at the map's opening zoom: (dx, dy, anchor), or
     None when every spot collides (the label is left out; the point keeps its tooltip and the keyboard picker). A list
-    ``taken`` gets the boxes placed added to it."""
+    ``taken`` gets the boxes placed added to it. ``project`` maps (lon, lat) to pixels instead of the view (the static
+    map's conic projection: :func:`conic_pixels`)."""
     boxes = taken if isinstance(taken, list) else list(taken)
     out: list[tuple[int, int, str] | None] = []
     for label, lon, lat in points:
-        x, y = _pixels(lon, lat, view)
+        x, y = project(lon, lat) if project is not None else _pixels(lon, lat, view)
         w, h = len(label) * size * GLYPH, size * 1.2
         chosen = None
         for dx, dy, anchor in LABEL_SPOTS:
@@ -54,9 +82,10 @@ def place_labels(points: Sequence[tuple[str, float, float]], taken: Sequence[tup
     return out
 
 
-def border_label_box(lon: float, lat: float, text: str, view: pdk.ViewState = VIEW) -> tuple[float, float, float, float]:
-    """The border label's box in view pixels (centred on its position, 17 px type)."""
-    x, y = _pixels(lon, lat, view)
+def border_label_box(lon: float, lat: float, text: str, view: pdk.ViewState = VIEW,
+                     project: Callable[[float, float], tuple[float, float]] | None = None) -> tuple[float, float, float, float]:
+    """The border label's box in view pixels (centred on its position, 17 px type), or in ``project``'s pixels."""
+    x, y = project(lon, lat) if project is not None else _pixels(lon, lat, view)
     lines = text.split("\n")
     w, h = max(len(line) for line in lines) * 17 * GLYPH, len(lines) * 17 * 1.2
     return (x - w / 2, y - h / 2, x + w / 2, y + h / 2)

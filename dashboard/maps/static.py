@@ -13,7 +13,7 @@ import pandas as pd
 from dashboard import geo
 import pydeck as pdk
 
-from dashboard.maps.labels import border_label_box, place_labels
+from dashboard.maps.labels import border_label_box, conic_pixels, place_labels
 from dashboard.maps.layers import ASSETS, AZERBAIJAN, BORDER, CITIES, COLOURS, CPC, FOCUS, LAND, OUTSIDE_ROUTES, SEA, _hex
 from dashboard.maps.objects import border_label, map_objects, route_summary
 
@@ -42,16 +42,6 @@ def map_title(tables: Mapping[str, pd.DataFrame]) -> tuple[str, list[str]]:
                      + "; ".join(f"{n}: {s.short}" if s.short else n for n, s in outside) + ".")
     lines.append(GEOGRAPHY)
     return TITLE, lines  # the title names what is drawn; the subtitle gives each route's status and volume
-
-
-def static_view(width: int = 1100) -> pdk.ViewState:
-    """A Web Mercator view about the static map's scale, for label placement (pixels per degree of longitude)."""
-    import math
-
-    lon0, lat0, lon1, lat1 = EXTENT
-    # the projection's fit leaves about 87% of the width to the extent's longitudes (measured on the rendered map)
-    zoom = math.log2(width / (lon1 - lon0) * 0.87 * 360 / 512)
-    return pdk.ViewState(latitude=(lat0 + lat1) / 2, longitude=(lon0 + lon1) / 2, zoom=zoom)
 
 
 def static_map(tables: Mapping[str, pd.DataFrame], countries: dict, border: dict, width: int = 1100, height: int = 620) -> alt.Chart:
@@ -121,15 +111,14 @@ def static_map(tables: Mapping[str, pd.DataFrame], countries: dict, border: dict
     )
     lon, lat, text = border_label(tables, border, objects)
     # labels placed so none overlaps another nor the border label, at the static map's scale (F25)
-    view = static_view(width)
-    taken = [border_label_box(lon, lat, text, view)]
-    from dashboard.maps.labels import _pixels
-
-    for x, y in (_pixels(float(a), float(b), view) for a, b in zip(points["lon"], points["lat"])):
-        taken.append((x - 5, y - 5, x + 5, y + 5))  # no label over a dot
+    # positions in the static map's own projection (conic, fitted to the chart), so the boxes are where Vega draws them
+    project = conic_pixels(EXTENT, width, height)
+    taken = [border_label_box(lon, lat, text, project=project)]
+    for x, y in (project(float(a), float(b)) for a, b in zip(points["lon"], points["lat"])):
+        taken.append((x - 6, y - 6, x + 6, y + 6))  # no label over a dot
     order = list(points.sort_values("layer", key=lambda c: c.map({CITIES: 0, ASSETS: 1}), kind="stable").index)
     spots = dict(zip(order, place_labels([(str(points.at[i, "label"]), float(points.at[i, "lon"]), float(points.at[i, "lat"]))
-                                          for i in order], taken, view, size=13)))
+                                          for i in order], taken, size=13, project=project)))
     points["dx"] = [spots[i][0] if spots[i] else 0 for i in points.index]
     points["dy"] = [spots[i][1] if spots[i] else 0 for i in points.index]
     points["align"] = [{"middle": "center", "start": "left", "end": "right"}[spots[i][2]] if spots[i] else "center" for i in points.index]

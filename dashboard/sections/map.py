@@ -64,28 +64,31 @@ def build(frames: Mapping[str, pd.DataFrame], filters: Filters = DEFAULT, countr
     basis = (dict(zip(frames["routes"]["route_id"], frames["routes"]["basis"]))
              if "routes" in frames and "basis" in frames["routes"].columns else {})
     # what is drawn, with its status and volume in the period shown, and sources (route_status: outside the seeds)
+    # the slide's key facts are short (status and volume); the sources go to the notes, where the room's reader has them
     for name, state, kind in maps.route_summary(frames):
         if state.text:
-            where = "reference route outside the seeds" if kind == "outside" else ("solid" if state.operating else "dashed")
-            bullets.append(f"{name} ({where}): {state.text}.")
+            where = "grey, outside the seeds" if kind == "outside" else ("solid" if state.operating else "dashed")
+            bullets.append(f"{name} ({where}): {state.short or state.text}.")
+            notes.append(f"{name}: {state.text}.")
     for length in routes:
         if basis.get(length.route_id) == "outside":
             continue  # drawn between its end points only: no drawn length to compare
         published = f"published {length.published_km:,.0f} km" if length.published_km else "no published length"
-        bullets.append(f"{length.name.split(':')[0]}: {published}; drawn {length.computed_km:,.0f} km.")
-        if length.length_source:
-            notes.append(f"{length.name}: published length from {length.length_source} (outside reference).")
+        notes.append(f"{length.name.split(':')[0]}: {published}; drawn {length.computed_km:,.0f} km"
+                     + (f" (published length from {length.length_source}, outside reference)." if length.length_source else "."))
     oil = frames.get("oil_routes")
     if oil is not None:
         shares = oil[(oil["route"] == "CPC") & (oil["kind"] == "export share")]
         share = _cards.cpc_share(frames)
         if share:
-            bullets.append(f"CPC share of crude exports in 2022, from volumes (outside the seeds): about {share['share']:.0f}% "
-                           f"({share['volume']:g} of {share['total']:g} Mt; {'; '.join(s for s in share['sources'] if s)}).")
+            bullets.append(f"CPC share of 2022 crude exports: about {share['share']:.0f}% ({share['volume']:g} of "
+                           f"{share['total']:g} Mt, outside the seeds).")
+            notes.append(f"CPC share of crude exports in 2022, from volumes (outside the seeds): about {share['share']:.0f}% "
+                         f"({share['volume']:g} of {share['total']:g} Mt; {'; '.join(s for s in share['sources'] if s)}).")
         if len(shares):
             keys = shares["conflict_key"].dropna().unique().tolist() if "conflict_key" in shares.columns else []
             kind = _cards.conflict_kind(frames, keys[0]) if keys else ""
-            bullets.append("CPC share of oil exports in the seeds: " + "; ".join(
+            bullets.append("In the seeds: " + "; ".join(
                 f"{facts.short_figure(r)} ({r['source_id']})" for r in shares.to_dict("records"))
                 + (f" ({_cards.kind_text(kind)})" if kind else "") + ".")
             notes += _quotes(shares, lambda r: "CPC export share")
