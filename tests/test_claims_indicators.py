@@ -249,8 +249,8 @@ def test_outside_routes_are_reference_lines_not_corridors(frames) -> None:
 
 def test_map_labels_do_not_overlap_on_the_static_map(frames) -> None:
     """F25, as the room sees it: the static map rendered to SVG by vl-convert (the slide's renderer); every place label's
-    box (its anchor and font size, a bold sans-serif glyph at most 0.62 em wide) overlaps no other label nor the border
-    label."""
+    box (its anchor and font size, a bold sans-serif glyph at most 0.62 em wide) overlaps no other label, the border
+    label, nor any place's dot."""
     import re
 
     import vl_convert as vlc
@@ -270,8 +270,15 @@ def test_map_labels_do_not_overlap_on_the_static_map(frames) -> None:
         top = y - size * 0.8 if len(lines) == 1 else y - h / 2
         boxes.append((" / ".join(lines), (left, top, left + w, top + h)))
     assert len([t for t, _ in boxes]) >= 10
-    clashes = [(a, b) for i, (a, p) in enumerate(boxes) for b, q in boxes[i + 1:]
-               if p[0] < q[2] and q[0] < p[2] and p[1] < q[3] and q[1] < p[3]]
+    dots = [tuple(map(float, m)) for m in re.findall(
+        r'<path [^>]*aria-roledescription="circle" transform="translate\(([-\d.e]+),([-\d.e]+)\)"', svg)]
+    assert len(dots) >= 10
+
+    def overlap(p, q) -> bool:
+        return p[0] < q[2] and q[0] < p[2] and p[1] < q[3] and q[1] < p[3]
+
+    clashes = [(a, b) for i, (a, p) in enumerate(boxes) for b, q in boxes[i + 1:] if overlap(p, q)]
+    clashes += [(a, f"dot at {x:.0f},{y:.0f}") for a, p in boxes for x, y in dots if overlap(p, (x - 4, y - 4, x + 4, y + 4))]
     assert clashes == []
 
 

@@ -11,7 +11,6 @@ import altair as alt
 import pandas as pd
 
 from dashboard import geo
-import pydeck as pdk
 
 from dashboard.maps.labels import border_label_box, conic_pixels, place_labels
 from dashboard.maps.layers import ASSETS, AZERBAIJAN, BORDER, CITIES, COLOURS, CPC, FOCUS, LAND, OUTSIDE_ROUTES, SEA, _hex
