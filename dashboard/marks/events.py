@@ -36,6 +36,12 @@ def turning_point_labels() -> dict[str, str]:
     return {r["event_key"]: r["label"] for r in decisions.rows(decisions.TURNING_POINTS) if r.get("event_key") and r.get("label")}
 
 
+def turning_point_text(label: str, when: str) -> str:
+    """A turning point as the paragraph and the notes name it: 'Medvedev post (1 Aug 2022)'; a label that carries its
+    date already ('Xi Jinping's visit (14 Sep 2022)') is not dated twice."""
+    return label if when and when in label else f"{label} ({when})"
+
+
 #: the turning points as declared when the package was imported (the pages and the paragraph read
 #: :func:`turning_point_labels`, which follows the file)
 TURNING_POINTS: dict[str, str] = turning_point_labels()
