@@ -85,7 +85,8 @@ class IndexMarks:
         window (rule index_line) or none drawn by rule (:data:`NO_INDEX_LINE`)."""
         drawn = set(self.frame["actor"]) if len(self.frame) else set()
         counts = self.used["actor"].value_counts() if len(self.used) else pd.Series(dtype=int)
-        return [(a, int(n), NO_INDEX_LINE.get(a, INDEX_LINE)) for a, n in counts.items() if a not in drawn]
+        found = [(a, int(n), NO_INDEX_LINE.get(a, INDEX_LINE)) for a, n in counts.items() if a not in drawn]
+        return sorted(found, key=lambda f: (-f[1], f[0]))
 
     def lines(self) -> list[dict]:
         """Per drawn actor: its first and last drawn point (date, mean, acts in window), the fewest acts any drawn point
