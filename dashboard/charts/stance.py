@@ -179,7 +179,7 @@ def stance_spec(m: StanceMarks, selected: str | None = None, compact: bool = Fal
         colour = _group_colour(columns=2, present=m.marks["group"])
         key = m.key_of(selected)
         if key is not None:  # the selected mark, outlined in grey under it
-            datasets["ring"] = _records(m.marks[m.marks["key"] == key], fields)
+            datasets["ring"] = _records(drawn[drawn["key"] == key], fields)
             layers += [
                 {"data": _data("ring"), "transform": bars,
                  "mark": {"type": "rule", "color": "#444444", "strokeCap": "round", "strokeWidth": _px_expr(step, 1.25, 9, 17)},
@@ -230,9 +230,11 @@ def stance_summary(events: pd.DataFrame, filters: Filters = Filters(), max_marks
 # -- rolling index
 
 
-def index_chart(events: pd.DataFrame, filters: Filters = Filters(), window_days: int = INDEX_WINDOW_DAYS) -> Spec:
-    """The rolling stance index per actor as step lines (see :func:`index_spec`)."""
-    return index_spec(M.index_marks(events, filters, window_days))
+def index_chart(events: pd.DataFrame, filters: Filters = Filters(), window_days: int = INDEX_WINDOW_DAYS,
+                min_events: int | None = None) -> Spec:
+    """The rolling stance index per actor as step lines (see :func:`index_spec`); ``min_events`` defaults to the
+    declared rule index_line."""
+    return index_spec(M.index_marks(events, filters, window_days, min_events))
 
 
 def index_spec(m: IndexMarks) -> Spec:
@@ -265,5 +267,6 @@ def index_spec(m: IndexMarks) -> Spec:
                   height=560, datasets={"index": _records(rows, ["actor", "group", "date", "date_label", "mean", "n", "weight", "segment", "dash"])})
 
 
-def index_summary(events: pd.DataFrame, filters: Filters = Filters(), window_days: int = INDEX_WINDOW_DAYS) -> str:
-    return M.index_marks(events, filters, window_days).summary
+def index_summary(events: pd.DataFrame, filters: Filters = Filters(), window_days: int = INDEX_WINDOW_DAYS,
+                  min_events: int | None = None) -> str:
+    return M.index_marks(events, filters, window_days, min_events).summary
