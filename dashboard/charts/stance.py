@@ -241,7 +241,7 @@ def index_spec(m: IndexMarks) -> Spec:
     """The rolling stance index per actor as step lines, a zero rule, and the rule and the acts left out in the subtitle."""
     frame = m.frame
     if frame.empty:
-        return empty_chart("Too few scored events for a stance index")
+        return empty_chart(f"No index line: no actor has {m.min_events} acts in any {m.window_days}-day window")
     rows = frame.assign(date_label=[date_label(d) for d in frame["date"]])
     line = {
         "data": _data("index"),
