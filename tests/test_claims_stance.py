@@ -210,7 +210,10 @@ def test_the_acts_the_texts_omit_are_drawn_as_outside_context_never_scored() -> 
     drawn = M.stance_marks(CORRECTED, Filters(), outside=OUTSIDE)
     assert list(drawn.outside["key"]) == ["OC1"] and list(drawn.outside["source"]) == ["A newspaper, 17 June 2022"]
     assert "OC1" not in set(drawn.marks["key"])
-    assert drawn.summary.endswith("; 1 act the texts omit, from outside sources (not scored).")
+    assert drawn.outside_line == ("Hollow triangles and dashed bars under the levels: 1 act the texts omit "
+                                  "(data/outside_context.csv), from outside sources named in the tooltip; context, never "
+                                  "scored or counted.")
+    assert "omit" not in drawn.summary
     assert M.stance_marks(CORRECTED, Filters(sources=("S000",)), outside=OUTSIDE).outside.empty  # from no seed
     chart = charts.stance_spec(drawn).to_dict()
     titles = [t.get("title") for layer in chart["layer"] for t in layer.get("encoding", {}).get("tooltip", []) if isinstance(t, dict)]

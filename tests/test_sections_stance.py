@@ -147,7 +147,8 @@ def test_stance_sections_and_slides_say_the_same(shipped, name: str) -> None:
     assert stance.title == "Stance over time"
     assert stance.summary == M.stance_marks(events, filters, outside=shipped["outside_context"]).summary
     census = facts.coverage(shipped.frames).census_line
-    assert stance.caveats == (census, S_stance.CODING)
+    outside = M.stance_marks(events, filters, outside=shipped["outside_context"]).outside_line
+    assert stance.caveats == (census, *([outside] if outside else []), S_stance.CODING)
     assert moved.caveats[0] == index.caveats[0] == census
     assert stance.extra["n_rows"] == len(rows)
     assert moved.bullets and " ".join(moved.bullets) == facts.narrative(

@@ -120,8 +120,6 @@ class StanceMarks:
         markers = f"{self.context_count} unscored context marker{'' if self.context_count == 1 else 's'}"
         if self.context_resolution != "event":
             markers += f" (counted per {self.context_resolution} in {len(context)} grey bars)"
-        if len(self.outside):
-            markers += f"; {len(self.outside)} act{'' if len(self.outside) == 1 else 's'} the texts omit, from outside sources (not scored)"
         if not self.binned:
             spans = int((marks["days"] > 1).sum())
             corrected = int(marks["corrected"].sum()) if "corrected" in marks.columns else 0
@@ -135,6 +133,15 @@ class StanceMarks:
             f"{self.scored_rows} scored rows from {when}, too many to draw one by one: binned by {self.resolution} into "
             f"{len(marks)} marks (mean stance per actor, domain and {self.resolution}); {markers}."
         )
+
+    @property
+    def outside_line(self) -> str:
+        """The caveat of the acts the texts omit drawn on the chart ('' when none): outside the seeds, never scored."""
+        n = len(self.outside)
+        if not n:
+            return ""
+        return (f"Hollow triangles and dashed bars under the levels: {n} act{'' if n == 1 else 's'} the texts omit "
+                f"(data/outside_context.csv), from outside sources named in the tooltip; context, never scored or counted.")
 
     def key_of(self, selected: str | None) -> str | None:
         """The key of the mark for ``selected`` (any row id of an act, or a mark's own key), None when not drawn."""

@@ -101,7 +101,8 @@ def build(frames: Mapping[str, pd.DataFrame], filters: Filters = DEFAULT, *, sel
     return Section(
         key="stance", title=title, subtitle=subtitle,
         charts=(Chart("stance-over-time", spec=spec, data=drawn.marks, title=title, subtitle=subtitle, summary=summary),),
-        summary=summary, caveats=(census(frames), CODING), source_line=source, claims=claims,
+        summary=summary, caveats=(census(frames), *([drawn.outside_line] if drawn.outside_line else []), CODING),
+        source_line=source, claims=claims,
         notes=(summary, *(["Turning points and their quotes:", *turns] if turns else [])),
         extra={"n_rows": int(len(rows)), "marks": drawn.marks, "choices": event_choices(drawn.marks, drawn.context)},
     )
