@@ -11,7 +11,8 @@ needs to know which module holds it. One module per job:
 - :mod:`~dashboard.marks.events`: the events as scored acts, context markers and turning points;
 - :mod:`~dashboard.marks.stance`, :mod:`~dashboard.marks.index`, :mod:`~dashboard.marks.timelines`,
   :mod:`~dashboard.marks.indicators`: each chart's marks and summary;
-- :mod:`~dashboard.marks.memo`: results remembered per table content and arguments.
+- :mod:`~dashboard.marks.memo`: results remembered per table content and arguments;
+- :mod:`~dashboard.marks.readings`: the declared reading rules (data/readings.csv): how many acts a reading needs.
 
 No Altair and no Streamlit here. The chart builders (``dashboard.charts``)
 turn these frames into Vega-Lite specs and never filter again; the pages,
