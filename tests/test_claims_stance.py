@@ -194,7 +194,9 @@ def test_a_corrected_act_is_worded_from_the_record_and_marked() -> None:
     assert marks.loc["alone", ["summary", "corrected"]].tolist() == ["Memorandum signed", True]
     assert marks.loc["plain", ["summary", "corrected"]].tolist() == ["Lavrov remark", False]
     chart = charts.stance_chart(CORRECTED).to_dict()
-    assert "corrected" in chart["datasets"] or any("corrected" in str(k) for k in chart["datasets"])
+    assert [r["key"] for r in chart["datasets"]["corrected"]] == ["C1", "C3"]  # the corrected acts get a ring
+    tips = {r["key"]: r["corrected_note"] for r in chart["datasets"]["marks"]}
+    assert tips == {"C1": charts.stance.CORRECTED_NOTE, "C3": charts.stance.CORRECTED_NOTE, "C4": ""}
     assert chart["layer"][0]["encoding"]["y"]["title"] == "+ brings Kazakhstan and Russia closer · − pushes them apart"
 
 

@@ -165,7 +165,8 @@ def stance_spec(m: StanceMarks, selected: str | None = None, compact: bool = Fal
         drawn = m.marks.assign(corrected_note=[CORRECTED_NOTE if c else "" for c in m.marks["corrected"].fillna(False).astype(bool)])
         datasets["marks"] = _records(drawn, fields)
         if not m.binned and drawn["corrected"].fillna(False).astype(bool).any():  # corrected acts: a dark ring under the mark
-            datasets["corrected"] = _records(drawn[drawn["corrected"].fillna(False).astype(bool)], fields)
+            # only what the ring draws: the marks dataset alone carries the acts (and their tooltips)
+            datasets["corrected"] = _records(drawn[drawn["corrected"].fillna(False).astype(bool)], ["key", "start", "end", "days", "y"])
             layers += [
                 {"data": _data("corrected"), "transform": days,
                  "mark": {"type": "point", "filled": False, "color": "#222222", "strokeWidth": 1.5, "strokeDash": [2, 2],
