@@ -309,9 +309,10 @@ def test_stance_chart_fixes_the_time_axis_to_the_filtered_range() -> None:
 
 def test_stance_summary() -> None:
     assert charts.stance_summary(EVENTS) == (
-        "7 scored events (9 rows; an act told by several seeds is one mark) from 1 Jan 2022 to 31 Dec 2022: "
-        "2 towards alignment with Moscow, 5 towards distance, 0 neutral; 3 dated only to an interval are drawn across it; "
-        "2 unscored context markers."
+        "7 scored acts (9 rows; an act told by several seeds is one mark) from 1 Jan 2022 to 31 Dec 2022: "
+        "3 by Kazakh actors (0 towards Moscow, 3 away, 0 neutral); 3 by Russian actors (1 de-escalating, 2 escalating, "
+        "0 neutral); 1 by other actors (1 towards Moscow, 0 away, 0 neutral); 3 dated only to an interval are drawn across "
+        "it; 2 unscored context markers."
     )
     assert charts.stance_summary(EVENTS, Filters(actors=("Belarus",))) == "No events match the filters."
 
@@ -424,9 +425,9 @@ def test_stance_index_spreads_intervals_and_leaves_out_those_longer_than_the_win
 
 
 def test_stance_index_counts_each_act_once_over_a_trailing_window() -> None:
-    index = M.stance_index(EVENTS, window_days=90)
-    got = [(r.actor, r.date.strftime("%Y-%m-%d"), r.mean, r.n, r.weight, r.segment) for r in index.itertuples()]
-    # only Russia government has three acts in the index; the year-dated drones deal is left out
+    index = M.stance_index(EVENTS, window_days=90, min_events=1)  # every window with an act (the computation alone)
+    got = [(r.actor, r.date.strftime("%Y-%m-%d"), r.mean, r.n, r.weight, r.segment) for r in index.itertuples() if r.actor == RU]
+    # Russia government's line; the year-dated drones deal is left out
     assert got == [
         (RU, "2022-03-25", -1.0, 1, 1.0, "Russia government#1"),
         (RU, "2022-06-22", -1.0, 1, 1.0, "Russia government#1"),
@@ -439,20 +440,28 @@ def test_stance_index_counts_each_act_once_over_a_trailing_window() -> None:
 
 
 def test_index_summary_and_subtitle_state_the_rule_and_the_acts_left_out() -> None:
-    assert charts.index_summary(EVENTS) == (
-        "90-day trailing mean stance, each act counted once and spread over the days of its interval: Russia government −1 "
-        "in Mar 2022 to +1 in Oct 2022 (low −2, high +1). 1 event dated to an interval longer than 90 days is not in the index."
+    assert charts.index_summary(EVENTS, min_events=2) == (
+        "90-day trailing mean stance, drawn only where an actor has at least 2 acts in the window, each act counted once "
+        "and spread over the days of its interval: Kazakhstan government from 6 Mar 2022 (−1 over 2 acts), ending −1 on "
+        "3 Jun 2022 (2 acts); Russia government from 3 Aug 2022 (−0.5 over 2 acts), ending −0.5 on 29 Oct 2022 (2 acts). "
+        "No line for CSTO: 1 act. 1 event dated to an interval longer than 90 days is not in the index."
     )
-    subtitle = charts.index_chart(EVENTS).to_dict()["title"]["subtitle"]
+    subtitle = charts.index_chart(EVENTS, min_events=2).to_dict()["title"]["subtitle"]
     assert subtitle == [
         "Each act counted once, its weight spread evenly over the days of its interval (a day-dated act weighs 1 on its day).",
-        "1 event dated to an interval longer than 90 days is not in the index; actors with at least 3 acts in the index.",
+        "A line only where the actor has at least 2 acts in the window (the count is in the tooltip). "
+        "1 event dated to an interval longer than 90 days is not in the index.",
     ]
+    # under the declared rule (five acts in the window) this table draws no line, and says so with the counts
+    assert charts.index_summary(EVENTS) == (
+        "No index line: no actor has 5 acts in any 90-day window. No line for Russia government: 3 acts; "
+        "Kazakhstan government: 2 acts; CSTO: 1 act. 1 event dated to an interval longer than 90 days is not in the index."
+    )
     assert M.left_out_text(2) == "2 events dated to intervals longer than 90 days are not in the index"
 
 
 def test_index_chart_receives_only_change_points() -> None:
-    rows = dataset_with(charts.index_chart(EVENTS), "segment")
+    rows = [r for r in dataset_with(charts.index_chart(EVENTS, min_events=1), "segment") if r["actor"] == RU]
     assert [(r["actor"], r["mean"]) for r in rows] == [(RU, -1.0), (RU, -1.0), (RU, -2.0), (RU, -0.5), (RU, 1.0), (RU, 1.0)]
 
 
@@ -472,7 +481,7 @@ def test_every_actor_in_the_codebook_has_a_fixed_colour() -> None:
 
 def test_every_chart_uses_the_one_actor_scale() -> None:
     scale = charts.actor_scale().to_dict()
-    for chart in (charts.stance_chart(EVENTS), charts.index_chart(EVENTS, window_days=90)):
+    for chart in (charts.stance_chart(EVENTS), charts.index_chart(EVENTS, window_days=90, min_events=1)):
         colours = [l["encoding"]["color"]["scale"] for l in layers(chart) if "color" in l.get("encoding", {})
                    and l["encoding"]["color"].get("field") == "group"]
         assert colours and all(c == scale for c in colours)

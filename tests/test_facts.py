@@ -95,15 +95,13 @@ def test_headlines_say_plainly_when_a_table_is_missing() -> None:
 
 def test_narrative_counts_each_act_once_and_months_only_from_acts_within_them() -> None:
     assert facts.narrative(EVENTS, min_month_acts=2) == (
-        "The seeds record 7 scored acts (9 rows; an act told by several seeds counts once), 5 of them dated to a day or "
-        "within a single month, between January 2022 and August 2022. "
-        "Comparing the months with at least 2 acts dated within them, the mean stance was highest in August 2022 (−0.5 over "
-        "2 acts, e.g. “Medvedev denies”) and lowest in March 2022 (−1 over 2 acts, e.g. “Rally allowed (S001)”). "
-        "The sharpest move came between March 2022 and August 2022 (the next month compared), when the monthly mean rose "
-        "from −1 to −0.5. "
-        "Months with fewer acts (January 2022) are not compared: too few acts to read a trend from. "
-        "Of the 7 acts, 3 by Kazakh actors (0 towards Moscow, 3 away, 0 neutral) and 3 by Russian actors (1 towards Moscow, "
-        "2 away, 0 neutral). "
+        "In what the seeds report, there are 7 acts with a stance score (9 rows; an act told by several texts counts once), "
+        "5 of them dated to a day or within a single month, between January 2022 and August 2022. "
+        "By actor group: 3 by Kazakh actors (0 towards Moscow, 3 away, 0 neutral); 3 by Russian actors (1 de-escalating, "
+        "2 escalating, 0 neutral); 1 by other actors (1 towards Moscow, 0 away, 0 neutral). "
+        "Mean stance by month, for the months with at least 2 acts dated within them: March 2022 −1 (2 acts); "
+        "August 2022 −0.5 (2 acts). "
+        "Months with fewer acts give counts, not a mean: January 2022, 1 act (other 1 towards Moscow). "
         "Turning points in the range: January unrest (January 2022); Invasion of Ukraine (24 Feb 2022); Medvedev post (1 Aug 2022). "
         "The other 2 scored acts are dated to intervals that run across months and are not placed in a month."
     )

@@ -20,6 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import data, export, facts, seeds, ui
 from dashboard import marks as M
+from dashboard.sections import narrative as S_narrative
 from dashboard.filters import DEFAULT, Filters, apply
 from dashboard.text import unescape
 
@@ -253,10 +254,11 @@ def test_overview_headlines_read_their_basis_and_scope_from_the_rows(shipped) ->
 
 def test_overview_paragraph_is_generated_from_the_data(shipped) -> None:
     at = open_page("overview")
-    expected = ui._md(facts.narrative(shipped["events"], DEFAULT))
-    assert expected in [m.value for m in at.markdown]
+    paragraph = S_narrative.build(shipped.frames, DEFAULT).extra["paragraph"]
+    assert ui._md(paragraph) in [m.value for m in at.markdown]
     marks, _ = M.event_marks(shipped["events"], DEFAULT)
-    assert facts.narrative(shipped["events"], DEFAULT).startswith(f"The seeds record {len(marks)} scored acts")
+    assert paragraph.startswith(f"In what these five texts (published ")
+    assert f"report, there are {len(marks)} acts with a stance score" in paragraph
 
 
 # --------------------------------------------------------------------------

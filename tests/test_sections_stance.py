@@ -55,11 +55,15 @@ def _stance_slides(frames, filters) -> dict[str, model.Slide]:
 
 def _same(slide: model.Slide, section: Section) -> None:
     """The slide shows what the section says (an empty section's message is the slide's one bullet, before the source
-    line: Section.texts() lists it after)."""
+    line: Section.texts() lists it after; the slide sets the caveats as one caption line)."""
     if section.empty:
         assert (slide.title, slide.bullets, slide.source_line) == (section.title, (section.empty,), section.source_line)
     else:
-        assert slide.texts() == section.texts(), section.key
+        texts = list(section.texts())
+        if len(section.caveats) > 1:
+            at = texts.index(section.caveats[0])
+            texts[at:at + len(section.caveats)] = [" ".join(section.caveats)]
+        assert slide.texts() == tuple(texts), section.key
 
 
 # --------------------------------------------------------------------------
@@ -149,12 +153,17 @@ def test_stance_sections_and_slides_say_the_same(shipped, name: str) -> None:
     line = f"{EVENT_SOURCE}{seeds} · filters: {filters.describe()}"
     assert stance.source_line == moved.source_line == index.source_line == line
     assert stance.title == "Stance over time"
-    assert stance.summary == M.stance_marks(events, filters).summary
-    assert stance.caveats == (S_stance.CODING,)
+    assert stance.summary == M.stance_marks(events, filters, outside=shipped["outside_context"]).summary
+    census = facts.coverage(shipped.frames).census_line
+    outside = M.stance_marks(events, filters, outside=shipped["outside_context"]).outside_line
+    assert stance.caveats == (census, *([outside] if outside else []), S_stance.CODING)
+    assert moved.caveats[0] == index.caveats[0] == census
     assert stance.extra["n_rows"] == len(rows)
-    assert moved.bullets and " ".join(moved.bullets) == facts.narrative(events, filters)
-    assert index.title == "Stance index: 90-day trailing mean per actor"
-    assert index.summary == M.index_marks(events, filters).summary
+    assert moved.bullets and " ".join(moved.bullets) == facts.narrative(
+        events, filters, texts=S_stance.texts_phrase(shipped.frames), frames=shipped.frames)
+    drawn = M.index_marks(events, filters)
+    assert index.title == ("Stance index: 90-day trailing mean per actor" if len(drawn.frame) else S_index.TITLE)
+    assert (index.summary or index.empty) == drawn.summary
     slides = _stance_slides(shipped.frames, filters)
     for section in (stance, moved, index):
         _same(slides[section.key], section)
@@ -167,13 +176,14 @@ def test_stance_sections_on_a_small_table(small) -> None:
     data_rows = stance.charts[0].data
     assert sorted(data_rows["actor"]) == ["Kazakhstan government", "Kazakhstan government", "Russia government", "Russia government"]
     moved = S_narrative.build(small, DEFAULT)
-    assert moved.bullets[0].startswith("The seeds record 4 scored acts (4 rows;")
+    assert moved.bullets[0].startswith("In what these five texts (published April–December 2022) report, there are 4 acts "
+                                       "with a stance score (4 rows;")
     one = S_stance.build(small, FILTERS["one actor"])
     assert one.extra["n_rows"] == 2 and set(one.charts[0].data["actor"]) == {"Russia government"}
     slides = _stance_slides(small, DEFAULT)
     index = S_index.build(small, DEFAULT)
-    assert index.empty == ("No actor has 3 or more scored events in the index for this range, so there is no index line; "
-                           "0 events dated to intervals longer than 90 days are not in the index.")
+    assert index.empty == ("No index line: no actor has 5 acts in any 90-day window. No line for Kazakhstan government: 2 acts; "
+                           "Russia government: 2 acts. 0 events dated to intervals longer than 90 days are not in the index.")
     assert index.charts == ()
     for section in (stance, moved, index):
         _same(slides[section.key], section)
@@ -238,8 +248,10 @@ def test_stance_page_shows_the_sections(shipped, monkeypatch, name: str) -> None
     shown = _shown(at)
     stance = S_stance.build(shipped.frames, FILTERS[name])
     index = S_index.build(shipped.frames, FILTERS[name])
-    assert _chart_titles(at) == [stance.title, index.title]
-    assert {stance.summary, *stance.caveats, stance.source_line, index.summary, *index.caveats, index.source_line} <= shown
+    least = M.index_marks(M.prepare_events(shipped["events"]), FILTERS[name]).min_events  # the declared rule index_line
+    empty = f"No index line: no actor has {least} acts in any 90-day window"  # a section without a line: the empty chart
+    assert _chart_titles(at) == [stance.title, index.title if index.charts else empty]
+    assert {stance.summary, *stance.caveats, stance.source_line, index.summary or index.empty, *index.caveats, index.source_line} <= shown
 
 
 def test_map_page_shows_the_section(shipped, monkeypatch) -> None:

@@ -32,7 +32,6 @@ from dashboard.filters import Filters
 from dashboard.marks import (
     CONTEXT_LABEL,
     CONTEXT_STEP,
-    INDEX_MIN_EVENTS,
     INDEX_RULE,
     INDEX_WINDOW_DAYS,
     MAX_MARKS,
@@ -55,13 +54,22 @@ def _stance_tooltip(binned: bool) -> list[dict[str, Any]]:
     tooltip = _tips(("date_label", "Date"), ("actor", "Actor"), ("domain", "Domain"), ("stance_label", "Stance"),
                     ("credibility", "Credibility", "ordinal"), ("summary", "What"), ("sources", "Seeds"))
     if not binned:
-        tooltip += _tips(("ids", "Rows"), ("quote", "Quote"))
+        tooltip += _tips(("ids", "Rows"), ("quote", "Quote"), ("corrected_note", "Corrected"), ("denied", "Denied"))
     return tooltip
+
+
+#: the y-axis title of the stance chart (readings: direction_counts)
+STANCE_AXIS = "+ brings Kazakhstan and Russia closer · − pushes them apart"
+#: the tooltip line of a corrected mark (readings: corrected_mark)
+CORRECTED_NOTE = "yes: drawn at the record's date and worded from it; the seed's words stay in the quote"
+#: the tooltip title of an act the texts omit (outside_context)
+OUTSIDE_TITLE = "Omitted by the texts (outside the seeds, not scored)"
 
 
 #: what the stance chart ships per mark, context marker and turning point (nothing it does not draw or show)
 STANCE_FIELDS = ["key", "ids", "actor", "group", "domain", "stance_label", "credibility", "date_label", "summary", "sources",
-                 "quote", "start", "end", "days", "y", "y_lo", "y_hi", "hit_start", "hit_end"]
+                 "quote", "corrected_note", "denied", "start", "end", "days", "y", "y_lo", "y_hi", "hit_start", "hit_end"]
+OUTSIDE_FIELDS = ["key", "date_label", "summary", "source", "start", "end", "days", "y"]
 CONTEXT_FIELDS = ["key", "ids", "date_label", "summary", "sources", "start", "end", "days", "y"]
 TURN_FIELDS = ["label", "date_label", "start", "end", "days", "label_px", "bracket_px", "align"]
 #: the name of the stance chart's hit layer, where its click selection ``event`` is made
@@ -100,7 +108,7 @@ def stance_spec(m: StanceMarks, selected: str | None = None, compact: bool = Fal
               "labelExpr": f"datum.value == {CONTEXT_LABEL} ? 'context' : {SIGNED_LABELS}"}
 
     def y_of(field: str) -> dict[str, Any]:  # every layer's y: one scale, one axis, one title
-        return _q(field, title="Stance (+ towards Moscow, − away)", scale=y_scale, axis=y_axis)
+        return _q(field, title=STANCE_AXIS, scale=y_scale, axis=y_axis)
 
     y = y_of("y")
     layers: list[dict[str, Any]] = []
@@ -118,6 +126,19 @@ def stance_spec(m: StanceMarks, selected: str | None = None, compact: bool = Fal
              "encoding": {"x": x, "x2": {"field": "end"}, "y": y, "tooltip": tip}},
             {"data": _data("context"), "transform": days,
              "mark": {"type": "point", "shape": "diamond", "filled": True, "color": "#8C8C8C",
+                      "size": _px_expr(CONTEXT_STEP, 1.0, 7, 13, squared=True), "clip": True},
+             "encoding": {"x": x, "y": y, "tooltip": tip}},
+        ]
+    if len(m.outside):  # acts the texts omit: hollow markers in the strip, labelled with their source, never scored
+        datasets["outside"] = _records(m.outside, OUTSIDE_FIELDS)
+        tip = _tips(("date_label", "Date"), ("summary", OUTSIDE_TITLE), ("source", "Source"))
+        layers += [
+            {"data": _data("outside"), "transform": bars,
+             "mark": {"type": "rule", "color": "#8C8C8C", "strokeDash": [4, 3], "strokeWidth": _px_expr(CONTEXT_STEP, 0.35, 2, 4),
+                      "clip": True},
+             "encoding": {"x": x, "x2": {"field": "end"}, "y": y, "tooltip": tip}},
+            {"data": _data("outside"), "transform": days,
+             "mark": {"type": "point", "shape": "triangle-up", "filled": False, "color": "#666666", "strokeWidth": 1.5,
                       "size": _px_expr(CONTEXT_STEP, 1.0, 7, 13, squared=True), "clip": True},
              "encoding": {"x": x, "y": y, "tooltip": tip}},
         ]
@@ -140,12 +161,26 @@ def stance_spec(m: StanceMarks, selected: str | None = None, compact: bool = Fal
               for side, dx in (("left", 4), ("right", -4))],
         ]
     if len(m.marks):
-        fields = [f for f in STANCE_FIELDS if f not in ("ids", "quote")] if m.binned else STANCE_FIELDS  # a bin has neither
-        datasets["marks"] = _records(m.marks, fields)
+        fields = [f for f in STANCE_FIELDS if f not in ("ids", "quote", "corrected_note", "denied")] if m.binned else STANCE_FIELDS  # a bin has none
+        drawn = m.marks.assign(corrected_note=[CORRECTED_NOTE if c else "" for c in m.marks["corrected"].fillna(False).astype(bool)])
+        datasets["marks"] = _records(drawn, fields)
+        if not m.binned and drawn["corrected"].fillna(False).astype(bool).any():  # corrected acts: a dark ring under the mark
+            # only what the ring draws: the marks dataset alone carries the acts (and their tooltips)
+            datasets["corrected"] = _records(drawn[drawn["corrected"].fillna(False).astype(bool)], ["key", "start", "end", "days", "y"])
+            layers += [
+                {"data": _data("corrected"), "transform": days,
+                 "mark": {"type": "point", "filled": False, "color": "#222222", "strokeWidth": 1.5, "strokeDash": [2, 2],
+                          "size": _px_expr(step, 1.6, 12, 22, squared=True), "clip": True},
+                 "encoding": {"x": x, "y": y}},
+                {"data": _data("corrected"), "transform": bars,
+                 "mark": {"type": "rule", "color": "#222222", "strokeDash": [2, 2], "strokeCap": "butt",
+                          "strokeWidth": _px_expr(step, 1.0, 5, 13), "clip": True},
+                 "encoding": {"x": x, "x2": {"field": "end"}, "y": y}},
+            ]
         colour = _group_colour(columns=2, present=m.marks["group"])
         key = m.key_of(selected)
         if key is not None:  # the selected mark, outlined in grey under it
-            datasets["ring"] = _records(m.marks[m.marks["key"] == key], fields)
+            datasets["ring"] = _records(drawn[drawn["key"] == key], fields)
             layers += [
                 {"data": _data("ring"), "transform": bars,
                  "mark": {"type": "rule", "color": "#444444", "strokeCap": "round", "strokeWidth": _px_expr(step, 1.25, 9, 17)},
@@ -181,7 +216,8 @@ def stance_spec(m: StanceMarks, selected: str | None = None, compact: bool = Fal
     subtitle = None
     if not compact:
         subtitle = ["Filled point: dated to a day. Bar: dated only to an interval, drawn from its first to its last possible day.",
-                    "Marks that would overlap sit in sub-rows of their level. Grey, under the levels: unscored context."]
+                    "Marks that would overlap sit in sub-rows of their level. Grey, under the levels: unscored context; hollow "
+                    "triangles: acts the texts omit (outside the seeds). Dashed ring: corrected (drawn as the record has it)."]
         if m.binned:
             subtitle[0] = f"Binned by {m.resolution} (mean stance per actor and domain). " + subtitle[0]
     return _chart({"layer": layers}, "Stance over time", subtitle, height=620 if compact else 800, datasets=datasets, params=params)
@@ -195,16 +231,18 @@ def stance_summary(events: pd.DataFrame, filters: Filters = Filters(), max_marks
 # -- rolling index
 
 
-def index_chart(events: pd.DataFrame, filters: Filters = Filters(), window_days: int = INDEX_WINDOW_DAYS) -> Spec:
-    """The rolling stance index per actor as step lines (see :func:`index_spec`)."""
-    return index_spec(M.index_marks(events, filters, window_days))
+def index_chart(events: pd.DataFrame, filters: Filters = Filters(), window_days: int = INDEX_WINDOW_DAYS,
+                min_events: int | None = None) -> Spec:
+    """The rolling stance index per actor as step lines (see :func:`index_spec`); ``min_events`` defaults to the
+    declared rule index_line."""
+    return index_spec(M.index_marks(events, filters, window_days, min_events))
 
 
 def index_spec(m: IndexMarks) -> Spec:
     """The rolling stance index per actor as step lines, a zero rule, and the rule and the acts left out in the subtitle."""
     frame = m.frame
     if frame.empty:
-        return empty_chart("Too few scored events for a stance index")
+        return empty_chart(f"No index line: no actor has {m.min_events} acts in any {m.window_days}-day window")
     rows = frame.assign(date_label=[date_label(d) for d in frame["date"]])
     line = {
         "data": _data("index"),
@@ -225,9 +263,11 @@ def index_spec(m: IndexMarks) -> Spec:
             "encoding": {"y": _q("zero")}}
     left_out = m.left_out_text
     return _chart({"layer": [rule, line]}, f"Stance index: {m.window_days}-day trailing mean per actor",
-                  [f"{INDEX_RULE}.", f"{left_out[:1].upper()}{left_out[1:]}; actors with at least {INDEX_MIN_EVENTS} acts in the index."],
+                  [f"{INDEX_RULE}.", f"A line only where the actor has at least {m.min_events} acts in the window (the count is in the tooltip). "
+                   f"{left_out[:1].upper()}{left_out[1:]}."],
                   height=560, datasets={"index": _records(rows, ["actor", "group", "date", "date_label", "mean", "n", "weight", "segment", "dash"])})
 
 
-def index_summary(events: pd.DataFrame, filters: Filters = Filters(), window_days: int = INDEX_WINDOW_DAYS) -> str:
-    return M.index_marks(events, filters, window_days).summary
+def index_summary(events: pd.DataFrame, filters: Filters = Filters(), window_days: int = INDEX_WINDOW_DAYS,
+                  min_events: int | None = None) -> str:
+    return M.index_marks(events, filters, window_days, min_events).summary

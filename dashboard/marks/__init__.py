@@ -11,7 +11,8 @@ needs to know which module holds it. One module per job:
 - :mod:`~dashboard.marks.events`: the events as scored acts, context markers and turning points;
 - :mod:`~dashboard.marks.stance`, :mod:`~dashboard.marks.index`, :mod:`~dashboard.marks.timelines`,
   :mod:`~dashboard.marks.indicators`: each chart's marks and summary;
-- :mod:`~dashboard.marks.memo`: results remembered per table content and arguments.
+- :mod:`~dashboard.marks.memo`: results remembered per table content and arguments;
+- :mod:`~dashboard.marks.readings`: the declared reading rules (data/readings.csv): how many acts a reading needs.
 
 No Altair and no Streamlit here. The chart builders (``dashboard.charts``)
 turn these frames into Vega-Lite specs and never filter again; the pages,
@@ -67,6 +68,7 @@ from dashboard.marks.events import (
     mark_for_row,
     prepare_events,
     turning_point_labels,
+    turning_point_text,
     turning_points,
 )
 from dashboard.marks.index import (
@@ -139,7 +141,7 @@ from dashboard.marks.placement import (
     sub_rows,
 )
 from dashboard.marks.memo import MEMO_SIZE, clear_cache
-from dashboard.marks.stance import StanceMarks, stance_marks
+from dashboard.marks.stance import OMITTED, StanceMarks, group_counts, group_text, outside_marks, stance_marks
 from dashboard.marks.wording import (
     STANCE_TEXT,
     TOOLTIP_QUOTE,
@@ -167,5 +169,5 @@ __all__ = [
     "one_per_act", "pack", "prepare_events", "sanctions_frame", "sanctions_marks", "sanctions_summary",
     "sentiment_frame", "sentiment_marks", "sentiment_summary", "signed", "span", "stakes_frame", "stakes_summary",
     "stance_index", "stance_marks", "sub_rows", "tooltip_quote", "turning_point_labels", "turning_points",
-    "with_periods", "with_translation", "x_range",
+    "with_periods", "with_translation", "x_range", "OMITTED", "turning_point_text", "group_counts", "group_text", "outside_marks",
 ]

@@ -36,6 +36,12 @@ def turning_point_labels() -> dict[str, str]:
     return {r["event_key"]: r["label"] for r in decisions.rows(decisions.TURNING_POINTS) if r.get("event_key") and r.get("label")}
 
 
+def turning_point_text(label: str, when: str) -> str:
+    """A turning point as the paragraph and the notes name it: 'Medvedev post (1 Aug 2022)'; a label that carries its
+    date already ('Xi Jinping's visit (14 Sep 2022)') is not dated twice."""
+    return label if when and when in label else f"{label} ({when})"
+
+
 #: the turning points as declared when the package was imported (the pages and the paragraph read
 #: :func:`turning_point_labels`, which follows the file)
 TURNING_POINTS: dict[str, str] = turning_point_labels()
@@ -51,15 +57,17 @@ BIN_LENGTH = {"week": pd.DateOffset(weeks=1), "month": pd.DateOffset(months=1),
 #: optional event columns and the value a table without them is read with
 EVENT_DEFAULTS: dict[str, Any] = {
     "event_key": None, "act": None, "actor": "Other", "domain": "", "credibility": 6,
-    "summary": "", "quote": "", "source_id": "",
+    "summary": "", "quote": "", "source_id": "", "label": None, "answers": None, "correction": None,
 }
 
 MARK_COLUMNS = ["key", "ids", "event_key", "act", "actor", "group", "domain", "stance", "y", "credibility", "precision",
-                "start", "end", "days", "date_label", "stance_label", "summary", "sources", "n_rows", "quote"]
-CONTEXT_COLUMNS = ["key", "ids", "event_key", "start", "end", "days", "precision", "date_label", "summary", "sources", "n_rows", "label"]
+                "start", "end", "days", "date_label", "stance_label", "summary", "sources", "n_rows", "quote", "corrected", "denied"]
+CONTEXT_COLUMNS = ["key", "ids", "event_key", "start", "end", "days", "precision", "date_label", "summary", "sources", "n_rows", "label",
+                   "corrected"]
 TURN_COLUMNS = ["event_key", "label", "start", "end", "days", "precision", "date_label"]
 #: the events columns the marks are made from (and the filters read): the rest of a row stays in the table
-EVENT_FIELDS = ["id", "event_key", "date_from", "date_to", "act", "actor", "domain", "stance", "credibility", "summary", "quote", "source_id"]
+EVENT_FIELDS = ["id", "event_key", "date_from", "date_to", "act", "actor", "domain", "stance", "credibility", "summary", "quote", "source_id",
+                "label", "answers", "correction"]
 
 
 def prepare_events(events: pd.DataFrame) -> pd.DataFrame:
@@ -141,11 +149,78 @@ def _scored(events: pd.DataFrame, filters: Filters) -> tuple[pd.DataFrame, int]:
     rows = _mark_rows(events, filters)
     rows = rows[~is_context(rows)]
     rows = rows[interval_bounds(rows)[0].notna()]
+    denials = rows[_answering(rows)]
+    rows = rows[~_answering(rows)]  # a denial is read with the row it answers (readings: denial_episode), never scored
     if rows.empty:
         return pd.DataFrame(columns=MARK_COLUMNS), 0
     marks = one_per_act(with_periods(rows, labels=False))
+    _word(rows, marks)
+    marks["denied"] = _denied(marks, denials)
     marks["stance"] = marks["stance"].astype(float)
     return marks, len(rows)
+
+
+def _blank(values: pd.Series) -> np.ndarray:
+    return (values.isna() | (values.astype(str).str.strip() == "")).to_numpy(dtype=bool)
+
+
+def _answering(rows: pd.DataFrame) -> np.ndarray:
+    """True for the rows that deny or retract another row (``answers`` names it)."""
+    return ~_blank(rows["answers"]) if "answers" in rows.columns else np.zeros(len(rows), dtype=bool)
+
+
+def _text_of(rows: pd.DataFrame) -> pd.Series:
+    """Each row as a mark words it: its ``label`` (worded from the corrected record) when it has one, else its summary."""
+    summary = rows["summary"].astype(object).where(~rows["summary"].isna(), "") if "summary" in rows.columns else pd.Series("", index=rows.index)
+    if "label" not in rows.columns:
+        return summary.astype(str)
+    label = rows["label"].astype(object)
+    return pd.Series(np.where(_blank(label), summary.astype(str), label.astype(str)), index=rows.index, dtype=object)
+
+
+def _act_codes(frame: pd.DataFrame) -> pd.Series:
+    ids = frame["id"].astype(str) if "id" in frame.columns else frame["key"].astype(str)
+    if "event_key" not in frame.columns:
+        return ids
+    return pd.Series(np.where(_blank(frame["event_key"]), ids, frame["event_key"].astype(str)), index=frame.index)
+
+
+def _word(rows: pd.DataFrame, marks: pd.DataFrame) -> None:
+    """Words each act from its rows, in place (readings: corrected_mark): the summary is a row's label (else its
+    summary), from a row without a correction when the act has one (an act told by several rows), else from the row
+    that dates it; ``corrected`` is True when any row of the act carries a correction."""
+    if marks.empty:
+        marks["corrected"] = pd.Series(dtype=bool)
+        return
+    code = _act_codes(rows)
+    corrected = ~_blank(rows["correction"]) if "correction" in rows.columns else np.zeros(len(rows), dtype=bool)
+    text = _text_of(rows)
+    clean = pd.DataFrame({"code": code.to_numpy(), "id": rows["id"].astype(str).to_numpy(), "text": text.to_numpy()})[~corrected]
+    clean_text = clean.sort_values("id", kind="stable").drop_duplicates("code").set_index("code")["text"]
+    any_corrected = pd.Series(corrected, index=code.to_numpy()).groupby(level=0).any()
+    picked = _text_of(marks)
+    mark_code = _act_codes(marks)
+    marks["summary"] = [clean_text.get(c, p) for c, p in zip(mark_code, picked)]
+    marks["corrected"] = [bool(any_corrected.get(c, False)) for c in mark_code]
+
+
+def _denied(marks: pd.DataFrame, denials: pd.DataFrame) -> list[str]:
+    """Per mark, the denials that answer one of its rows, as one annotation ('' when none): the episode's other half."""
+    if marks.empty:
+        return []
+    if denials.empty:
+        return [""] * len(marks)
+    spans = with_periods(denials, labels=True).sort_values(["start", "id"], kind="stable")
+    texts = _text_of(spans)
+    said: dict[str, list[str]] = {}
+    for answered, when, text in zip(spans["answers"].astype(str), spans["date_label"], texts):
+        for target in (a.strip() for a in answered.split(";")):
+            said.setdefault(target, []).append(f"{when}: {text}")
+    out = []
+    for ids in marks["ids"].astype(str):
+        found = [t for i in ids.split(", ") for t in said.get(i, [])]
+        out.append(("Denied (one episode with this act, not scored): " + "; ".join(dict.fromkeys(found))) if found else "")
+    return out
 
 
 def _finish(merged: pd.DataFrame, rows: int, max_marks: int) -> Acts:
@@ -200,6 +275,8 @@ def _bin_marks(marks: pd.DataFrame, max_marks: int) -> tuple[pd.DataFrame, str]:
         out["date_label"] = [f"{name} of {s.day} {s:%b %Y}" for s in out["start"]]
         out["summary"] = [f"{n} events, mean stance {signed(s)}" for n, s in zip(out["n_events"], out["stance"])]
         out["quote"] = ""
+        out["corrected"] = False
+        out["denied"] = ""
         return out.drop(columns=["n_events"]), name
     raise AssertionError("unreachable")
 
@@ -226,6 +303,7 @@ def bin_context(context: pd.DataFrame, max_marks: int = MAX_CONTEXT) -> tuple[pd
         out["date_label"] = [f"{name} of {s.day} {s:%b %Y}" for s in out["start"]]
         out["summary"] = [f"{n} context marker{'' if n == 1 else 's'}" for n in out["n_markers"]]
         out["label"] = ""
+        out["corrected"] = False
         return out[CONTEXT_COLUMNS], name
     raise AssertionError("unreachable")
 
@@ -243,6 +321,7 @@ def _context(events: pd.DataFrame, filters: Filters) -> pd.DataFrame:
         if rows.empty:
             return pd.DataFrame(columns=CONTEXT_COLUMNS)
         out = one_per_act(with_periods(rows))
+        _word(rows, out)
         out["label"] = out["event_key"].map(labels).fillna("")
         return out[CONTEXT_COLUMNS]
 

@@ -14,14 +14,19 @@ from dashboard.filters import ONE_DAY, Filters
 from dashboard.marks.dates import Span
 from dashboard.marks.events import ALL, acts
 from dashboard.marks.memo import remembered as _remembered
+from dashboard.marks.readings import EXTREME, INDEX_LINE, MOOD_TALLY, min_acts as _min_acts
 from dashboard.marks.wording import signed
 from dashboard.palette import ACTOR_GROUP, actor_group
 
 
 #: trailing window of the stance index, in days
 INDEX_WINDOW_DAYS = 90
-#: actors with fewer events in the index than this get no index line
-INDEX_MIN_EVENTS = 3
+#: the index line's declared rule (data/readings.csv): a line is drawn only on days when the actor has at least this
+#: many acts in the window; the value is read from the table (this is the shipped one, for callers without it)
+INDEX_MIN_EVENTS = _min_acts(INDEX_LINE)
+#: actors that get no index line whatever their count (readings: mood_tally): the Kazakh public's scored acts are
+#: activists' acts, not opinion; the poll figures stand for it instead
+NO_INDEX_LINE = {"Kazakhstan public": MOOD_TALLY}
 #: the index's rule in one sentence, for its subtitle
 INDEX_RULE = "Each act counted once, its weight spread evenly over the days of its interval (a day-dated act weighs 1 on its day)"
 INDEX_COLUMNS = ["actor", "group", "date", "mean", "n", "weight", "segment", "dash"]
@@ -59,6 +64,8 @@ class IndexMarks:
     frame: pd.DataFrame
     used: pd.DataFrame
     left_out: pd.DataFrame
+    #: acts a window needs for a 'highest' reading (readings: extreme)
+    extreme_min: int = 10**9
 
     @property
     def domain(self) -> Span | None:
@@ -73,39 +80,69 @@ class IndexMarks:
         return left_out_text(len(self.left_out), self.window_days)
 
     @property
+    def no_line(self) -> list[tuple[str, int, str]]:
+        """(actor, acts in the index, rule) for each actor with acts in the index but no line: too few acts in any
+        window (rule index_line) or none drawn by rule (:data:`NO_INDEX_LINE`)."""
+        drawn = set(self.frame["actor"]) if len(self.frame) else set()
+        counts = self.used["actor"].value_counts() if len(self.used) else pd.Series(dtype=int)
+        found = [(a, int(n), NO_INDEX_LINE.get(a, INDEX_LINE)) for a, n in counts.items() if a not in drawn]
+        return sorted(found, key=lambda f: (-f[1], f[0]))
+
+    def lines(self) -> list[dict]:
+        """Per drawn actor: its first and last drawn point (date, mean, acts in window), the fewest acts any drawn point
+        rests on, and its highest point when that window holds enough acts for a 'highest' reading (rule extreme)."""
+        out = []
+        for actor, rows in self.frame.groupby("actor", sort=False):
+            first, last = rows.iloc[0], rows.iloc[-1]
+            top = rows.loc[rows["mean"].idxmax()]
+            out.append({"actor": actor, "first": first, "last": last, "least": int(rows["n"].min()),
+                        "peak": top if int(top["n"]) >= self.extreme_min else None})
+        return out
+
+    @property
     def summary(self) -> str:
         left_out = self.left_out_text
+        rule = f"drawn only where an actor has at least {self.min_events} acts in the window"
+        missing = "; ".join(f"{a}: {n} act{'' if n == 1 else 's'}" + (" (no line for the public's signs: see the poll figures)"
+                                                                       if r == MOOD_TALLY else "")
+                            for a, n, r in self.no_line)
+        missing = f" No line for {missing}." if missing else ""
         if self.frame.empty:
-            return (f"No actor has {INDEX_MIN_EVENTS} or more scored events in the index for this range, so there is no index line; "
-                    f"{left_out}.")
+            return f"No index line: no actor has {self.min_events} acts in any {self.window_days}-day window.{missing} {left_out[:1].upper() + left_out[1:]}."
         parts = []
-        for actor, rows in self.frame.groupby("actor", sort=False):
+        for line in self.lines():
+            first, last, peak = line["first"], line["last"], line["peak"]
+            high = (f", highest {signed(peak['mean'])} on {peak['date']:%-d %b %Y} ({int(peak['n'])} acts)" if peak is not None else "")
             parts.append(
-                f"{actor} {signed(rows['mean'].iloc[0])} in {rows['date'].iloc[0]:%b %Y} to {signed(rows['mean'].iloc[-1])} "
-                f"in {rows['date'].iloc[-1]:%b %Y} (low {signed(rows['mean'].min())}, high {signed(rows['mean'].max())})"
+                f"{line['actor']} from {first['date']:%-d %b %Y} ({signed(first['mean'])} over {int(first['n'])} acts){high}, "
+                f"ending {signed(last['mean'])} on {last['date']:%-d %b %Y} ({int(last['n'])} acts)"
             )
-        return (f"{self.window_days}-day trailing mean stance, each act counted once and spread over the days of its interval: "
-                + "; ".join(parts) + f". {left_out[:1].upper() + left_out[1:]}.")
+        return (f"{self.window_days}-day trailing mean stance, {rule}, each act counted once and spread over the days of its "
+                f"interval: " + "; ".join(parts) + f".{missing} {left_out[:1].upper() + left_out[1:]}.")
 
 
 def index_marks(events: pd.DataFrame, filters: Filters = Filters(), window_days: int = INDEX_WINDOW_DAYS,
-                min_events: int = INDEX_MIN_EVENTS) -> IndexMarks:
-    """The stance index chart's marks (remembered per table and filter)."""
+                min_events: int | None = None, extreme_min: int | None = None) -> IndexMarks:
+    """The stance index chart's marks (remembered per table and filter); ``min_events`` and ``extreme_min`` default to
+    the declared rules index_line and extreme (data/readings.csv)."""
+    min_events = _min_acts(INDEX_LINE) if min_events is None else min_events
+    extreme_min = _min_acts(EXTREME) if extreme_min is None else extreme_min
+
     def build() -> IndexMarks:
         marks = acts(events, filters, ALL).marks
         fits = (marks["days"] <= window_days).to_numpy(dtype=bool)
         used, left_out = marks[fits], marks[~fits]
         frame = _index_frame(used, left_out, filters, window_days, min_events)
-        return IndexMarks(filters, window_days, min_events, frame, used, left_out)
+        return IndexMarks(filters, window_days, min_events, frame, used, left_out, extreme_min)
 
-    return _remembered("index", events, (filters, window_days, min_events), build)
+    return _remembered("index", events, (filters, window_days, min_events, extreme_min), build)
 
 
 def stance_index(
     events: pd.DataFrame,
     filters: Filters = Filters(),
     window_days: int = INDEX_WINDOW_DAYS,
-    min_events: int = INDEX_MIN_EVENTS,
+    min_events: int | None = None,
 ) -> pd.DataFrame:
     """Trailing ``window_days`` mean stance per actor, each act counted once.
 
@@ -118,8 +155,9 @@ def stance_index(
     where an actor's index changes are returned (draw with a step line), in
     segments broken where the window holds no weight, from the filter's first
     day on, to the last day of the data (the latest last day of any scored act in
-    range, left out or not) or of the filter. Actors with fewer than
-    ``min_events`` acts in the index are left out.
+    range, left out or not) or of the filter. A line is drawn only on the days
+    when the actor has at least ``min_events`` acts in the window (the declared
+    rule index_line); actors in :data:`NO_INDEX_LINE` get none.
     """
     return index_marks(events, filters, window_days, min_events).frame.copy()
 
@@ -128,7 +166,7 @@ def _index_frame(marks: pd.DataFrame, left_out: pd.DataFrame, filters: Filters, 
     if marks.empty:
         return pd.DataFrame(columns=INDEX_COLUMNS)
     counts = marks["actor"].value_counts()
-    keep = counts[counts >= min_events].index
+    keep = [a for a in counts[counts >= min_events].index if a not in NO_INDEX_LINE]
     data_end = max(marks["end"].max(), left_out["end"].max() if len(left_out) else marks["end"].max()) - ONE_DAY
     last_day = min(pd.Timestamp(filters.date_to), data_end) if filters.date_to else data_end
     first_day = pd.Timestamp(filters.date_from) if filters.date_from else None
@@ -157,7 +195,7 @@ def _index_frame(marks: pd.DataFrame, left_out: pd.DataFrame, filters: Filters, 
 
         w, s = trailing(daily_w), trailing(daily_s)
         n = (np.cumsum(arrive) - np.cumsum(leave))[:size]
-        present = w > 1e-9
+        present = (w > 1e-9) & (n >= min_events)  # a line only over windows with enough acts (readings: index_line)
         mean = np.where(present, np.round(s / np.where(present, w, 1.0), 3), np.nan)
         frame = pd.DataFrame({"date": pd.date_range(origin, periods=size, freq="D"), "mean": mean,
                               "n": n.astype(int), "weight": np.round(w, 3)})

@@ -6,12 +6,12 @@ from typing import Mapping
 
 import pandas as pd
 
-from dashboard import facts
 from dashboard import marks as M
 from dashboard.filters import DEFAULT, Filters
-from dashboard.sections.base import Section
+from dashboard.facts.narrative import narrative_readings
+from dashboard.sections.base import Claim, Section
 from dashboard.sections.common import sentences
-from dashboard.sections.stance import NO_EVENTS, events_of, missing, source_line, turning_point_notes
+from dashboard.sections.stance import NO_EVENTS, census, events_of, missing, source_line, texts_phrase, turning_point_notes
 
 TITLE = "What moved, and when"
 CAVEAT = "Generated from data/events.csv each time the page or the briefing is built; not hand-written."
@@ -26,9 +26,10 @@ def build(frames: Mapping[str, pd.DataFrame], filters: Filters = DEFAULT, *, pre
     source = source_line(events, filters)
     if M.event_rows(events, filters).empty:
         return Section(key="moved", title=TITLE, source_line=source, empty=NO_EVENTS, extra={"paragraph": ""})
-    paragraph = facts.narrative(events, filters)
+    paragraph, readings = narrative_readings(events, filters, texts=texts_phrase(frames), frames=frames)
     turns = turning_point_notes(events, filters)
-    return Section(key="moved", title=TITLE, bullets=sentences(paragraph), caveats=(CAVEAT,), source_line=source,
-                   notes=(paragraph, *(["Turning points and their quotes:", *turns] if turns else [])),
+    claims = tuple(Claim(r.text, r.kind, r.n, r.rule) for r in readings)
+    return Section(key="moved", title=TITLE, bullets=sentences(paragraph), caveats=(census(frames), CAVEAT), source_line=source,
+                   notes=(paragraph, *(["Turning points and their quotes:", *turns] if turns else [])), claims=claims,
                    extra={"paragraph": paragraph})
 

@@ -10,10 +10,11 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from dashboard import charts
+from dashboard import charts, facts
 from dashboard import marks as M
+from dashboard.marks.readings import DIRECTION_COUNTS
 from dashboard.filters import DEFAULT, Filters
-from dashboard.sections.base import Chart, Section
+from dashboard.sections.base import Chart, Claim, Section
 from dashboard.sections.common import quote as _quote, seeds as _seeds, source as _source
 
 TITLE = "Stance over time"
@@ -22,6 +23,17 @@ CODING = "Scores are the curators' coding of what each seed reports (codebook: d
 NO_EVENTS = "No events match these filters."
 MISSING = "The events table did not pass validation, so this slide has nothing to show."
 MISSING_SOURCE = "Source: data/events.csv (not loaded)"
+
+
+def census(frames: Mapping[str, pd.DataFrame]) -> str:
+    """The coverage's census line: every section that counts acts carries it (readings: scope)."""
+    return facts.coverage(frames).census_line
+
+
+def texts_phrase(frames: Mapping[str, pd.DataFrame]) -> str:
+    """'these five texts (published April–December 2022)': whose account the counts are."""
+    found = facts.coverage(frames)
+    return f"these {found.texts_words}" + (f" (published {found.published})" if found.published else "")
 
 
 def spec_title(spec: Any) -> tuple[str, str]:
@@ -49,7 +61,7 @@ def turning_point_notes(events: pd.DataFrame, filters: Filters) -> list[str]:
     out = []
     for turn in M.turning_points(events, filters).itertuples():
         for row in rows[rows["event_key"] == turn.event_key].sort_values("id").to_dict("records"):
-            out.append(_quote(row, f"{turn.label} ({turn.date_label}) — "))
+            out.append(_quote(row, f"{M.turning_point_text(turn.label, turn.date_label)} — "))
     return out
 
 
@@ -79,15 +91,18 @@ def build(frames: Mapping[str, pd.DataFrame], filters: Filters = DEFAULT, *, sel
     if rows.empty:
         return Section(key="stance", title=TITLE, source_line=source, empty=NO_EVENTS,
                        extra={"n_rows": 0, "marks": None, "choices": {}})
-    drawn = M.stance_marks(events, filters)
+    drawn = M.stance_marks(events, filters, outside=frames.get("outside_context"))
     spec = charts.stance_spec(drawn, selected=selected, compact=compact)
     title, subtitle = spec_title(spec)
     turns = turning_point_notes(events, filters)
     summary = drawn.summary
+    claims = () if drawn.binned or drawn.marks.empty else (
+        Claim(M.group_text(M.group_counts(drawn.marks)), "tally", int(len(drawn.marks)), DIRECTION_COUNTS),)
     return Section(
         key="stance", title=title, subtitle=subtitle,
         charts=(Chart("stance-over-time", spec=spec, data=drawn.marks, title=title, subtitle=subtitle, summary=summary),),
-        summary=summary, caveats=(CODING,), source_line=source,
+        summary=summary, caveats=(census(frames), *([drawn.outside_line] if drawn.outside_line else []), CODING),
+        source_line=source, claims=claims,
         notes=(summary, *(["Turning points and their quotes:", *turns] if turns else [])),
         extra={"n_rows": int(len(rows)), "marks": drawn.marks, "choices": event_choices(drawn.marks, drawn.context)},
     )

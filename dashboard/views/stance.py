@@ -68,7 +68,13 @@ def show_rows(shown: pd.DataFrame, sources: pd.DataFrame | None, frames: dict[st
                 f"**{M.date_label(record.get('date_from'), record.get('date_to'))}** · {ui._md(who)} · {record['domain']} · "
                 f"stance {stance}{act} · credibility {record['credibility']}"
             )
-            st.markdown(ui._md(record["summary"] or ""))
+            label = record.get("label") if isinstance(record.get("label"), str) and record["label"].strip() else None
+            st.markdown(ui._md(label or record["summary"] or ""))
+            if isinstance(record.get("correction"), str) and record["correction"].strip():
+                st.caption("Corrected: drawn at the record's date and worded from it; the seed's words stay in the quote. "
+                           + ui.md(record["correction"]))
+            if isinstance(record.get("answers"), str) and record["answers"].strip():
+                st.caption(f"Answers {ui.md(record['answers'])}: read with it as one episode, shown on its mark, not scored.")
             ui.quote_card(record, sources, key=f"{PAGE}.quote.{i}")
     linked = linked_rows(frames or {}, shown)
     if linked:
