@@ -165,8 +165,10 @@ def test_brief_chart_slides_reuse_the_page_summaries(built, tables, expected) ->
     by_title = {s.title: s for s in built.slides}
     assert by_title["Stance over time"].summary == charts.stance_summary(events, DEFAULT)
     assert by_title[INDEX_TITLE].summary == charts.index_summary(events, DEFAULT)
-    assert by_title["What moved, and when"].bullets[0].startswith("The seeds record ")
-    assert " ".join(by_title["What moved, and when"].bullets) == facts.narrative(events, DEFAULT)
+    from dashboard.sections import narrative as narrative_section
+
+    assert by_title["What moved, and when"].bullets[0].startswith("In what these five texts (published ")
+    assert " ".join(by_title["What moved, and when"].bullets) == narrative_section.build(tables.frames, DEFAULT).extra["paragraph"]
     assert by_title[expected["defence"]].summary == M.defence_summary(tables["defense_budget"])
     from dashboard.sections import oil as oil_section
 
@@ -189,7 +191,7 @@ def test_brief_stance_notes_carry_the_turning_points_quotes(built, tables) -> No
     assert len(turns), "the shipped data has turning points in the default view"
     for turn in turns.itertuples():
         for row in events[events["event_key"] == turn.event_key].to_dict("records"):
-            assert f"{turn.label} ({turn.date_label}) — {row['source_id']} ({row['id']}): “{row['quote']}”" in notes
+            assert f"{M.turning_point_text(turn.label, turn.date_label)} — {row['source_id']} ({row['id']}): “{row['quote']}”" in notes
 
 
 @pytest.mark.parametrize(
