@@ -680,3 +680,27 @@ def test_pdf_names_its_language_and_title_and_describes_each_chart(pdf_bytes, bu
     for number in expected["chart_slides"]:
         notes = [a.get_object().get("/Contents") for a in reader.pages[number - 1]["/Annots"]]
         assert f"Chart description: {built.slides[number - 1].alt_text}" in notes
+
+
+def test_every_chart_slide_keeps_its_plot_height(built) -> None:
+    """As the deck lays a chart out (its box on the slide, vl-convert's SVG): the plot keeps at least a third of the box's
+    height. A rotated axis title longer than the plot once made autosize "fit" shrink the stance plot to a strip."""
+    import re
+
+    import vl_convert as vlc
+
+    from dashboard.brief import layout as L
+
+    checked = 0
+    for slide in built.slides:
+        if slide.key not in ("stance", "index") or slide.chart is None:
+            continue  # the two charts drawn to fill their box; lane and bar charts are as tall as their rows
+        box = L.regions(slide).body
+        laid = L.chart_for(slide.chart, box)
+        svg = vlc.vegalite_to_svg(L.spec_json(laid))
+        # the plot's height: the y axis's domain line (a vertical <line x2="0" y2="-height">)
+        heights = [float(h) for h in re.findall(r'role-axis-domain"[^>]*><line [^>]*x2="0" y2="-([\d.]+)"', svg)]
+        assert heights, slide.title
+        assert max(heights) >= box.h * L.PX_PER_IN / 3, (slide.title, max(heights), box.h * L.PX_PER_IN)
+        checked += 1
+    assert checked == 2
