@@ -308,9 +308,12 @@ def _jan_deaths(frames: Frames, rule: HeadlineRule) -> Headline:
         qualifier = (match.group(2) or "").strip().split()[0] if match.group(2) else "reference"
         others = [f"{c.source_id} says {'more than ' if r.get('qualifier') == 'more than' else ''}{int(r['count']):,}"
                   for r, c in zip(records, cites) if pd.notna(r.get("count")) and int(r["count"]) != toll]
-        value = f"{toll:,} ({qualifier}" + (f"; {'; '.join(dict.fromkeys(others))}" if others else "") + ")"
+        # the value stays short enough for a card (the slide's value line); the seeds' other figures lead the detail
+        value = f"{toll:,} ({qualifier})"
         if ref := _reference(frames, rule.conflict):
             detail = f"{ref} · {detail}"
+        if others:
+            detail = f"{'; '.join(dict.fromkeys(others))} · {detail}"
     return _with_conflict(Headline(key, label, value, detail, cites), frames, rule.conflict)
 
 
