@@ -826,3 +826,14 @@ def test_links_between_pages_name_the_page_they_open(shipped) -> None:
     quotes = [link for link in links if link[0] != "stance"]
     assert quotes and all(page == "sources" and label.startswith("Open ") and query.startswith("seed=")
                           for page, label, query in quotes)
+
+
+@pytest.mark.parametrize("page", ["overview", "stance"])
+def test_the_data_behind_a_chart_lists_its_rows(page) -> None:
+    """The chart's "Data behind the chart" table reads the rows the page sent (as Arrow bytes) back: never empty for a
+    chart that draws marks (a regression once read the Arrow bytes as no rows)."""
+    at = open_app(page, timeout=120)
+    at.run()
+    assert not at.exception
+    assert "This chart draws no rows." not in [c.value for c in at.caption]
+    assert any(len(frame.value) for frame in at.dataframe)

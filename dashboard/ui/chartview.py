@@ -132,7 +132,7 @@ def chart_block(shown: dict, summary: str, name: str, *, light: Callable[[], dic
 def alt_text(spec_dict: dict, summary: str) -> str:
     """A chart's alternative text as sentences: what kind of chart, its title, then its one-line summary
     ("Timeline chart of points and interval bars: Stance over time. 61 scored events …")."""
-    kind = chart_type(spec_dict) or "Chart"
+    kind = chart_type(spec_dict) or "Chart"  # marks and projection only: the datasets' form does not matter
     title = spec_dict.get("title")
     text = title.get("text") if isinstance(title, dict) else title
     text = " ".join(text) if isinstance(text, list) else str(text or "")
@@ -151,7 +151,7 @@ def _has_run() -> bool:
 
 def chart_data(spec_dict: dict, name: str) -> None:
     """The rows a chart draws, in readable dates (:func:`dashboard.charts.tables.chart_table`, as the briefing reads it), with CSV downloads."""
-    rows = chart_table(spec_dict)
+    rows = chart_table(_Spec(spec_dict).to_dict())  # the datasets back from Arrow bytes to records
     if rows.empty:
         st.caption("This chart draws no rows.")
         return
