@@ -309,7 +309,7 @@ def test_stance_chart_fixes_the_time_axis_to_the_filtered_range() -> None:
 
 def test_stance_summary() -> None:
     assert charts.stance_summary(EVENTS) == (
-        "7 scored acts (9 rows; an act told by several seeds is one mark) from 1 Jan 2022 to 31 Dec 2022: "
+        "7 scored acts (9 rows; an act told by several seeds is one mark) in the range shown, 1 Jan 2022 to 31 Dec 2022: "
         "3 by Kazakh actors (0 towards Moscow, 3 away, 0 neutral); 3 by Russian actors (1 de-escalating, 2 escalating, "
         "0 neutral); 1 by other actors (1 towards Moscow, 0 away, 0 neutral); 3 dated only to an interval are drawn across "
         "it; 2 unscored context markers."
@@ -334,7 +334,7 @@ def test_stance_chart_bins_a_large_table_and_says_so() -> None:
     assert (marks["days"] > 1).all()  # a bin is drawn across its period
     chart = charts.stance_chart(big)
     assert sum(len(rows) for rows in datasets(chart)) <= M.MAX_MARKS + 50
-    assert charts.stance_summary(big).startswith(f"{n} scored rows from 1 Jan 2022 to 31 Dec 2022, too many to draw one by one: binned by month")
+    assert charts.stance_summary(big).startswith(f"{n} scored rows in the range shown, 1 Jan 2022 to 31 Dec 2022, too many to draw one by one: binned by month")
 
 
 def _context_rows(days: list[str]) -> pd.DataFrame:

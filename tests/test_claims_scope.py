@@ -68,7 +68,7 @@ def test_the_title_moves_with_the_data() -> None:
         "stance": pd.array([0], dtype="Int64")})], ignore_index=True)
     assert scope.title(frames) == "Kazakhstan and Russia, February–October 2022: what two texts published in 2022 report"
     assert scope.build(frames).subtitle == "Briefing · latest act 16 Oct 2022 · two texts published April–September 2022"
-    assert scope.not_covered_heading(facts.coverage(frames)) == "Not covered: developments after 16 Oct 2022"
+    assert scope.not_covered_heading(facts.coverage(frames)) == "Not covered: developments after the latest act (16 Oct 2022)"
 
 
 def test_no_tables_no_title_date() -> None:
@@ -93,7 +93,7 @@ def test_file_stem_names_the_period_to_the_latest_acts_month() -> None:
 
 def test_not_covered_slide_lists_exactly_the_rows_after_the_texts_then_the_omissions() -> None:
     slide = model._not_covered_slide(_frames())
-    assert slide.title == "Not covered: developments after June 2022"
+    assert slide.title == "Not covered: developments after the latest act (June 2022)"
     assert slide.bullets == (
         "15 Jul 2022: Re-election (outside the seeds; OC1)",
         "August 2022: Visit (outside the seeds; OC3)",
@@ -107,7 +107,7 @@ def test_not_covered_slide_lists_exactly_the_rows_after_the_texts_then_the_omiss
         "OC2 (omitted by the texts): Abstention · Source: Agency B, 4 March 2022 · https://b.example/2",
     ]
     line = scope.build_not_covered(_frames()).extra["line"]
-    assert line == ("Not covered: developments after June 2022: 15 Jul 2022, Re-election; August 2022, Visit. The texts also "
+    assert line == ("Not covered: developments after the latest act (June 2022): 15 Jul 2022, Re-election; August 2022, Visit. The texts also "
                     "leave out 1 known act of the period (listed on the Method page and in the briefing's Not covered slide).")
     overlapping = _frames()
     overlapping["outside_context"].loc[0, ["date_from", "date_to"]] = ["2022-06-20", "2022-06-20"]  # inside June 2022

@@ -125,12 +125,12 @@ class StanceMarks:
             corrected = int(marks["corrected"].sum()) if "corrected" in marks.columns else 0
             fixed = f"{corrected} drawn as the record has {'it' if corrected == 1 else 'them'} (corrected); " if corrected else ""
             return (
-                f"{len(marks)} scored acts ({self.scored_rows} rows; an act told by several seeds is one mark) from {when}: "
+                f"{len(marks)} scored acts ({self.scored_rows} rows; an act told by several seeds is one mark) in the range shown, {when}: "
                 f"{group_text(group_counts(marks))}; "
                 f"{spans} dated only to an interval {'is' if spans == 1 else 'are'} drawn across it; {fixed}{markers}."
             )
         return (
-            f"{self.scored_rows} scored rows from {when}, too many to draw one by one: binned by {self.resolution} into "
+            f"{self.scored_rows} scored rows in the range shown, {when}, too many to draw one by one: binned by {self.resolution} into "
             f"{len(marks)} marks (mean stance per actor, domain and {self.resolution}); {markers}."
         )
 

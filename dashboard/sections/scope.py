@@ -135,7 +135,7 @@ def outside_note(row: Mapping[str, Any]) -> str:
 
 
 def not_covered_heading(found: Coverage, after: Sequence[Mapping[str, Any]] = ()) -> str:
-    """'Not covered: developments after November 2022'; when a row the data marks as after the texts falls within the
+    """'Not covered: developments after the latest act (30 Sep – 16 Oct 2022)'; when a row the data marks as after the texts falls within the
     latest act's own dates (an act known only to its month), 'Not covered: developments after the texts (latest act
     November 2022)', so the heading does not say a 20 November act comes after November."""
     if not found.last_act:
@@ -143,7 +143,7 @@ def not_covered_heading(found: Coverage, after: Sequence[Mapping[str, Any]] = ()
     starts = [pd.to_datetime(r.get("date_from"), errors="coerce") for r in after]
     if any(pd.notna(d) and d.date() <= found.last_act for d in starts):
         return f"Not covered: developments after the texts (latest act {found.last_label})"
-    return f"Not covered: developments after {found.last_label}"
+    return f"Not covered: developments after the latest act ({found.last_label})"
 
 
 def build_not_covered(frames: Mapping[str, pd.DataFrame]) -> Section:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import ui
+from dashboard import facts, ui
 from dashboard.data import Tables
 from dashboard.filters import DEFAULT
 from dashboard.sections import figures as figures_section, narrative as narrative_section, scope as scope_section
@@ -84,7 +84,7 @@ def main() -> None:
                     ui.citations_popover(card.citations, sources, key=f"{PAGE}.cite.{card.key}")
     captions(figures)
 
-    st.header("Stance over time, since January 2022")
+    st.header(f"Stance over time, {facts.coverage(loaded.frames).period or 'as the texts date it'}")
     if "stance" not in shown:
         st.info("The events table did not pass validation, so there is no timeline.")
     else:
