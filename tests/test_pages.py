@@ -837,3 +837,15 @@ def test_the_data_behind_a_chart_lists_its_rows(page) -> None:
     assert not at.exception
     assert "This chart draws no rows." not in [c.value for c in at.caption]
     assert any(len(frame.value) for frame in at.dataframe)
+
+
+def test_a_corrected_conflict_side_is_never_quoted_as_stated() -> None:
+    """A corrected row of a conflict shows the record's wording, never inside "As stated: “…”" (which promises the
+    seed's own words)."""
+    at = open_app("indicators", timeout=120)
+    at.query_params["view"] = "sentiment"
+    at.run()
+    assert not at.exception
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith("The record: ") for c in captions)
+    assert not [c for c in captions if c.startswith("As stated:") and "(corrected)" in c]

@@ -132,7 +132,10 @@ def conflict_block(conflict: dict, sources: pd.DataFrame | None, *, key: str) ->
                 heading = f"{row['source_id']} · {row['table']} ({row['id']})"
                 if row["figure"]:  # a figure: as a metric, with the seed's wording under it
                     st.metric(_md(heading), plain(row["value"]) or "—", help=f"“{_md(row['quote'])}”")
-                    st.caption(f"As stated: “{_md(row['figure'])}” · {_md(row['date'])}")
+                    if str(row.get("correction") or "").strip():  # the record's wording, not the seed's: no quotation marks
+                        st.caption(f"The record: {_md(row['figure'])} · {_md(row['date'])} (the seed's words are in its quote)")
+                    else:
+                        st.caption(f"As stated: “{_md(row['figure'])}” · {_md(row['date'])}")
                 else:  # an account with no figure: its wording as text, which a metric would cut
                     st.caption(_md(heading))
                     st.markdown(f"**{_md(row['value'] or '—')}**")
