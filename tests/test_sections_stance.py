@@ -257,4 +257,4 @@ def test_stance_page_shows_the_sections(shipped, monkeypatch, name: str) -> None
 def test_map_page_shows_the_section(shipped, monkeypatch) -> None:
     at = _open("map", monkeypatch)
     section = S_map.build(shipped.frames, countries=geo.load_countries(), border=geo.load_border())
-    assert {section.title, *section.caveats, section.source_line} <= _shown(at)
+    assert {section.title, *section.bullets, *section.caveats, section.source_line} <= _shown(at)

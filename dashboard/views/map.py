@@ -150,7 +150,7 @@ def explore() -> None:
     drawn_here.header(ui.md(section.title))
     drawn_here.pydeck_chart(drawn, height=500, width="stretch", on_select=clicked, selection_mode="single-object", key=MAP)
     drawn_here.caption(CAPTION)
-    for line in (*section.caveats, section.source_line):
+    for line in (*section.bullets, *section.caveats, section.source_line):  # the key facts (status, volume), as the slide
         drawn_here.caption(ui.md(line))
     as_of = ui.as_of(loaded)
     st.download_button("Map as PNG", data=lambda: map_png(version, loaded, as_of), file_name="map-routes-and-border.png",
