@@ -326,7 +326,12 @@ def scale_copy(root: Path, rows: int, seed: int = 7) -> tuple[Path, Path]:
     corrected = [("date" in [c.strip() for c in corrects.split(";")]) for corrects in picked.get("corrects", [""] * rows)]
     picked["date_source"] = ["reference" if c else "seed" for c in corrected]
     picked["date_note"] = [f"Resampled for the benchmark: {f.strftime('%B %Y')}" for f in first]
-    picked["id"] = [f"EV{i:06d}" for i in range(1, rows + 1)]
+    new_ids = [f"EV{i:06d}" for i in range(1, rows + 1)]
+    # a denial answers a statement (events.answers -> events.id): point it at the first copy of the row it answered
+    first_copy = dict(zip(reversed(picked["id"].tolist()), reversed(new_ids)))
+    if "answers" in picked:
+        picked["answers"] = [first_copy.get(a, "") if isinstance(a, str) and a else a for a in picked["answers"]]
+    picked["id"] = new_ids
     # each (event_key, seed) keeps its key once, so the thematic tables' scored acts still have their mark in events
     # (scored-act-has-mark) and one seed tells one event once (one-row-per-seed-per-event); the other copies get their own
     kept: set[tuple[str, str]] = set()
@@ -340,7 +345,7 @@ def scale_copy(root: Path, rows: int, seed: int = 7) -> tuple[Path, Path]:
     for resource in package["resources"]:
         if resource["name"] == "events":
             for spec in resource["schema"]["fields"]:
-                if spec["name"] == "id":
+                if spec["name"] in ("id", "answers"):
                     spec["constraints"]["pattern"] = "^EV[0-9]{3,6}$"  # room for 100,000 ids in the copy
     (data_dir / "datapackage.json").write_text(json.dumps(package, indent=1), encoding="utf-8")
     return data_dir, seeds_dir
@@ -477,8 +482,9 @@ def run(reps: int, quick: bool, cold_cache: bool = False) -> dict:
                         real_steps += slider_change(real_page, 2)
                     ctx.close()
                     real_ctx.close()
-                except PageBroken as exc:
-                    error = str(exc)
+                except Exception as exc:  # noqa: BLE001 - a broken or stuck 100k page is a figure missing, not a lost run
+                    error = f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}"
+                    print(f"  scale step failed: {error}", flush=True)
             # the 100k server is down (the others idle): the data layer alone, in fresh processes
             tables_s = load_tables_s(data_dir, seeds_dir, 1 if quick else 3)
             results["scale"] = {
