@@ -471,9 +471,23 @@ def run(reps: int, quick: bool, cold_cache: bool = False) -> dict:
             big_steps: list[float] = []
             real_steps: list[float] = []
             error = None
-            with Server(APP, env={"DASHBOARD_DATA_DIR": str(data_dir), "DASHBOARD_SEEDS_DIR": str(seeds_dir)}) as big:
+            big_env = {"DASHBOARD_DATA_DIR": str(data_dir), "DASHBOARD_SEEDS_DIR": str(seeds_dir)}
+            unbuilt = build_s = None
+            with Server(APP, env=big_env) as big:  # no build yet: the first load validates 100k rows, then caches
+                with contextlib.suppress(Exception):
+                    unbuilt, _, ctx = load(browser, f"{big.url}/stance")
+                    ctx.close()
+            # the build step, as a deployment runs it: `python -m dashboard check` validates once and writes the
+            # typed tables (dashboard/build.py) that the app then reads instead of validating
+            start = time.perf_counter()
+            built = subprocess.run([sys.executable, "-m", "dashboard", "check", "--data", str(data_dir), "--seeds", str(seeds_dir)],
+                                   cwd=REPO, capture_output=True, text=True)
+            build_s = time.perf_counter() - start if built.returncode == 0 else None
+            if built.returncode != 0:
+                print(f"  the build step failed: {(built.stdout + built.stderr).strip().splitlines()[-1:]}", flush=True)
+            with Server(APP, env=big_env) as big:
                 try:
-                    first, _, ctx = load(browser, f"{big.url}/stance")  # the first load validates 100k rows, then caches
+                    first, _, ctx = load(browser, f"{big.url}/stance")  # the first load after the build: reads the built tables
                     ctx.close()
                     load_s, page, ctx = load(browser, f"{big.url}/stance", on_ws=frames.append)
                     _, real_page, real_ctx = load(browser, f"{dash.url}/stance")
@@ -490,6 +504,8 @@ def run(reps: int, quick: bool, cold_cache: bool = False) -> dict:
             results["scale"] = {
                 "rows": SCALE_ROWS,
                 "first_load_s": first,
+                "first_load_unbuilt_s": unbuilt,
+                "build_s": build_s,
                 "load_tables_s": tables_s,
                 "stance_load_s": load_s,
                 "interaction_median_s": median(big_steps),
@@ -578,9 +594,13 @@ def table(results: dict) -> str:
                      f"| {'' if base is None else f'{base:.0f} ms (`{floor_of(name)}`)'} | {'' if ms is None or not base else f'{ms / base:.2f}'} "
                      f"| ≤ {TARGETS['rerun_ms']} ms | {at_most(ms, TARGETS['rerun_ms'])} |")
     sc = results["scale"]
-    lines.append(f"| first stance load at {sc['rows']:,} events (browser, fresh server: validates, then caches) | {_s(sc['first_load_s'], 1)} "
-                 f"| | | ≤ {TARGETS['first_load']} s | {at_most(sc['first_load_s'], TARGETS['first_load'])} |")
-    lines.append(f"| `data.load_tables` at {sc['rows']:,} events (fresh process) | {_s(sc.get('load_tables_s'), 1)} | | | | |")
+    lines.append(f"| first stance load at {sc['rows']:,} events (browser, fresh server after the build step: reads the built tables) "
+                 f"| {_s(sc['first_load_s'], 1)} | | | ≤ {TARGETS['first_load']} s | {at_most(sc['first_load_s'], TARGETS['first_load'])} |")
+    if "build_s" in sc:
+        lines.append(f"| build step (`python -m dashboard check`) at {sc['rows']:,} events | {_s(sc.get('build_s'), 1)} | | | | |")
+        lines.append(f"| first stance load at {sc['rows']:,} events with no build (fresh server: validates, then caches) "
+                     f"| {_s(sc.get('first_load_unbuilt_s'), 1)} | | | | |")
+    lines.append(f"| `data.load_tables` at {sc['rows']:,} events (fresh process, built tables) | {_s(sc.get('load_tables_s'), 1)} | | | | |")
     lines.append(f"| stance filter change at {sc['rows']:,} events vs real data | {_s(sc['interaction_median_s'])} | {_s(sc['real_interaction_median_s'])} (real data) "
                  f"| {_x(sc['ratio'])} | ≤ {TARGETS['scale_ratio']} | {at_most(sc['ratio'], TARGETS['scale_ratio'])} |")
     mb = sc["max_chart_bytes"]
