@@ -405,7 +405,7 @@ def run(reps: int, quick: bool, cold_cache: bool = False) -> dict:
         for context in (warm or {}).values():
             context.close()
         for floor, times in floor_times.items():
-            results["floors"][floor] = {"median_s": median(times), "runs": len(times)}
+            results["floors"][floor] = {"median_s": median(times), "runs": len(times), "times_s": times}
         bare_median = results["floors"]["bare"]["median_s"]
         for name in names:
             m = None if name in broken else median(timings[name])
@@ -414,6 +414,7 @@ def run(reps: int, quick: bool, cold_cache: bool = False) -> dict:
                 "median_s": m, "bare_median_s": bare_median, "ratio": ratio(m, bare_median),
                 "floor": floor_of(name), "floor_median_s": floor, "floor_ratio": ratio(m, floor),
                 "drawn": drawn.get(name),
+                "times_s": timings[name],  # every load, to see the spread (the map's loads are bimodal in headless Chromium)
                 **({"error": broken[name]} if name in broken else {}),
             }
 
