@@ -43,5 +43,5 @@ deck = pdk.Deck(
 )
 
 st.title("Bare Streamlit with one pydeck map")
-st.pydeck_chart(deck, height=640, width="stretch")
+st.pydeck_chart(deck, height=500, width="stretch")  # the Map page's map height: the same canvas to rasterise
 st.caption("Natural Earth 1:50m outlines and the Kazakhstan–Russia border, drawn offline.")

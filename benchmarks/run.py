@@ -326,7 +326,12 @@ def scale_copy(root: Path, rows: int, seed: int = 7) -> tuple[Path, Path]:
     corrected = [("date" in [c.strip() for c in corrects.split(";")]) for corrects in picked.get("corrects", [""] * rows)]
     picked["date_source"] = ["reference" if c else "seed" for c in corrected]
     picked["date_note"] = [f"Resampled for the benchmark: {f.strftime('%B %Y')}" for f in first]
-    picked["id"] = [f"EV{i:06d}" for i in range(1, rows + 1)]
+    new_ids = [f"EV{i:06d}" for i in range(1, rows + 1)]
+    # a denial answers a statement (events.answers -> events.id): point it at the first copy of the row it answered
+    first_copy = dict(zip(reversed(picked["id"].tolist()), reversed(new_ids)))
+    if "answers" in picked:
+        picked["answers"] = [first_copy.get(a, "") if isinstance(a, str) and a else a for a in picked["answers"]]
+    picked["id"] = new_ids
     # each (event_key, seed) keeps its key once, so the thematic tables' scored acts still have their mark in events
     # (scored-act-has-mark) and one seed tells one event once (one-row-per-seed-per-event); the other copies get their own
     kept: set[tuple[str, str]] = set()
@@ -340,7 +345,7 @@ def scale_copy(root: Path, rows: int, seed: int = 7) -> tuple[Path, Path]:
     for resource in package["resources"]:
         if resource["name"] == "events":
             for spec in resource["schema"]["fields"]:
-                if spec["name"] == "id":
+                if spec["name"] in ("id", "answers"):
                     spec["constraints"]["pattern"] = "^EV[0-9]{3,6}$"  # room for 100,000 ids in the copy
     (data_dir / "datapackage.json").write_text(json.dumps(package, indent=1), encoding="utf-8")
     return data_dir, seeds_dir
@@ -400,7 +405,7 @@ def run(reps: int, quick: bool, cold_cache: bool = False) -> dict:
         for context in (warm or {}).values():
             context.close()
         for floor, times in floor_times.items():
-            results["floors"][floor] = {"median_s": median(times), "runs": len(times)}
+            results["floors"][floor] = {"median_s": median(times), "runs": len(times), "times_s": times}
         bare_median = results["floors"]["bare"]["median_s"]
         for name in names:
             m = None if name in broken else median(timings[name])
@@ -409,6 +414,7 @@ def run(reps: int, quick: bool, cold_cache: bool = False) -> dict:
                 "median_s": m, "bare_median_s": bare_median, "ratio": ratio(m, bare_median),
                 "floor": floor_of(name), "floor_median_s": floor, "floor_ratio": ratio(m, floor),
                 "drawn": drawn.get(name),
+                "times_s": timings[name],  # every load, to see the spread (the map's loads are bimodal in headless Chromium)
                 **({"error": broken[name]} if name in broken else {}),
             }
 
@@ -466,9 +472,23 @@ def run(reps: int, quick: bool, cold_cache: bool = False) -> dict:
             big_steps: list[float] = []
             real_steps: list[float] = []
             error = None
-            with Server(APP, env={"DASHBOARD_DATA_DIR": str(data_dir), "DASHBOARD_SEEDS_DIR": str(seeds_dir)}) as big:
+            big_env = {"DASHBOARD_DATA_DIR": str(data_dir), "DASHBOARD_SEEDS_DIR": str(seeds_dir)}
+            unbuilt = build_s = None
+            with Server(APP, env=big_env) as big:  # no build yet: the first load validates 100k rows, then caches
+                with contextlib.suppress(Exception):
+                    unbuilt, _, ctx = load(browser, f"{big.url}/stance")
+                    ctx.close()
+            # the build step, as a deployment runs it: `python -m dashboard check` validates once and writes the
+            # typed tables (dashboard/build.py) that the app then reads instead of validating
+            start = time.perf_counter()
+            built = subprocess.run([sys.executable, "-m", "dashboard", "check", "--data", str(data_dir), "--seeds", str(seeds_dir)],
+                                   cwd=REPO, capture_output=True, text=True)
+            build_s = time.perf_counter() - start if built.returncode == 0 else None
+            if built.returncode != 0:
+                print(f"  the build step failed: {(built.stdout + built.stderr).strip().splitlines()[-1:]}", flush=True)
+            with Server(APP, env=big_env) as big:
                 try:
-                    first, _, ctx = load(browser, f"{big.url}/stance")  # the first load validates 100k rows, then caches
+                    first, _, ctx = load(browser, f"{big.url}/stance")  # the first load after the build: reads the built tables
                     ctx.close()
                     load_s, page, ctx = load(browser, f"{big.url}/stance", on_ws=frames.append)
                     _, real_page, real_ctx = load(browser, f"{dash.url}/stance")
@@ -477,13 +497,16 @@ def run(reps: int, quick: bool, cold_cache: bool = False) -> dict:
                         real_steps += slider_change(real_page, 2)
                     ctx.close()
                     real_ctx.close()
-                except PageBroken as exc:
-                    error = str(exc)
+                except Exception as exc:  # noqa: BLE001 - a broken or stuck 100k page is a figure missing, not a lost run
+                    error = f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}"
+                    print(f"  scale step failed: {error}", flush=True)
             # the 100k server is down (the others idle): the data layer alone, in fresh processes
             tables_s = load_tables_s(data_dir, seeds_dir, 1 if quick else 3)
             results["scale"] = {
                 "rows": SCALE_ROWS,
                 "first_load_s": first,
+                "first_load_unbuilt_s": unbuilt,
+                "build_s": build_s,
                 "load_tables_s": tables_s,
                 "stance_load_s": load_s,
                 "interaction_median_s": median(big_steps),
@@ -572,9 +595,13 @@ def table(results: dict) -> str:
                      f"| {'' if base is None else f'{base:.0f} ms (`{floor_of(name)}`)'} | {'' if ms is None or not base else f'{ms / base:.2f}'} "
                      f"| ≤ {TARGETS['rerun_ms']} ms | {at_most(ms, TARGETS['rerun_ms'])} |")
     sc = results["scale"]
-    lines.append(f"| first stance load at {sc['rows']:,} events (browser, fresh server: validates, then caches) | {_s(sc['first_load_s'], 1)} "
-                 f"| | | ≤ {TARGETS['first_load']} s | {at_most(sc['first_load_s'], TARGETS['first_load'])} |")
-    lines.append(f"| `data.load_tables` at {sc['rows']:,} events (fresh process) | {_s(sc.get('load_tables_s'), 1)} | | | | |")
+    lines.append(f"| first stance load at {sc['rows']:,} events (browser, fresh server after the build step: reads the built tables) "
+                 f"| {_s(sc['first_load_s'], 1)} | | | ≤ {TARGETS['first_load']} s | {at_most(sc['first_load_s'], TARGETS['first_load'])} |")
+    if "build_s" in sc:
+        lines.append(f"| build step (`python -m dashboard check`) at {sc['rows']:,} events | {_s(sc.get('build_s'), 1)} | | | | |")
+        lines.append(f"| first stance load at {sc['rows']:,} events with no build (fresh server: validates, then caches) "
+                     f"| {_s(sc.get('first_load_unbuilt_s'), 1)} | | | | |")
+    lines.append(f"| `data.load_tables` at {sc['rows']:,} events (fresh process, built tables) | {_s(sc.get('load_tables_s'), 1)} | | | | |")
     lines.append(f"| stance filter change at {sc['rows']:,} events vs real data | {_s(sc['interaction_median_s'])} | {_s(sc['real_interaction_median_s'])} (real data) "
                  f"| {_x(sc['ratio'])} | ≤ {TARGETS['scale_ratio']} | {at_most(sc['ratio'], TARGETS['scale_ratio'])} |")
     mb = sc["max_chart_bytes"]
