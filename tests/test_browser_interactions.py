@@ -59,7 +59,13 @@ DEEP_LINKS = _deep_links()
 
 
 def symbol_marks(page, index: int = 0) -> int:
-    """How many point marks (not legend symbols) the index-th chart draws."""
+    """How many point marks (not legend symbols) the index-th chart draws, once the count has settled (the same on two
+    polls 200 ms apart: under load Vega may still be adding marks after the chart's first paint)."""
+    page.wait_for_function(
+        """(i) => { const chart = document.querySelectorAll('[data-testid="stVegaLiteChart"]')[i];
+                    const n = chart ? chart.querySelectorAll('g.mark-symbol.role-mark > path').length : 0;
+                    const settled = n > 0 && window.__symbolMarks === n; window.__symbolMarks = n; return settled; }""",
+        arg=index, polling=200)
     return page.evaluate(
         """(i) => document.querySelectorAll('[data-testid="stVegaLiteChart"]')[i]
                      .querySelectorAll('g.mark-symbol.role-mark > path').length""",

@@ -38,7 +38,7 @@ def codebook_part(loaded: Tables) -> None:
     """The package's title and scope, computed from the data (the period the acts cover, the texts), then the
     codebook, from data/README.md."""
     with ui.section("The codebook"):
-        st.subheader(ui.md(scope_section.title(loaded.frames)))
+        st.header(ui.md(scope_section.title(loaded.frames)))
         scope_line = scope_section.scope_line(loaded.frames)
         if scope_line:
             st.caption(ui.md(scope_line))
