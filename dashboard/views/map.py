@@ -68,6 +68,16 @@ def map_facts(version: str, _loaded: Tables) -> dict:
     return {"unplaced": extra["unplaced"], "lengths": extra["lengths"], "explanation": extra["explanation"]}
 
 
+@st.cache_data(max_entries=4, show_spinner=False)
+def lengths_table(version: str, _loaded: Tables) -> pd.DataFrame:
+    """The lengths (seeds, published, drawn) as the page's static table shows them: text cells as Markdown-safe text."""
+    lengths = map_facts(version, _loaded)["lengths"].copy()
+    for column in lengths.columns:
+        if not pd.api.types.is_numeric_dtype(lengths[column]):
+            lengths[column] = [ui.md(v) if isinstance(v, str) else v for v in lengths[column]]
+    return lengths
+
+
 @st.cache_data(max_entries=32, show_spinner=False)
 def object_rows(version: str, key: str, _loaded: Tables) -> pd.DataFrame:
     return maps.object_rows(_loaded.frames, key)
@@ -210,7 +220,9 @@ def main() -> None:
 
     st.header("Lengths: seeds, published and drawn")
     facts = map_facts(ui.version(loaded), loaded)
-    st.dataframe(facts["lengths"], hide_index=True, width="stretch")
+    # a static table (six rows): no canvas grid to mount in the browser; st.table reads Markdown, so the data's text
+    # cells go through ui.md (shown as their characters, never as markup)
+    st.table(lengths_table(ui.version(loaded), loaded), hide_index=True, width="stretch")
     st.caption(
         f"{facts['explanation']} Drawn route lengths are geodesic distances along the approximate waypoints in "
         "`data/route_waypoints.csv`, so they run shorter than the built pipelines."
