@@ -222,7 +222,10 @@ def main() -> None:
     facts = map_facts(ui.version(loaded), loaded)
     # a static table (six rows): no canvas grid to mount in the browser; st.table reads Markdown, so the data's text
     # cells go through ui.md (shown as their characters, never as markup)
-    st.table(lengths_table(ui.version(loaded), loaded), hide_index=True, width="stretch")
+    lengths = lengths_table(ui.version(loaded), loaded)
+    # whole kilometres as the grid showed them (7500, not 7,500.0000); a length not known is an empty cell
+    numeric = [c for c in lengths.columns if pd.api.types.is_numeric_dtype(lengths[c])]
+    st.table(lengths.style.format("{:.0f}", subset=numeric, na_rep=""), hide_index=True, width="stretch")
     st.caption(
         f"{facts['explanation']} Drawn route lengths are geodesic distances along the approximate waypoints in "
         "`data/route_waypoints.csv`, so they run shorter than the built pipelines."
