@@ -31,6 +31,9 @@ from dashboard.maps.layers import (
 from dashboard.maps.objects import border_label, map_objects
 from dashboard.maps.status import dashed
 
+#: the columns of a route's rows the browser reads (the path, its width, the tooltip, the key a click puts in the URL):
+#: a dashed route sends a row per dash, so nothing else is repeated in the message
+_SENT = ("key", "path", "width", "tip")
 #: the id of the one TextLayer with the routes', sites' and cities' labels
 LABELS = "Labels"
 
@@ -123,6 +126,7 @@ def deck(
                     paths = [row["path"]] if row.get("operating", True) else dashed(row["path"])
                     pieces += [{**row, "path": p} for p in paths]
                 data = pd.DataFrame(pieces)
+            data = data[[c for c in _SENT if c in data.columns]]  # what the browser reads: a dash repeats its row
             layers.append(
                 pdk.Layer(
                     "PathLayer",
@@ -139,7 +143,8 @@ def deck(
     if OUTSIDE_ROUTES in visible and OUTSIDE_ROUTES in objects and len(objects[OUTSIDE_ROUTES]):
         # reference routes outside the seeds: thin, grey and dashed, labelled as such (not corridors)
         data = objects[OUTSIDE_ROUTES]
-        pieces = [{**row, "path": p} for row in data.to_dict("records") for p in dashed(row["path"], 0.25, 0.25)]
+        pieces = [{**{k: v for k, v in row.items() if k in _SENT}, "path": p}
+                  for row in data.to_dict("records") for p in dashed(row["path"], 0.25, 0.25)]
         layers.append(
             pdk.Layer(
                 "PathLayer",
