@@ -3,6 +3,7 @@ Every data string goes through :func:`dashboard.text.md` (or is shown as plain t
 
 from __future__ import annotations
 
+import functools
 import weakref
 from urllib.parse import urlencode
 
@@ -108,13 +109,20 @@ def quote_card(row: dict, sources: pd.DataFrame | None, *, key: str) -> None:
         source_link(sid, str(row.get("id") or "") or None, key=key)
 
 
-#: the one helper through which data reaches Markdown elements (dashboard.text); plain text for metric values
-md = text_md
-
-
 def _md(text: str) -> str:
     """Plain text made safe for st.markdown (no markup, links or HTML from the data): :func:`dashboard.text.md`."""
+    return _md_str(text) if type(text) is str else text_md(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _md_str(text: str) -> str:
+    """:func:`dashboard.text.md` of a string, remembered: the same quotes and titles are escaped on every rerun."""
     return text_md(text)
+
+
+#: the one helper through which data reaches Markdown elements (dashboard.text, its strings remembered); plain text for
+#: metric values
+md = _md
 
 
 def citations_popover(citations, sources: pd.DataFrame | None, *, key: str, label: str = "Sources") -> None:

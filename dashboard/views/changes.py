@@ -35,7 +35,8 @@ def _stamp(data_dir: Path) -> tuple:
     return (stat.st_mtime_ns, stat.st_size)
 
 
-@st.cache_data(max_entries=8, show_spinner="Comparing the tables…")
+# read-only and shared (st.cache_resource): st.cache_data unpickled the whole diff, NEW's events and the CSV on every rerun
+@st.cache_resource(max_entries=8, show_spinner="Comparing the tables…")
 def compared(version: str, data_dir: str, seeds_dir: str | None, old: str, new: str, stamp: tuple) -> dict[str, Any]:
     """The diff of ``old`` and ``new`` and NEW's events (typed), or the error that stopped it; cached per data version."""
     try:
