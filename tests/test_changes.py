@@ -152,3 +152,18 @@ def test_changes_without_a_release_says_how_to_make_one(tmp_path, monkeypatch) -
     at = open_changes()
     assert [i.value for i in at.info] == [
         "No release has been made yet, so there is nothing to compare with: run `python -m dashboard release`."]
+
+
+def test_seed_heads_are_worked_out_once_per_sources_frame() -> None:
+    """Quote cards look up their seed's title and grade in a table worked out once per sources frame object (not by
+    hashing the whole table per card); a new frame, even at a reused id, gets its own."""
+    import pandas as pd
+
+    from dashboard.ui import evidence
+
+    first = pd.DataFrame([{"source_id": "S001", "title": "One", "reliability": "A"}])
+    heads = evidence._seed_heads(first)
+    assert heads == {"S001": ("One", "A")} and evidence._seed_heads(first) is heads
+    del first, heads
+    second = pd.DataFrame([{"source_id": "S001", "title": "Two", "reliability": "B"}])
+    assert evidence._seed_heads(second) == {"S001": ("Two", "B")}

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 import pandas as pd
 
-from dashboard import data, geo, maps, marks, ui
+from dashboard import data, geo, maps, marks, text, ui
 
 from conftest import REPO, open_app
 
@@ -78,6 +78,22 @@ def test_layers_are_keyed_by_readable_names_and_toggle(tables, countries, border
         assert name in ids
     only = json.loads(maps.deck(tables, countries, border, visible={maps.BORDER}).to_json())["layers"]
     assert [layer["id"] for layer in only] == [maps.BORDER, f"{maps.BORDER} label"]
+
+
+def test_labels_are_one_text_layer_beside_the_bold_border_label(tables, countries, border) -> None:
+    """The routes', sites' and cities' labels in one TextLayer (each in its layer's colour and size), drawn over the
+    others; the border's bold label keeps its own layer. A hidden layer's labels go with it."""
+    spec = json.loads(maps.deck(tables, countries, border).to_json())
+    text_layers = [layer for layer in spec["layers"] if layer["@@type"] == "TextLayer"]
+    assert [layer["id"] for layer in text_layers] == [f"{maps.BORDER} label", "Labels"]
+    assert spec["layers"][-1]["id"] == "Labels"
+    labels = text_layers[1]["data"]
+    colours = {tuple(row["color"]) for row in labels}
+    assert colours == {maps.COLOURS[name] for name in (maps.OUTSIDE_ROUTES, maps.ASSETS, maps.CITIES)}
+    assert {row["size"] for row in labels if tuple(row["color"]) == maps.COLOURS[maps.OUTSIDE_ROUTES]} == {12}
+    assert all(row["text"] for row in labels)
+    only = json.loads(maps.deck(tables, countries, border, visible={maps.CITIES}).to_json())["layers"]
+    assert {tuple(row["color"]) for row in only[-1]["data"]} == {maps.COLOURS[maps.CITIES]}
 
 
 def test_border_label_gives_seed_figure_and_drawn_length(tables, countries, border) -> None:
@@ -195,14 +211,17 @@ def test_map_page_runs(monkeypatch) -> None:
     at = open_map(monkeypatch)
     assert at.title[0].value.startswith("Map")
     assert not at.error
-    lengths = at.dataframe[-1].value
-    assert lengths["object"].tolist()[0] == maps.BORDER
+    lengths = at.table[-1].value  # a static table (no canvas grid), its text cells Markdown-escaped
+    assert [text.unescape(o) for o in lengths["object"]][0] == maps.BORDER
     tables = data.load_tables(REPO / "data").frames
     assert lengths["seeds (km)"].iloc[0] == maps.border_facts(tables, geo.load_border())["seed_km"]
     routes = maps.route_lengths(tables["routes"], tables["route_waypoints"])
     assert lengths["published (km)"].fillna(0).tolist()[1:] == [r.published_km or 0 for r in routes]
-    spec = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    message = at.get("deck_gl_json_chart")[0].proto.json
+    spec = json.loads(message)
     assert [layer["id"] for layer in spec["layers"] if layer["id"] in maps.LAYERS] == list(maps.LAYERS)
+    # compact JSON (pydeck indents: a megabyte of whitespace on the outlines)
+    assert message == json.dumps(spec, separators=(",", ":"), ensure_ascii=False) and len(message.encode()) < 400_000
     captions = " ".join(c.value for c in at.caption)
     assert all(asset in captions for asset in maps.unplaced_assets(tables, geo.load_border())["asset"])
 

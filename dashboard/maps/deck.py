@@ -31,6 +31,12 @@ from dashboard.maps.layers import (
 from dashboard.maps.objects import border_label, map_objects
 from dashboard.maps.status import dashed
 
+#: the columns of a route's rows the browser reads (the path, its width, the tooltip, the key a click puts in the URL):
+#: a dashed route sends a row per dash, so nothing else is repeated in the message
+_SENT = ("key", "path", "width", "tip")
+#: the id of the one TextLayer with the routes', sites' and cities' labels
+LABELS = "Labels"
+
 
 def deck(
     tables: Mapping[str, pd.DataFrame],
@@ -43,6 +49,7 @@ def deck(
     objects = map_objects(tables, border)
     layers: list[pdk.Layer] = []
     taken: list[tuple[float, float, float, float]] = []  # label boxes placed so far (view pixels at the opening zoom)
+    labels: list[dict] = []  # the routes', sites' and cities' labels placed, drawn by one TextLayer over the others
     if COUNTRIES in visible:
         lon0, lat0, lon1, lat1 = WINDOW
         layers.append(
@@ -119,6 +126,7 @@ def deck(
                     paths = [row["path"]] if row.get("operating", True) else dashed(row["path"])
                     pieces += [{**row, "path": p} for p in paths]
                 data = pd.DataFrame(pieces)
+            data = data[[c for c in _SENT if c in data.columns]]  # what the browser reads: a dash repeats its row
             layers.append(
                 pdk.Layer(
                     "PathLayer",
@@ -135,7 +143,8 @@ def deck(
     if OUTSIDE_ROUTES in visible and OUTSIDE_ROUTES in objects and len(objects[OUTSIDE_ROUTES]):
         # reference routes outside the seeds: thin, grey and dashed, labelled as such (not corridors)
         data = objects[OUTSIDE_ROUTES]
-        pieces = [{**row, "path": p} for row in data.to_dict("records") for p in dashed(row["path"], 0.25, 0.25)]
+        pieces = [{**{k: v for k, v in row.items() if k in _SENT}, "path": p}
+                  for row in data.to_dict("records") for p in dashed(row["path"], 0.25, 0.25)]
         layers.append(
             pdk.Layer(
                 "PathLayer",
@@ -153,28 +162,9 @@ def deck(
                               "text": row["label"], "tip": row["tip"]} for row in data.to_dict("records")])
         # placed like the place labels (their boxes taken first), so no label runs over another
         spots = place_labels([(str(t), float(a), float(b)) for t, a, b in zip(ends["text"], ends["lon"], ends["lat"])], taken)
-        ends["dx"] = [s[0] if s else 0 for s in spots]
-        ends["dy"] = [s[1] if s else 0 for s in spots]
-        ends["anchor"] = [s[2] if s else "middle" for s in spots]
-        ends["text"] = [t if s else "" for t, s in zip(ends["text"], spots)]
-        layers.append(
-            pdk.Layer(
-                "TextLayer",
-                id=f"{OUTSIDE_ROUTES} labels",
-                data=ends,
-                get_position=["lon", "lat"],
-                get_text="text",
-                get_size=12,
-                get_color=list(COLOURS[OUTSIDE_ROUTES]),
-                get_pixel_offset="[dx, dy]",
-                get_text_anchor="anchor",
-                character_set="'auto'",
-                font_family="'Helvetica, Arial, sans-serif'",
-                outline_width=3,
-                outline_color=[255, 255, 255],
-                font_settings={"sdf": True},
-            )
-        )
+        labels += [{"lon": float(lon), "lat": float(lat), "text": str(text), "size": 12, "color": list(COLOURS[OUTSIDE_ROUTES]),
+                    "dx": spot[0], "dy": spot[1], "anchor": spot[2]}
+                   for lon, lat, text, spot in zip(ends["lon"], ends["lat"], ends["text"], spots) if spot]
     spots_of: dict[str, dict] = {}
     for layer in (CITIES, ASSETS):  # capitals and cities are labelled first; a site whose label would collide keeps its tooltip
         if layer in visible and layer in objects:
@@ -188,10 +178,6 @@ def deck(
             if "radius" not in data:
                 data["radius"] = 6
             spots = spots_of[layer]
-            data["dx"] = [spots[i][0] if spots[i] else 0 for i in data.index]
-            data["dy"] = [spots[i][1] if spots[i] else 0 for i in data.index]
-            data["anchor"] = [spots[i][2] if spots[i] else "middle" for i in data.index]
-            data["shown_label"] = [data.at[i, "label"] if spots[i] else "" for i in data.index]
             layers.append(
                 pdk.Layer(
                     "ScatterplotLayer",
@@ -208,24 +194,31 @@ def deck(
                     auto_highlight=True,
                 )
             )
-            layers.append(
-                pdk.Layer(
-                    "TextLayer",
-                    id=f"{layer} labels",
-                    data=data,
-                    get_position=["lon", "lat"],
-                    get_text="shown_label",
-                    get_size=LABEL_PX,
-                    get_color=list(COLOURS[layer]),
-                    get_pixel_offset="[dx, dy]",
-                    get_text_anchor="anchor",
-                    character_set="'auto'",
-                    font_family="'Helvetica, Arial, sans-serif'",
-                    outline_width=3,
-                    outline_color=[255, 255, 255],
-                    font_settings={"sdf": True},
-                )
+            labels += [{"lon": float(data.at[i, "lon"]), "lat": float(data.at[i, "lat"]), "text": str(data.at[i, "label"]),
+                        "size": LABEL_PX, "color": list(COLOURS[layer]), "dx": spots[i][0], "dy": spots[i][1], "anchor": spots[i][2]}
+                       for i in data.index if spots[i]]
+    if labels:
+        # the routes', sites' and cities' labels in one TextLayer over every layer (one text layer and font atlas to
+        # build in the browser instead of three), each label in its layer's colour and size; the border's bold label
+        # keeps its own layer (a layer has one font weight)
+        layers.append(
+            pdk.Layer(
+                "TextLayer",
+                id=LABELS,
+                data=labels,
+                get_position=["lon", "lat"],
+                get_text="text",
+                get_size="size",
+                get_color="color",
+                get_pixel_offset="[dx, dy]",
+                get_text_anchor="anchor",
+                character_set="'auto'",
+                font_family="'Helvetica, Arial, sans-serif'",
+                outline_width=3,
+                outline_color=[255, 255, 255],
+                font_settings={"sdf": True},
             )
+        )
     # Offline: map_provider=None and pydeck's default map_style sentinel, which
     # Streamlit reads as "no basemap". An explicit map_style=None would make
     # Streamlit fetch its default CARTO style from the internet.

@@ -3,6 +3,8 @@ Every data string goes through :func:`dashboard.text.md` (or is shown as plain t
 
 from __future__ import annotations
 
+import functools
+import weakref
 from urllib.parse import urlencode
 
 import pandas as pd
@@ -64,10 +66,26 @@ def table(frame: pd.DataFrame, loaded: Tables | None = None, name: str | None = 
     return st.dataframe(shown, hide_index=True, width="stretch", column_config=config, height=height, key=key, column_order=order)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+#: id(sources frame) -> (a weak reference to that frame, its heads); a few frames at most (the loaded tables, tests)
+_HEADS: dict[int, tuple[weakref.ref, dict[str, tuple[str, str]]]] = {}
+
+
 def _seed_heads(sources: pd.DataFrame) -> dict[str, tuple[str, str]]:
-    """source_id -> (title, reliability) of a sources table, worked out once per table (keyed by its content)."""
-    return {str(r.get("source_id")): (str(r.get("title", "")), str(r.get("reliability", ""))) for r in sources.to_dict("records")}
+    """source_id -> (title, reliability) of a sources table, worked out once per frame object.
+
+    The loaded tables are one shared, read-only object (``st.cache_resource``), so the frame's identity is its
+    content: keyed by the object (with a weak reference, so a dropped frame's id is never mistaken for a new one),
+    not by hashing the whole table again for every quote card (``st.cache_data`` did: most of the Changes rerun).
+    """
+    hit = _HEADS.get(id(sources))
+    if hit is not None and hit[0]() is sources:
+        return hit[1]
+    heads = {str(r.get("source_id")): (str(r.get("title", "")), str(r.get("reliability", ""))) for r in sources.to_dict("records")}
+    for ident, (ref, _) in list(_HEADS.items()):  # forget frames that are gone
+        if ref() is None:
+            _HEADS.pop(ident, None)
+    _HEADS[id(sources)] = (weakref.ref(sources), heads)
+    return heads
 
 
 def quote_card(row: dict, sources: pd.DataFrame | None, *, key: str) -> None:
@@ -91,13 +109,20 @@ def quote_card(row: dict, sources: pd.DataFrame | None, *, key: str) -> None:
         source_link(sid, str(row.get("id") or "") or None, key=key)
 
 
-#: the one helper through which data reaches Markdown elements (dashboard.text); plain text for metric values
-md = text_md
-
-
 def _md(text: str) -> str:
     """Plain text made safe for st.markdown (no markup, links or HTML from the data): :func:`dashboard.text.md`."""
+    return _md_str(text) if type(text) is str else text_md(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _md_str(text: str) -> str:
+    """:func:`dashboard.text.md` of a string, remembered: the same quotes and titles are escaped on every rerun."""
     return text_md(text)
+
+
+#: the one helper through which data reaches Markdown elements (dashboard.text, its strings remembered); plain text for
+#: metric values
+md = _md
 
 
 def citations_popover(citations, sources: pd.DataFrame | None, *, key: str, label: str = "Sources") -> None:
