@@ -17,7 +17,8 @@ PAGE = "changes"
 #: left out of the URL
 OLD, NEW = "old", "new"
 #: row changes listed per table (the download has them all)
-LISTED = 40
+#: rows of one table listed at a time: each is a bordered card with its quote, so a page of 40 was ~1,300 elements
+PAGE_ROWS = 10
 #: a new or moved mark's ring on the stance chart: near-black, which no actor's colour is (palette.ACTOR_GROUP)
 HIGHLIGHT = "#111111"
 #: what makes a mark "moved": its score, its dates or its grade (the mark's opacity)
@@ -129,21 +130,40 @@ def show_table(table: diff.TableChanges, sources: pd.DataFrame | None) -> None:
                + (f" · columns added: {ui.md(', '.join(table.columns_added))}" if table.columns_added else "")
                + (f" · columns removed: {ui.md(', '.join(table.columns_removed))}" if table.columns_removed else "")
                + f" · keyed by {ui.md(', '.join(table.key)) or 'the whole row'}")
-    shown = [r for r in table.rows if r.kind != "removed"][:LISTED]
-    for number, row in enumerate(shown):
+    kept = [r for r in table.rows if r.kind != "removed"]
+    # the rows behind the counts, built only while open (a lazy expander): a release touching many tables would
+    # otherwise send a card per row for every table on every rerun
+    listed = st.expander(f"The {len(kept) + len(table.removed)} rows, with their quotes", key=f"{PAGE}.{table.name}.rows",
+                         on_change="rerun", expanded=len(kept) + len(table.removed) <= 3)
+    if not listed.open:
+        return
+    with listed:
+        _rows(table, kept, sources)
+
+
+def _rows(table: diff.TableChanges, kept: list, sources: pd.DataFrame | None) -> None:
+    for number, row in _page_of(kept, f"{PAGE}.{table.name}.page", "changes"):
         with st.container(border=True):
             label = "New row" if row.kind == "added" else "Changed"
             # the heading and the changed cells in one Markdown element (one delta per row fewer)
             st.markdown(row_heading(label, table, row) + (f"\n\n{_cells(row)}" if row.cells else ""))
             evidence(table, row, sources, f"{PAGE}.{table.name}.{number}")
-    if len([r for r in table.rows if r.kind != "removed"]) > LISTED:
-        st.caption(f"The first {LISTED}; the CSV download lists every change.")
-    for number, row in enumerate(table.removed[:LISTED]):  # removed rows with what they said, not by id only
-        with st.container(border=True):
+    for number, row in _page_of(list(table.removed), f"{PAGE}.{table.name}.removed.page", "removed rows"):
+        with st.container(border=True):  # removed rows with what they said, not by id only
             st.markdown(row_heading("Removed", table, row))
             evidence(table, row, None, f"{PAGE}.{table.name}.removed.{number}")
-    if len(table.removed) > LISTED:
-        st.caption(f"The first {LISTED} removed rows; the CSV download lists them all.")
+
+
+def _page_of(rows: list, key: str, what: str) -> list[tuple[int, object]]:
+    """The rows of the page picked (PAGE_ROWS at a time, numbered as in the whole list), with a pager and a caption
+    when there is more than one page; the CSV download lists every row."""
+    if len(rows) <= PAGE_ROWS:
+        return list(enumerate(rows))
+    pages = -(-len(rows) // PAGE_ROWS)
+    page = min(max(1, int(st.pagination(pages, key=key, max_visible_pages=5) or 1)), pages)
+    first = (page - 1) * PAGE_ROWS
+    st.caption(f"{what.capitalize()} {first + 1}–{min(first + PAGE_ROWS, len(rows))} of {len(rows)}; the CSV download lists them all.")
+    return list(enumerate(rows))[first:first + PAGE_ROWS]
 
 
 def row_heading(label: str, table: diff.TableChanges, row: diff.RowChange) -> str:
