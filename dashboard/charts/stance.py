@@ -39,6 +39,7 @@ from dashboard.marks import (
     IndexMarks,
     StanceMarks,
     date_label,
+    date_labels,
 )
 from dashboard.palette import DOMAIN_SHAPES, TEXT_SIZE
 
@@ -244,7 +245,7 @@ def index_spec(m: IndexMarks) -> Spec:
     frame = m.frame
     if frame.empty:
         return empty_chart(f"No index line: no actor has {m.min_events} acts in any {m.window_days}-day window")
-    rows = frame.assign(date_label=[date_label(d) for d in frame["date"]])
+    rows = frame.assign(date_label=date_labels(frame["date"]))
     line = {
         "data": _data("index"),
         "mark": {"type": "line", "interpolate": "step-after", "strokeWidth": 3.5},
