@@ -267,12 +267,24 @@ def test_stance_chart_draws_intervals_as_bars_and_days_as_points_never_a_midpoin
     assert point["mark"]["filled"] is True
 
 
+def test_stance_chart_sizes_are_worked_out_once_per_draw_not_per_mark() -> None:
+    """The sizes that follow the plot's height are top-level parameters; a mark reads one by name (no call per datum)."""
+    spec = charts.stance_chart(EVENTS).to_dict()
+    sized = [p for p in spec["params"] if "expr" in p]
+    assert sized and all("clamp(" in p["expr"] and "height" in p["expr"] for p in sized)
+    names = {p["name"] for p in sized}
+    for layer in spec["layer"]:
+        for value in layer["mark"].values() if isinstance(layer["mark"], dict) else ():
+            if isinstance(value, dict) and "expr" in value:
+                assert value["expr"] in names, value
+
+
 def test_stance_chart_one_click_selection_for_points_and_bars() -> None:
     spec = charts.stance_chart(EVENTS).to_dict()
-    assert [(p["name"], p["select"]) for p in spec["params"]] == [
+    assert [(p["name"], p["select"]) for p in spec["params"] if "select" in p] == [
         ("event", {"type": "point", "clear": "dblclick", "fields": ["key"], "on": "click"})
     ]
-    hit = [layer for layer in spec["layer"] if layer.get("name") in spec["params"][0]["views"]]
+    hit = [layer for layer in spec["layer"] if layer.get("name") in next(p for p in spec["params"] if "select" in p)["views"]]
     assert [layer["mark"]["type"] for layer in hit] == ["rect"] and hit[0]["mark"]["fillOpacity"] == 0
 
 
