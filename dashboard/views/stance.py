@@ -24,6 +24,9 @@ EVENT = "event"
 CHART = f"{PAGE}.chart"
 PICKER = f"{PAGE}.event"
 ROWS = f"{PAGE}.rows"
+#: the stance index's expander (its chart is built only while it is open)
+INDEX = f"{PAGE}.index"
+INDEX_LABEL = "The stance index: each actor's rolling mean stance"
 
 
 def rows_of(picked: str, rows: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
@@ -199,16 +202,19 @@ def explore(options: ui.FilterOptions, titles: dict[str, str]) -> None:
             if selected:
                 show_rows(rows_of(selected, rows(), events), sources, loaded.frames)
 
-        with ui.section("The stance index"):
-            ui.chart_block(index_spec(version, filters, dark, _loaded=loaded), shown["index_summary"], "stance-index", tables=("events",), filters=filters,
-                           light=lambda: index_spec(version, filters, False, _loaded=loaded))
-            captions(shown["index"])
-            left_out = shown["left_out"]
-            if left_out:
-                text = M.left_out_text(len(left_out))
-                with st.expander(ui.md(f"{text[:1].upper()}{text[1:]}: which")):
-                    st.markdown("\n".join(f"- **{ui._md(when)}** · {ui._md(actor)} · {ui._md(summary)} ({ui._md(ids)})"
-                                           for when, actor, summary, ids in left_out))
+        # built only while open, like the rows below: a filter change then redraws one chart, not two
+        index_box = st.expander(INDEX_LABEL, key=INDEX, on_change="rerun")
+        if index_box.open:
+            with index_box, ui.section("The stance index"):
+                ui.chart_block(index_spec(version, filters, dark, _loaded=loaded), shown["index_summary"], "stance-index", tables=("events",), filters=filters,
+                               light=lambda: index_spec(version, filters, False, _loaded=loaded))
+                captions(shown["index"])
+                left_out = shown["left_out"]
+                if left_out:
+                    text = M.left_out_text(len(left_out))
+                    with st.expander(ui.md(f"{text[:1].upper()}{text[1:]}: which")):
+                        st.markdown("\n".join(f"- **{ui._md(when)}** · {ui._md(actor)} · {ui._md(summary)} ({ui._md(ids)})"
+                                               for when, actor, summary, ids in left_out))
 
         # built only while open
         table = st.expander(f"The {shown['n_rows']} rows behind these charts", key=ROWS, on_change="rerun")
