@@ -267,12 +267,24 @@ def test_stance_chart_draws_intervals_as_bars_and_days_as_points_never_a_midpoin
     assert point["mark"]["filled"] is True
 
 
+def test_stance_chart_sizes_are_worked_out_once_per_draw_not_per_mark() -> None:
+    """The sizes that follow the plot's height are top-level parameters; a mark reads one by name (no call per datum)."""
+    spec = charts.stance_chart(EVENTS).to_dict()
+    sized = [p for p in spec["params"] if "expr" in p]
+    assert sized and all("clamp(" in p["expr"] and "height" in p["expr"] for p in sized)
+    names = {p["name"] for p in sized}
+    for layer in spec["layer"]:
+        for value in layer["mark"].values() if isinstance(layer["mark"], dict) else ():
+            if isinstance(value, dict) and "expr" in value:
+                assert value["expr"] in names, value
+
+
 def test_stance_chart_one_click_selection_for_points_and_bars() -> None:
     spec = charts.stance_chart(EVENTS).to_dict()
-    assert [(p["name"], p["select"]) for p in spec["params"]] == [
+    assert [(p["name"], p["select"]) for p in spec["params"] if "select" in p] == [
         ("event", {"type": "point", "clear": "dblclick", "fields": ["key"], "on": "click"})
     ]
-    hit = [layer for layer in spec["layer"] if layer.get("name") in spec["params"][0]["views"]]
+    hit = [layer for layer in spec["layer"] if layer.get("name") in next(p for p in spec["params"] if "select" in p)["views"]]
     assert [layer["mark"]["type"] for layer in hit] == ["rect"] and hit[0]["mark"]["fillOpacity"] == 0
 
 
@@ -797,3 +809,12 @@ def test_an_act_that_began_before_the_shown_dates_does_not_widen_the_stance_char
     svg = vlc.vegalite_to_svg(json.dumps(spec if isinstance(spec, dict) else spec.to_dict()))
     left = int(re.search(r'translate\((\d+(?:\.\d+)?),', svg).group(1).split(".")[0])
     assert left < 200
+
+
+def test_date_labels_word_a_column_as_date_label_words_each_value() -> None:
+    """The index chart labels its points per column (up to one per actor per change at 100,000 events)."""
+    first = pd.Series(pd.to_datetime(["2022-03-06", "2022-01-01", "2021-12-01", "2022-02-24", None, "2022-12-31T13:00"], format="ISO8601"))
+    last = pd.Series(pd.to_datetime(["2022-03-06", "2022-12-31", "2022-02-28", "2022-05-08", None, "2022-12-31"]))
+    assert M.date_labels(first) == [M.date_label(d) for d in first]
+    assert M.date_labels(first, last) == [M.date_label(a, b) for a, b in zip(first, last)]
+    assert M.date_labels(first, last)[:4] == ["6 Mar 2022", "2022", "Dec 2021 – Feb 2022", "24 Feb – 8 May 2022"]

@@ -280,3 +280,25 @@ def test_the_index_summary_starts_where_the_line_starts_with_counts() -> None:
         "2 May 2022 (8 acts). No line for Russia government: 1 act. 0 events dated to intervals longer than 90 days are "
         "not in the index."
     )
+
+
+def test_the_stance_page_builds_its_index_chart_only_while_its_expander_is_open() -> None:
+    """A filter change redraws the stance chart alone; opened, the index is the chart for the filters in force."""
+    import json
+
+    from conftest import open_app
+
+    at = open_app("stance", timeout=90)
+    at.run()
+    assert not at.exception and len(at.get("vega_lite_chart")) == 1  # the stance chart; the index is not built
+    at.session_state["stance.index"] = True
+    at.run()
+    drawn = at.get("vega_lite_chart")
+    assert not at.exception and len(drawn) == 2
+    spec = json.loads(drawn[1].proto.spec)
+    assert spec["title"]["text"] == "Stance index: 90-day trailing mean per actor"
+    import pyarrow as pa
+
+    shipped = [pa.ipc.open_stream(d.data.data).read_pandas() for d in drawn[1].proto.datasets]
+    expected = M.index_marks(M.prepare_events(data.load_tables().frames["events"]), DEFAULT).frame
+    assert [len(f) for f in shipped] == [len(expected)]  # the index for the filters in force (the default view)

@@ -27,21 +27,19 @@ import io
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
-import reportlab
 import vl_convert as vlc
 from altair.utils.schemapi import debug_mode
-from pypdf import PdfReader, PdfWriter, Transformation
-from reportlab.lib.colors import HexColor
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph
 
 from dashboard.brief import layout as L
 from dashboard.brief.slide import Brief, Slide
+
+if TYPE_CHECKING:  # reportlab and pypdf are imported where a PDF is made: ``brief`` without ``--pdf`` never loads them
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus import Paragraph
 
 PT = 72  # points per inch
 PAGE = (L.SLIDE_W * PT, L.SLIDE_H * PT)
@@ -78,6 +76,9 @@ def _find(names: tuple[str, str, str]) -> list[Path] | None:
 @lru_cache(maxsize=1)
 def fonts() -> Faces:
     """Register the faces: Liberation Sans (else Vera) for text, DejaVu Sans for glyphs it lacks, when installed."""
+    import reportlab
+    from reportlab.pdfbase import pdfmetrics
+
     text = _find(TEXT_FONT)
     if text is None:
         vera = Path(reportlab.__file__).parent / "fonts"
@@ -92,6 +93,9 @@ def fonts() -> Faces:
 
 
 def _register(family: str, paths: list[Path]) -> tuple[str, str, str]:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
     names = (family, f"{family}-Bold", f"{family}-Italic")
     for name, path in zip(names, paths):
         if name not in pdfmetrics.getRegisteredFontNames():
@@ -117,6 +121,9 @@ def _markup(text: str, face: int = 0) -> str:
 
 def _style(pt: float, colour: str = L.TEXT, bold: bool = False, italic: bool = False, bullet: bool = False,
            align: int = 0) -> ParagraphStyle:
+    from reportlab.lib.colors import HexColor
+    from reportlab.lib.styles import ParagraphStyle
+
     faces = fonts()
     return ParagraphStyle(
         "brief", fontName=faces.bold if bold else faces.italic if italic else faces.regular, fontSize=pt, leading=pt * L.LINE,
@@ -126,6 +133,8 @@ def _style(pt: float, colour: str = L.TEXT, bold: bool = False, italic: bool = F
 
 
 def _paragraphs(texts: list[str], pt: float, bullet: bool, **style) -> list[Paragraph]:
+    from reportlab.platypus import Paragraph
+
     face = 1 if style.get("bold") else 2 if style.get("italic") else 0
     st = _style(pt, bullet=bullet, **style)
     return [Paragraph(_markup(t, face), st, bulletText="•" if bullet else None) for t in texts]
@@ -153,6 +162,8 @@ def _draw(canvas: Canvas, box: L.Box, texts: list[str], sizes: tuple[float, floa
 
 
 def _rect(canvas: Canvas, x: float, y: float, w: float, h: float, colour: str) -> None:
+    from reportlab.lib.colors import HexColor
+
     canvas.setFillColor(HexColor("#" + colour))
     canvas.rect(x * PT, PAGE[1] - (y + h) * PT, w * PT, h * PT, stroke=0, fill=1)
 
@@ -223,6 +234,9 @@ def slide_pdfs(brief: Brief) -> dict[int, bytes]:
 
 def to_pdf(brief: Brief) -> bytes:
     """The briefing as PDF bytes: one 16:9 page per slide, in the deck's order, with the same texts."""
+    from pypdf import PdfReader, PdfWriter, Transformation
+    from reportlab.pdfgen.canvas import Canvas
+
     out = io.BytesIO()
     canvas = Canvas(out, pagesize=PAGE, invariant=1, pageCompression=1, lang="en")
     canvas.setViewerPreference("DisplayDocTitle", "true")  # readers (and screen readers) name the document by its title

@@ -39,15 +39,41 @@ from dashboard.marks import (
     IndexMarks,
     StanceMarks,
     date_label,
+    date_labels,
 )
 from dashboard.palette import DOMAIN_SHAPES, TEXT_SIZE
 
 
-def _px_expr(step: float, share: float, lo: float, hi: float, squared: bool = False) -> dict[str, str]:
+def _px_expr(step: float, share: float, lo: float, hi: float, squared: bool = False) -> str:
     """A mark size in pixels that follows the plot's height: ``share`` of one sub-row step, between lo and hi px
     (``squared``: as an area, for a point's size)."""
     px = f"clamp({step:.4f} * (height / {Y_DOMAIN[1] - Y_DOMAIN[0]:g}) * {share}, {lo}, {hi})"
-    return {"expr": f"pow({px}, 2)" if squared else px}
+    return f"pow({px}, 2)" if squared else px
+
+
+class _Sizes:
+    """The chart's mark sizes as top-level parameters: each ``clamp(… height …)`` is worked out once per draw, and a
+    mark reads its parameter (``{"expr": "px_…"}``) instead of evaluating the expression for every datum."""
+
+    def __init__(self) -> None:
+        self.params: list[dict[str, str]] = []
+
+    def __call__(self, step: float, share: float, lo: float, hi: float, squared: bool = False) -> dict[str, str]:
+        expr = _px_expr(step, share, lo, hi, squared)
+        found = next((p["name"] for p in self.params if p["expr"] == expr), None)
+        if found is None:
+            found = f"px_{len(self.params)}"
+            self.params.append({"name": found, "expr": expr})
+        return {"expr": found}
+
+
+def _filtered(datasets: dict[str, list[dict]], name: str, frame: pd.DataFrame, fields: list[str]) -> tuple[dict, dict]:
+    """A frame's rows as the named dataset ``name``, and the ``data`` and ``transform`` of the layers that draw its acts
+    dated to an interval (bars) and to a day (points). One dataset filtered in two, not two datasets: the filter is a
+    cheap comparison per datum, a second dataset costs ~4 KB of Arrow schema per message."""
+    datasets[name] = _records(frame, fields)
+    return ({"data": _data(name), "transform": [{"filter": "datum.days > 1"}]},
+            {"data": _data(name), "transform": [{"filter": "datum.days <= 1"}]})
 
 
 def _stance_tooltip(binned: bool) -> list[dict[str, Any]]:
@@ -115,32 +141,34 @@ def stance_spec(m: StanceMarks, selected: str | None = None, compact: bool = Fal
     layers: list[dict[str, Any]] = []
     datasets: dict[str, list[dict]] = {}
     params: list[dict] = []
+    size = _Sizes()
     bars, days = [{"filter": "datum.days > 1"}], [{"filter": "datum.days <= 1"}]
     if len(m.context):  # a strip of their own under the scored levels: never in a scored lane
         # binned markers have no row ids: nothing to ship for them
-        datasets["context"] = _records(m.context, CONTEXT_FIELDS if m.context_resolution == "event" else CONTEXT_FIELDS[:1] + CONTEXT_FIELDS[2:])
+        spans, points = _filtered(datasets, "context", m.context,
+                               CONTEXT_FIELDS if m.context_resolution == "event" else CONTEXT_FIELDS[:1] + CONTEXT_FIELDS[2:])
         tip = _tips(("date_label", "Date"), ("summary", "Context (unscored)"), ("sources", "Seeds"),
                     *([("ids", "Rows")] if m.context_resolution == "event" else []))
         layers += [
-            {"data": _data("context"), "transform": bars,
-             "mark": {"type": "rule", "color": "#8C8C8C", "strokeWidth": _px_expr(CONTEXT_STEP, 0.65, 3, 8), "strokeCap": "butt", "clip": True},
+            {**spans,
+             "mark": {"type": "rule", "color": "#8C8C8C", "strokeWidth": size(CONTEXT_STEP, 0.65, 3, 8), "strokeCap": "butt", "clip": True},
              "encoding": {"x": x, "x2": {"field": "end"}, "y": y, "tooltip": tip}},
-            {"data": _data("context"), "transform": days,
+            {**points,
              "mark": {"type": "point", "shape": "diamond", "filled": True, "color": "#8C8C8C",
-                      "size": _px_expr(CONTEXT_STEP, 1.0, 7, 13, squared=True), "clip": True},
+                      "size": size(CONTEXT_STEP, 1.0, 7, 13, squared=True), "clip": True},
              "encoding": {"x": x, "y": y, "tooltip": tip}},
         ]
     if len(m.outside):  # acts the texts omit: hollow markers in the strip, labelled with their source, never scored
-        datasets["outside"] = _records(m.outside, OUTSIDE_FIELDS)
+        spans, points = _filtered(datasets, "outside", m.outside, OUTSIDE_FIELDS)
         tip = _tips(("date_label", "Date"), ("summary", OUTSIDE_TITLE), ("source", "Source"))
         layers += [
-            {"data": _data("outside"), "transform": bars,
-             "mark": {"type": "rule", "color": "#8C8C8C", "strokeDash": [4, 3], "strokeWidth": _px_expr(CONTEXT_STEP, 0.35, 2, 4),
+            {**spans,
+             "mark": {"type": "rule", "color": "#8C8C8C", "strokeDash": [4, 3], "strokeWidth": size(CONTEXT_STEP, 0.35, 2, 4),
                       "clip": True},
              "encoding": {"x": x, "x2": {"field": "end"}, "y": y, "tooltip": tip}},
-            {"data": _data("outside"), "transform": days,
+            {**points,
              "mark": {"type": "point", "shape": "triangle-up", "filled": False, "color": "#666666", "strokeWidth": 1.5,
-                      "size": _px_expr(CONTEXT_STEP, 1.0, 7, 13, squared=True), "clip": True},
+                      "size": size(CONTEXT_STEP, 1.0, 7, 13, squared=True), "clip": True},
              "encoding": {"x": x, "y": y, "tooltip": tip}},
         ]
     if len(m.turns):
@@ -167,41 +195,42 @@ def stance_spec(m: StanceMarks, selected: str | None = None, compact: bool = Fal
         datasets["marks"] = _records(drawn, fields)
         if not m.binned and drawn["corrected"].fillna(False).astype(bool).any():  # corrected acts: a dark ring under the mark
             # only what the ring draws: the marks dataset alone carries the acts (and their tooltips)
-            datasets["corrected"] = _records(drawn[drawn["corrected"].fillna(False).astype(bool)], ["key", "start", "end", "days", "y"])
+            spans, points = _filtered(datasets, "corrected", drawn[drawn["corrected"].fillna(False).astype(bool)], ["key", "start", "end", "days", "y"])
             layers += [
-                {"data": _data("corrected"), "transform": days,
+                {**points,
                  "mark": {"type": "point", "filled": False, "color": "#222222", "strokeWidth": 1.5, "strokeDash": [2, 2],
-                          "size": _px_expr(step, 1.6, 12, 22, squared=True), "clip": True},
+                          "size": size(step, 1.6, 12, 22, squared=True), "clip": True},
                  "encoding": {"x": x, "y": y}},
-                {"data": _data("corrected"), "transform": bars,
+                {**spans,
                  "mark": {"type": "rule", "color": "#222222", "strokeDash": [2, 2], "strokeCap": "butt",
-                          "strokeWidth": _px_expr(step, 1.0, 5, 13), "clip": True},
+                          "strokeWidth": size(step, 1.0, 5, 13), "clip": True},
                  "encoding": {"x": x, "x2": {"field": "end"}, "y": y}},
             ]
         colour = _group_colour(columns=2, present=m.marks["group"])
         key = m.key_of(selected)
         if key is not None:  # the selected mark, outlined in grey under it
-            datasets["ring"] = _records(drawn[drawn["key"] == key], fields)
+            spans, points = _filtered(datasets, "ring", drawn[drawn["key"] == key], fields)
             layers += [
-                {"data": _data("ring"), "transform": bars,
-                 "mark": {"type": "rule", "color": "#444444", "strokeCap": "round", "strokeWidth": _px_expr(step, 1.25, 9, 17)},
+                {**spans,
+                 "mark": {"type": "rule", "color": "#444444", "strokeCap": "round", "strokeWidth": size(step, 1.25, 9, 17)},
                  "encoding": {"x": x, "x2": {"field": "end"}, "y": y}},
-                {"data": _data("ring"), "transform": days,
+                {**points,
                  "mark": {"type": "point", "size": 900, "strokeWidth": 3, "color": "#444444", "filled": False},
                  "encoding": {"x": x, "y": y}},
             ]
+        spans, points = {"data": _data("marks"), "transform": bars}, {"data": _data("marks"), "transform": days}
         layers += [
-            {"data": _data("marks"), "transform": bars,  # acts dated to an interval: a bar from the first day to the end of the last
-             "mark": {"type": "rule", "strokeCap": "butt", "strokeWidth": _px_expr(step, 0.7, 3, 10), "clip": True},
+            {**spans,  # acts dated to an interval: a bar from the first day to the end of the last
+             "mark": {"type": "rule", "strokeCap": "butt", "strokeWidth": size(step, 0.7, 3, 10), "clip": True},
              "encoding": {"x": x, "x2": {"field": "end"}, "y": y, "color": colour,
                           "strokeOpacity": _o("credibility", scale=CREDIBILITY_SCALE, legend=None)}},
-            *[{"data": _data("marks"), "transform": bars,  # end caps, so that bars that meet in one sub-row read as separate
-               "mark": {"type": "tick", "orient": "vertical", "thickness": 2, "size": _px_expr(step, 1.15, 7, 15), "clip": True},
+            *[{**spans,  # end caps, so that bars that meet in one sub-row read as separate
+               "mark": {"type": "tick", "orient": "vertical", "thickness": 2, "size": size(step, 1.15, 7, 15), "clip": True},
                "encoding": {"x": _time_x(cap, domain), "y": y, "color": colour, "opacity": _opacity()}}
               for cap in ("start", "end")],
-            {"data": _data("marks"), "transform": days,  # acts dated to a day: a filled point at the day
+            {**points,  # acts dated to a day: a filled point at the day
              "mark": {"type": "point", "filled": True, "stroke": "#222222", "strokeWidth": 0.8,
-                      "size": _px_expr(step, 1.05, 8, 15, squared=True), "clip": True},
+                      "size": size(step, 1.05, 8, 15, squared=True), "clip": True},
              "encoding": {"x": x, "y": y, "color": colour,
                           "shape": _n("domain", title="Domain (points)",
                                       scale={"domain": list(DOMAIN_SHAPES), "range": list(DOMAIN_SHAPES.values())},
@@ -221,7 +250,8 @@ def stance_spec(m: StanceMarks, selected: str | None = None, compact: bool = Fal
                     "triangles: acts the texts omit (outside the seeds). Dashed ring: corrected (drawn as the record has it)."]
         if m.binned:
             subtitle[0] = f"Binned by {m.resolution} (mean stance per actor and domain). " + subtitle[0]
-    return _chart({"layer": layers}, "Stance over time", subtitle, height=620 if compact else 800, datasets=datasets, params=params)
+    return _chart({"layer": layers}, "Stance over time", subtitle, height=620 if compact else 800, datasets=datasets,
+                  params=size.params + params)
 
 
 def stance_summary(events: pd.DataFrame, filters: Filters = Filters(), max_marks: int = MAX_MARKS) -> str:
@@ -244,7 +274,7 @@ def index_spec(m: IndexMarks) -> Spec:
     frame = m.frame
     if frame.empty:
         return empty_chart(f"No index line: no actor has {m.min_events} acts in any {m.window_days}-day window")
-    rows = frame.assign(date_label=[date_label(d) for d in frame["date"]])
+    rows = frame.assign(date_label=date_labels(frame["date"]))
     line = {
         "data": _data("index"),
         "mark": {"type": "line", "interpolate": "step-after", "strokeWidth": 3.5},

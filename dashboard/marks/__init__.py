@@ -46,7 +46,7 @@ such as :func:`event_marks` return copies).
 from __future__ import annotations
 
 from dashboard.marks.merge import CONTEXT_ACT, is_context, one_per_act
-from dashboard.marks.dates import Span, date_label, date_precision, span, with_periods, x_range
+from dashboard.marks.dates import Span, date_label, date_labels, date_precision, span, with_periods, x_range
 from dashboard.marks.events import (
     ALL,
     BIN_LENGTH,
@@ -161,7 +161,7 @@ __all__ = [
     "SANCTIONS_COLUMNS", "SECURITY_AND_DEFENCE", "SENTIMENT_COLUMNS", "SLOT_REACH", "SLOT_STEP", "STANCE_TEXT",
     "TOOLTIP_QUOTE", "TRANSLATION_MARK", "TURNING_POINTS", "TURN_COLUMNS", "Y_DOMAIN",
     "Acts", "DefenceMarks", "IndexMarks", "LaneMarks", "Span", "StanceMarks",
-    "acts", "bin_context", "centred", "clear_cache", "context_marks", "context_strip", "cut", "date_label",
+    "acts", "bin_context", "centred", "clear_cache", "context_marks", "context_strip", "cut", "date_label", "date_labels",
     "date_precision", "defence_figures", "defence_frame", "defence_label", "defence_marks", "defence_scope",
     "defence_summary", "event_marks", "event_rows", "extents", "figure_text", "index_events", "index_left_out",
     "index_marks", "is_context", "label_rows", "lane_marks", "lanes", "lay_out_marks", "left_out_text", "mark_for_row",

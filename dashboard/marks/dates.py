@@ -95,6 +95,17 @@ def date_label(date_from: Any, date_to: Any = None) -> str:
     return f"{day(first)} – {day(last)} {first.year}"
 
 
+def date_labels(first: pd.Series, last: pd.Series | None = None) -> list[str]:
+    """:func:`date_label` of each row's interval [first, last] (``last`` omitted: the one day ``first``), worked out on
+    whole columns, not by a timestamp per value."""
+    first = pd.to_datetime(pd.Series(first).reset_index(drop=True))
+    last = first if last is None else pd.to_datetime(pd.Series(last).reset_index(drop=True))
+    first, last = first.fillna(last), last.fillna(first)
+    frame = pd.DataFrame({"start": first, "end": last + ONE_DAY})
+    _label(frame)
+    return frame["date_label"].tolist()
+
+
 def with_periods(frame: pd.DataFrame, labels: bool = True) -> pd.DataFrame:
     """Adds start, end (exclusive: the day after date_to), days and (unless ``labels`` is False) precision and
     date_label columns. Rows without a date get NaT."""

@@ -200,8 +200,12 @@ def _word(rows: pd.DataFrame, marks: pd.DataFrame) -> None:
     any_corrected = pd.Series(corrected, index=code.to_numpy()).groupby(level=0).any()
     picked = _text_of(marks)
     mark_code = _act_codes(marks)
-    marks["summary"] = [clean_text.get(c, p) for c, p in zip(mark_code, picked)]
-    marks["corrected"] = [bool(any_corrected.get(c, False)) for c in mark_code]
+    codes = mark_code.to_numpy(dtype=object)
+    # per column, not a Series lookup per mark (up to 100,000): the clean row's text where the act has one
+    has_clean = pd.Index(clean_text.index).get_indexer(codes)
+    clean_values = clean_text.to_numpy(dtype=object)
+    marks["summary"] = [clean_values[i] if i >= 0 else p for i, p in zip(has_clean.tolist(), picked.tolist())]
+    marks["corrected"] = any_corrected.reindex(codes, fill_value=False).to_numpy(dtype=bool).tolist()
 
 
 def _denied(marks: pd.DataFrame, denials: pd.DataFrame) -> list[str]:

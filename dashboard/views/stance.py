@@ -24,6 +24,9 @@ EVENT = "event"
 CHART = f"{PAGE}.chart"
 PICKER = f"{PAGE}.event"
 ROWS = f"{PAGE}.rows"
+#: the stance index's expander (its chart is built only while it is open)
+INDEX = f"{PAGE}.index"
+INDEX_LABEL = "The stance index: each actor's rolling mean stance"
 
 
 def rows_of(picked: str, rows: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
@@ -103,20 +106,23 @@ def filter_options(version: str, _loaded: Tables) -> ui.FilterOptions:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def view(version: str, filters: Filters, _loaded: Tables) -> dict:
-    """The stance and index sections for these filters, with the marks, the picker's choices and the index's left-out acts."""
+    """The stance section for these filters, with the marks and the picker's choices."""
     events = prepared(version, _loaded)
     stance = stance_section.build(_loaded.frames, filters, prepared=events)
-    index = index_section.build(_loaded.frames, filters, prepared=events)
     return {
         "n_rows": stance.extra["n_rows"],
         "stance": stance,
-        "index": index,
         "marks": stance.extra["marks"],
         "choices": dict(stance.extra["choices"]),
         "summary": stance.summary,
-        "index_summary": index.summary or index.empty,
-        "left_out": list(index.extra["left_out"]),
     }
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def index_view(version: str, filters: Filters, _loaded: Tables) -> dict:
+    """The index section for these filters, with its left-out acts: built only when the index is shown."""
+    index = index_section.build(_loaded.frames, filters, prepared=prepared(version, _loaded))
+    return {"index": index, "index_summary": index.summary or index.empty, "left_out": list(index.extra["left_out"])}
 
 
 def stance_chart(version: str, filters: Filters, selected: str | None, _loaded: Tables) -> charts.Spec:
@@ -131,7 +137,7 @@ def stance_spec(version: str, filters: Filters, selected: str | None, dark: bool
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def index_spec(version: str, filters: Filters, dark: bool, _loaded: Tables) -> dict:
-    drawn = view(version, filters, _loaded)["index"].charts
+    drawn = index_view(version, filters, _loaded)["index"].charts
     # with too few scored acts, the section has no chart: the page draws the builder's empty chart, as before
     return ui.spec(drawn[0].spec if drawn else charts.index_chart(prepared(version, _loaded), filters), dark_theme=dark)
 
@@ -199,16 +205,20 @@ def explore(options: ui.FilterOptions, titles: dict[str, str]) -> None:
             if selected:
                 show_rows(rows_of(selected, rows(), events), sources, loaded.frames)
 
-        with ui.section("The stance index"):
-            ui.chart_block(index_spec(version, filters, dark, _loaded=loaded), shown["index_summary"], "stance-index", tables=("events",), filters=filters,
-                           light=lambda: index_spec(version, filters, False, _loaded=loaded))
-            captions(shown["index"])
-            left_out = shown["left_out"]
-            if left_out:
-                text = M.left_out_text(len(left_out))
-                with st.expander(ui.md(f"{text[:1].upper()}{text[1:]}: which")):
-                    st.markdown("\n".join(f"- **{ui._md(when)}** · {ui._md(actor)} · {ui._md(summary)} ({ui._md(ids)})"
-                                           for when, actor, summary, ids in left_out))
+        # built only while open, like the rows below: a filter change then redraws one chart, not two
+        index_box = st.expander(INDEX_LABEL, key=INDEX, on_change="rerun")
+        if index_box.open:
+            with index_box, ui.section("The stance index"):
+                index = index_view(version, filters, _loaded=loaded)
+                ui.chart_block(index_spec(version, filters, dark, _loaded=loaded), index["index_summary"], "stance-index", tables=("events",), filters=filters,
+                               light=lambda: index_spec(version, filters, False, _loaded=loaded))
+                captions(index["index"])
+                left_out = index["left_out"]
+                if left_out:
+                    text = M.left_out_text(len(left_out))
+                    with st.expander(ui.md(f"{text[:1].upper()}{text[1:]}: which")):
+                        st.markdown("\n".join(f"- **{ui._md(when)}** · {ui._md(actor)} · {ui._md(summary)} ({ui._md(ids)})"
+                                               for when, actor, summary, ids in left_out))
 
         # built only while open
         table = st.expander(f"The {shown['n_rows']} rows behind these charts", key=ROWS, on_change="rerun")
