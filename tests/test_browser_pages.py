@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 
 PAGES = app_pages()
 #: pages that must show at least this many charts on first load (others: whatever they show must be drawn)
-MIN_CHARTS = {"overview": 1, "stance": 2, "indicators": 1}
+MIN_CHARTS = {"overview": 1, "stance": 1, "indicators": 1}  # the stance index is behind an expander, drawn only when opened (issue 24)
 
 
 @pytest.mark.parametrize("page", ["light", "dark"], indirect=True)
