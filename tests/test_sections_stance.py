@@ -245,6 +245,9 @@ def test_overview_shows_the_figures_and_the_paragraph(shipped, monkeypatch) -> N
 @pytest.mark.parametrize("name", list(FILTERS))
 def test_stance_page_shows_the_sections(shipped, monkeypatch, name: str) -> None:
     at = _open("stance", monkeypatch, **PARAMS[name])
+    assert _chart_titles(at) == [S_stance.build(shipped.frames, FILTERS[name]).title]  # the index is behind its expander
+    at.session_state["stance.index"] = True  # open it
+    at.run()
     shown = _shown(at)
     stance = S_stance.build(shipped.frames, FILTERS[name])
     index = S_index.build(shipped.frames, FILTERS[name])
