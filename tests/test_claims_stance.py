@@ -197,7 +197,7 @@ def test_a_corrected_act_is_worded_from_the_record_and_marked() -> None:
     assert [r["key"] for r in chart["datasets"]["corrected"]] == ["C1", "C3"]  # the corrected acts get a ring
     tips = {r["key"]: r["corrected_note"] for r in chart["datasets"]["marks"]}
     assert tips == {"C1": charts.stance.CORRECTED_NOTE, "C3": charts.stance.CORRECTED_NOTE, "C4": ""}
-    assert chart["layer"][0]["encoding"]["y"]["title"] == ["+ brings Kazakhstan and Russia closer", "− pushes them apart"]
+    assert chart["layer"][0]["encoding"]["y"]["title"] == ["+ brings Kazakhstan", "and Russia closer", "− pushes them apart"]
 
 
 OUTSIDE = pd.DataFrame({

@@ -84,9 +84,9 @@ def _stance_tooltip(binned: bool) -> list[dict[str, Any]]:
     return tooltip
 
 
-#: the y-axis title of the stance chart (readings: direction_counts), on two short lines: a rotated title longer than
+#: the y-axis title of the stance chart (readings: direction_counts), on short lines (the slide's plot is ~150 px tall): a rotated title longer than
 #: the plot is fitted by shrinking the plot (autosize "fit"), which collapsed the slide's chart to a strip
-STANCE_AXIS = ["+ brings Kazakhstan and Russia closer", "− pushes them apart"]
+STANCE_AXIS = ["+ brings Kazakhstan", "and Russia closer", "− pushes them apart"]
 #: the tooltip line of a corrected mark (readings: corrected_mark)
 CORRECTED_NOTE = "yes: drawn at the record's date and worded from it; the seed's words stay in the quote"
 #: the tooltip title of an act the texts omit (outside_context)
