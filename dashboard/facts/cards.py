@@ -160,14 +160,23 @@ def headlines(frames: Frames, rules: list[HeadlineRule] | None = None) -> list[H
     return out
 
 
+def _rows(frames: Frames, rule: HeadlineRule, nothing: str | None = None) -> pd.DataFrame | Headline:
+    """The rows a card reads (its rule's selection of its table), or the card that says why there are none: the table
+    did not load, or (with ``nothing``, the card's "No … in <table>." detail) no row matches."""
+    table = frames.get(rule.table)
+    if table is None:
+        return _missing(rule.key, rule.label, rule.table)
+    rows = rule.rows(table)
+    if nothing is not None and rows.empty:
+        return Headline(rule.key, rule.label, "not stated", nothing)
+    return rows
+
+
 def _border(frames: Frames, rule: HeadlineRule) -> Headline:
     key, label, name = rule.key, rule.label, rule.table
-    table = frames.get(name)
-    if table is None:
-        return _missing(key, label, name)
-    rows = rule.rows(table)
-    if rows.empty:
-        return Headline(key, label, "not stated", f"No border length in {name}.")
+    rows = _rows(frames, rule, f"No border length in {name}.")
+    if isinstance(rows, Headline):  # the table did not load, or states nothing for this card
+        return rows
     cites = tuple(_cite(name, r) for r in rows.to_dict("records"))
     values = " vs ".join(dict.fromkeys(f"{v:,.0f} km" for v in rows["value"]))
     return Headline(key, label, values, "; ".join(f"{c.source_id}: “{c.as_stated}”" for c in cites), cites)
@@ -222,10 +231,9 @@ def cpc_share(frames: Frames) -> dict[str, Any] | None:
 
 def _cpc_share(frames: Frames, rule: HeadlineRule) -> Headline:
     key, label, name = rule.key, rule.label, rule.table
-    table = frames.get(name)
-    if table is None:
-        return _missing(key, label, name)
-    rows = rule.rows(table)
+    rows = _rows(frames, rule)
+    if isinstance(rows, Headline):  # the table did not load, or states nothing for this card
+        return rows
     records = rows.to_dict("records")
     cites = tuple(_cite(name, r) for r in records)
     # the seeds' figures, each with its basis: they measure different things (the conflict's reading says how)
@@ -283,12 +291,9 @@ def _defence(frames: Frames, rule: HeadlineRule) -> Headline:
 
 def _jan_deaths(frames: Frames, rule: HeadlineRule) -> Headline:
     key, label, name = rule.key, rule.label, rule.table
-    table = frames.get(name)
-    if table is None:
-        return _missing(key, label, name)
-    rows = rule.rows(table)
-    if rows.empty:
-        return Headline(key, label, "not stated", f"No January 2022 toll in {name}.")
+    rows = _rows(frames, rule, f"No January 2022 toll in {name}.")
+    if isinstance(rows, Headline):  # the table did not load, or states nothing for this card
+        return rows
     records = rows.to_dict("records")
     cites = tuple(_cite(name, r) for r in records)
     figures = dict.fromkeys(
@@ -327,12 +332,9 @@ def _reference_text(frames: Frames, key: str) -> str:
 
 def _russian_view(frames: Frames, rule: HeadlineRule) -> Headline:
     key, label, name = rule.key, rule.label, rule.table
-    table = frames.get(name)
-    if table is None:
-        return _missing(key, label, name)
-    rows = rule.rows(table)
-    if rows.empty:
-        return Headline(key, label, "not stated", f"No pro-Russia poll figure in {name}.")
+    rows = _rows(frames, rule, f"No pro-Russia poll figure in {name}.")
+    if isinstance(rows, Headline):  # the table did not load, or states nothing for this card
+        return rows
     cites = tuple(_cite(name, r) for r in rows.to_dict("records"))
     # the seed's words, without the "of Kazakhstanis" the label already says
     value = " vs ".join(dict.fromkeys(re.split(r"\s+of\s+", c.as_stated)[0] for c in cites))
@@ -345,12 +347,9 @@ def _russian_view(frames: Frames, rule: HeadlineRule) -> Headline:
 
 def _csto(frames: Frames, rule: HeadlineRule) -> Headline:
     key, label, name = rule.key, rule.label, rule.table
-    table = frames.get(name)
-    if table is None:
-        return _missing(key, label, name)
-    rows = rule.rows(table)
-    if rows.empty:
-        return Headline(key, label, "not stated", f"No deployment in {name}.")
+    rows = _rows(frames, rule, f"No deployment in {name}.")
+    if isinstance(rows, Headline):  # the table did not load, or states nothing for this card
+        return rows
     start, end = interval_bounds(rows)
     if start.notna().any():  # the deployment's dates, as the rows give them (the narrowest interval)
         narrowest = (end - start).idxmin()
