@@ -419,3 +419,13 @@ def open_app(url_path: str = "", *, timeout: float = 60):
     from streamlit.testing.v1 import AppTest
 
     return AppTest.from_function(_app_at, args=(url_path,), default_timeout=timeout)
+
+
+def run_page(url_path: str, *, timeout: float = 90, **params: str):
+    """The page at ``url_path`` opened with the query ``params`` and run once; fails on an exception the page drew."""
+    at = open_app(url_path, timeout=timeout)
+    for name, value in params.items():
+        at.query_params[name] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at

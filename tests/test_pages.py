@@ -24,7 +24,7 @@ from dashboard.sections import narrative as S_narrative
 from dashboard.filters import DEFAULT, Filters, apply
 from dashboard.text import unescape
 
-from conftest import REPO, Pkg, _csv, open_app
+from conftest import REPO, Pkg, _csv, open_app, run_page
 
 D = dt.date
 
@@ -89,12 +89,7 @@ def shipped(monkeypatch):
 
 
 def open_page(page: str, **params) -> AppTest:
-    at = open_app(page, timeout=90)
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return run_page(page, **params)
 
 
 def chart_frames(at: AppTest, index: int = 0) -> list[pd.DataFrame]:

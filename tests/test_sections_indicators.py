@@ -16,7 +16,7 @@ from dashboard.filters import DEFAULT, Filters
 from dashboard.sections import changes, conflicts, corrections, defence, oil, sanctions, sentiment, sources
 from dashboard.text import unescape
 
-from conftest import REPO, open_app
+from conftest import REPO, run_page
 
 APP = str(REPO / "dashboard" / "app.py")
 
@@ -177,12 +177,7 @@ def shipped(monkeypatch):
 
 
 def _open(page: str, **params) -> AppTest:
-    at = open_app(page, timeout=90)
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return run_page(page, **params)
 
 
 def _captions(at: AppTest) -> list[str]:

@@ -19,7 +19,7 @@ from dashboard.sections import scope as S_scope, stance as S_stance
 from dashboard.sections.base import Section
 from dashboard.text import unescape
 
-from conftest import REPO, open_app
+from conftest import REPO, run_page
 
 FILTERS = {
     "default": DEFAULT,
@@ -209,12 +209,7 @@ def test_stance_sections_when_nothing_matches_or_the_table_is_missing(shipped) -
 def _open(page: str, monkeypatch, **params) -> AppTest:
     monkeypatch.delenv(data.DATA_ENV, raising=False)
     monkeypatch.delenv(data.SEEDS_ENV, raising=False)
-    at = open_app(page, timeout=90)
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return run_page(page, **params)
 
 
 def _shown(at: AppTest) -> set[str]:
